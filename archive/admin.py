@@ -1,0 +1,103 @@
+from django.contrib import admin
+from django.db import models
+
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+
+
+class ArchiveAdmin(admin.ModelAdmin):
+    # Editors paste bare host names; https is the right guess for them.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+class MentionInline(admin.TabularInline):
+    model = Mention
+    extra = 1
+    autocomplete_fields = ["entity"]
+    fields = ["entity", "method", "count"]
+
+
+class CoverageInline(admin.TabularInline):
+    model = Coverage
+    extra = 1
+    autocomplete_fields = ["article"]
+    fields = ["article", "method", "confirmed"]
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    formfield_overrides = ArchiveAdmin.formfield_overrides
+    extra = 1
+
+
+class EntityAliasInline(admin.TabularInline):
+    model = EntityAlias
+    extra = 1
+
+
+@admin.register(Source)
+class SourceAdmin(ArchiveAdmin):
+    list_display = ["name", "slug", "language", "country"]
+    list_filter = ["language", "country"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Article)
+class ArticleAdmin(ArchiveAdmin):
+    list_display = ["title", "source", "date", "date_precision", "language", "date_inferred"]
+    list_filter = [
+        "source", "language", "date_precision", "date_inferred", "language_detected",
+        ("date", admin.DateFieldListFilter),
+    ]
+    search_fields = ["title", "kicker", "teaser", "body", "slug", "url"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MentionInline]
+    readonly_fields = ["content_hash", "imported_at", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kicker", "teaser", "body", "language", "language_detected"]}),
+        ("Publication", {"fields": [
+            "source", "byline", "dateline", "url", "date", "date_precision", "date_inferred", "date_reason",
+        ]}),
+        ("Provenance", {"fields": [
+            "origin", "imported_at", "removed_boilerplate", "content_hash", "created_at", "updated_at",
+        ]}),
+    ]
+
+
+@admin.register(Entity)
+class EntityAdmin(ArchiveAdmin):
+    list_display = ["name", "kind", "slug", "wikidata"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "aliases__name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EntityAliasInline]
+
+
+@admin.register(Mention)
+class MentionAdmin(ArchiveAdmin):
+    list_display = ["entity", "article", "method", "count"]
+    list_filter = ["method", "entity__kind"]
+    search_fields = ["entity__name", "article__title"]
+    autocomplete_fields = ["entity", "article"]
+
+
+@admin.register(Event)
+class EventAdmin(ArchiveAdmin):
+    list_display = ["title", "date", "date_precision", "kind", "incident", "date_inferred"]
+    list_filter = ["kind", "incident", "date_precision", "date_inferred"]
+    search_fields = ["title", "description", "slug"]
+    date_hierarchy = "date"
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["entities"]
+    autocomplete_fields = ["incident"]
+    inlines = [ClaimInline, CoverageInline]
+
+
+@admin.register(Coverage)
+class CoverageAdmin(ArchiveAdmin):
+    list_display = ["event", "article", "method", "confirmed"]
+    list_filter = ["method", "confirmed"]
+    list_editable = ["confirmed"]
+    search_fields = ["event__title", "article__title"]
+    autocomplete_fields = ["event", "article"]

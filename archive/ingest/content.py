@@ -1,0 +1,466 @@
+"""content/ -> records: the archive's own files, validated whole, then written in one transaction.
+
+Layout of a content folder (each record one file, named by its slug):
+    sources/<slug>.yaml     entities/<slug>.yaml     events/<slug>.yaml
+    articles/<slug>.md      (YAML front matter, Markdown body)
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+
+from archive import dates
+from archive.ingest.frontmatter import FrontMatterError, load_yaml, split
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+
+SOURCE_KEYS = {"name", "language", "country", "url", "description"}
+ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_ids"}
+ARTICLE_KEYS = {
+    "slug", "title", "kicker", "teaser", "source", "date", "date_precision", "date_inferred",
+    "date_reason", "byline", "dateline", "language", "url", "entities", "origin", "removed_boilerplate",
+}
+EVENT_KEYS = {
+    "title", "date", "date_precision", "date_inferred", "date_reason", "kind", "incident",
+    "entities", "references", "description", "articles", "claims",
+}
+CLAIM_KEYS = {"text", "source", "url"}
+
+
+@dataclass
+class Problem:
+    path: str
+    field: str | None
+    message: str
+    line: int | None = None
+
+    def __str__(self):
+        where = self.path + (f":{self.line}" if self.line else "")
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass
+class ContentSet:
+    sources: dict = field(default_factory=dict)
+    entities: dict = field(default_factory=dict)
+    articles: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+
+
+@dataclass
+class Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    def line(self):
+        text = f"created: {self.created}  updated: {self.updated}  unchanged: {self.unchanged}"
+        return text + (f"  deleted: {self.deleted}" if self.deleted else "")
+
+
+class _Reader:
+    """Validates one file's mapping, collecting problems instead of stopping at the first."""
+
+    def __init__(self, path, data, problems, allowed):
+        self.path, self.data, self.problems = path, data, problems
+        for key in sorted(set(data) - allowed):
+            self.problem(key, f"unknown field (allowed: {', '.join(sorted(allowed))})")
+
+    def problem(self, name, message):
+        self.problems.append(Problem(self.path, name, message))
+
+    def text(self, name, *, required=False, default=""):
+        value = self.data.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            if required:
+                self.problem(name, "is missing or empty")
+            return default
+        if not isinstance(value, (str, int, float)):
+            self.problem(name, "must be text")
+            return default
+        return str(value).strip()
+
+    def choice(self, name, choices, *, required=True, default=""):
+        value = self.text(name, required=required, default=default)
+        if value and value not in choices:
+            self.problem(name, f"{value!r} is not one of {', '.join(sorted(choices))}")
+        return value
+
+    def slug_list(self, name):
+        value = self.data.get(name) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.problem(name, "must be a list of slugs")
+            return []
+        return value
+
+    def boolean(self, name):
+        value = self.data.get(name, False)
+        if not isinstance(value, bool):
+            self.problem(name, "must be true or false")
+            return False
+        return value
+
+    def partial_date(self, *, required):
+        raw = self.data.get("date")
+        if raw is None or raw == "":
+            if required:
+                self.problem("date", "is missing")
+            return None, dates.DAY
+        precision = self.data.get("date_precision")
+        try:
+            parsed = dates.PartialDate.parse(raw, precision)
+        except dates.PartialDateError as exc:
+            self.problem("date", str(exc))
+            return None, dates.DAY
+        return parsed.date, parsed.precision
+
+
+def _files(folder, kind, suffix):
+    directory = folder / kind
+    return sorted(directory.glob(f"*{suffix}")) if directory.is_dir() else []
+
+
+def _relative(path, folder):
+    try:
+        return str(path.relative_to(folder.parent))
+    except ValueError:
+        return str(path)
+
+
+def _read_text(path, shown, problems):
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except OSError as exc:
+        problems.append(Problem(shown, None, f"cannot be read: {exc.strerror}"))
+    return None
+
+
+def _read_mapping(path, shown, problems):
+    text = _read_text(path, shown, problems)
+    if text is None:
+        return None
+    try:
+        data = load_yaml(text)
+    except FrontMatterError as exc:
+        problems.append(Problem(shown, None, str(exc), exc.line))
+        return None
+    if not isinstance(data, dict):
+        problems.append(Problem(shown, None, "must be a YAML mapping of fields"))
+        return None
+    return data
+
+
+def read_folder(folder):
+    """Read and validate a whole content folder; nothing is written."""
+    folder = Path(folder)
+    content = ContentSet()
+    problems = content.problems
+    if not folder.is_dir():
+        problems.append(Problem(str(folder), None, "is not a folder"))
+        return content
+    languages = set(settings.ARCHIVE_LANGUAGES)
+
+    for path in _files(folder, "sources", ".yaml"):
+        shown = _relative(path, folder)
+        data = _read_mapping(path, shown, problems)
+        if data is None:
+            continue
+        r = _Reader(shown, data, problems, SOURCE_KEYS)
+        content.sources[path.stem] = {
+            "name": r.text("name", required=True),
+            "language": r.choice("language", languages, required=False),
+            "country": r.text("country"),
+            "url": r.text("url"),
+            "description": r.text("description"),
+        }
+
+    for path in _files(folder, "entities", ".yaml"):
+        shown = _relative(path, folder)
+        data = _read_mapping(path, shown, problems)
+        if data is None:
+            continue
+        r = _Reader(shown, data, problems, ENTITY_KEYS)
+        aliases = _aliases(r, languages)
+        external = data.get("external_ids") or {}
+        if not isinstance(external, dict):
+            r.problem("external_ids", "must be a mapping such as {cve: CVE-2001-0500}")
+            external = {}
+        content.entities[path.stem] = {
+            "name": r.text("name", required=True),
+            "kind": r.choice("kind", set(Entity.Kind.values)),
+            "description": r.text("description"),
+            "wikidata": r.text("wikidata"),
+            "external_ids": {str(k): str(v) for k, v in external.items()},
+            "_aliases": aliases,
+            "_path": shown,
+        }
+
+    for path in _files(folder, "articles", ".md"):
+        shown = _relative(path, folder)
+        text = _read_text(path, shown, problems)
+        if text is None:
+            continue
+        try:
+            data, body = split(text)
+        except FrontMatterError as exc:
+            problems.append(Problem(shown, None, str(exc), exc.line))
+            continue
+        r = _Reader(shown, data, problems, ARTICLE_KEYS)
+        slug = r.text("slug") or path.stem
+        if slug != slugify(slug):
+            r.problem("slug", f"{slug!r} is not a slug (lowercase letters, digits, hyphens)")
+        if slug in content.articles:
+            r.problem("slug", f"{slug!r} is also used by {content.articles[slug]['_path']}")
+            continue
+        date, precision = r.partial_date(required=False)
+        if not body.strip():
+            problems.append(Problem(shown, "body", "is empty"))
+        boilerplate = data.get("removed_boilerplate") or []
+        if not isinstance(boilerplate, list):
+            r.problem("removed_boilerplate", "must be a list of texts")
+            boilerplate = []
+        content.articles[slug] = {
+            "title": r.text("title", required=True),
+            "kicker": r.text("kicker"),
+            "teaser": r.text("teaser"),
+            "body": body,
+            "_source": r.text("source"),
+            "date": date,
+            "date_precision": precision,
+            "date_inferred": r.boolean("date_inferred"),
+            "date_reason": r.text("date_reason"),
+            "byline": r.text("byline"),
+            "dateline": r.text("dateline"),
+            "language": r.choice("language", languages),
+            "url": r.text("url"),
+            "origin": r.text("origin") or shown,
+            "removed_boilerplate": [str(b) for b in boilerplate],
+            "_entities": r.slug_list("entities"),
+            "_path": shown,
+        }
+
+    for path in _files(folder, "events", ".yaml"):
+        shown = _relative(path, folder)
+        data = _read_mapping(path, shown, problems)
+        if data is None:
+            continue
+        r = _Reader(shown, data, problems, EVENT_KEYS)
+        date, precision = r.partial_date(required=True)
+        references = data.get("references") or []
+        if not isinstance(references, list):
+            r.problem("references", "must be a list")
+            references = []
+        content.events[path.stem] = {
+            "title": r.text("title", required=True),
+            "kind": r.choice("kind", set(Event.Kind.values)),
+            "description": r.text("description"),
+            "date": date,
+            "date_precision": precision,
+            "date_inferred": r.boolean("date_inferred"),
+            "date_reason": r.text("date_reason"),
+            "references": [str(ref) for ref in references],
+            "_incident": r.text("incident"),
+            "_entities": r.slug_list("entities"),
+            "_articles": r.slug_list("articles"),
+            "_claims": _claims(r),
+            "_path": shown,
+        }
+
+    _check_links(content, folder)
+    return content
+
+
+def _aliases(r, languages):
+    raw = r.data.get("aliases") or []
+    if not isinstance(raw, list):
+        r.problem("aliases", "must be a list")
+        return []
+    result = []
+    for item in raw:
+        if isinstance(item, str) and item.strip():
+            result.append((item.strip(), ""))
+        elif isinstance(item, dict) and set(item) <= {"name", "language"} and item.get("name"):
+            language = str(item.get("language") or "")
+            if language and language not in languages:
+                r.problem("aliases", f"alias {item['name']!r}: unknown language {language!r}")
+            result.append((str(item["name"]).strip(), language))
+        else:
+            r.problem("aliases", f"{item!r} is neither a name nor {{name, language}}")
+    return sorted(set(result))
+
+
+def _claims(r):
+    raw = r.data.get("claims") or []
+    if not isinstance(raw, list):
+        r.problem("claims", "must be a list")
+        return []
+    claims = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not item.get("text") or not item.get("source"):
+            r.problem("claims", f"claim {number} needs text and source")
+            continue
+        unknown = set(item) - CLAIM_KEYS
+        if unknown:
+            r.problem("claims", f"claim {number}: unknown keys {', '.join(sorted(unknown))}")
+        claims.append((str(item["text"]), str(item["source"]), str(item.get("url") or "")))
+    return claims
+
+
+def _check_links(content, folder):
+    """Every slug a record names must exist in the folder or already in the database."""
+    known_entities = set(content.entities) | set(Entity.objects.values_list("slug", flat=True))
+    known_sources = set(content.sources) | set(Source.objects.values_list("slug", flat=True))
+    known_articles = set(content.articles) | set(Article.objects.values_list("slug", flat=True))
+    problems = content.problems
+    for record in content.articles.values():
+        if record["_source"] and record["_source"] not in known_sources:
+            problems.append(Problem(record["_path"], "source", f"unknown source {record['_source']!r}"))
+        for slug in record["_entities"]:
+            if slug not in known_entities:
+                problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
+    for record in content.events.values():
+        if record["_incident"] and record["_incident"] not in known_entities:
+            problems.append(Problem(record["_path"], "incident", f"unknown entity {record['_incident']!r}"))
+        for slug in record["_entities"]:
+            if slug not in known_entities:
+                problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
+        for slug in record["_articles"]:
+            if slug not in known_articles:
+                problems.append(Problem(record["_path"], "articles", f"unknown article {slug!r}"))
+
+
+def _public(record):
+    return {key: value for key, value in record.items() if not key.startswith("_")}
+
+
+def _upsert(model, slug, values, counts):
+    """Create or update one record by slug; returns (object, changed)."""
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        obj = model.objects.create(slug=slug, **values)
+        counts.created += 1
+        return obj, True
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    if changed:
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save()
+    return obj, bool(changed)
+
+
+def _tally(counts, created_before, changed, related_changed):
+    if counts.created > created_before:
+        return
+    if changed or related_changed:
+        counts.updated += 1
+    else:
+        counts.unchanged += 1
+
+
+@transaction.atomic
+def apply(content, *, prune=False):
+    """Write a validated content set; returns Counts. Call only when content.problems is empty."""
+    counts = Counts()
+    sources = {}
+    for slug, record in content.sources.items():
+        before = counts.created
+        sources[slug], changed = _upsert(Source, slug, _public(record), counts)
+        _tally(counts, before, changed, False)
+
+    entities = {}
+    for slug, record in content.entities.items():
+        before = counts.created
+        entity, changed = _upsert(Entity, slug, _public(record), counts)
+        entities[slug] = entity
+        wanted = set(record["_aliases"])
+        have = set(entity.aliases.values_list("name", "language"))
+        if wanted != have:
+            entity.aliases.all().delete()
+            EntityAlias.objects.bulk_create(EntityAlias(entity=entity, name=n, language=lang) for n, lang in wanted)
+        _tally(counts, before, changed, wanted != have)
+
+    def entity(slug):
+        if slug not in entities:
+            entities[slug] = Entity.objects.get(slug=slug)
+        return entities[slug]
+
+    for slug, record in content.articles.items():
+        before = counts.created
+        values = _public(record)
+        source_slug = record["_source"]
+        values["source"] = (sources.get(source_slug) or Source.objects.get(slug=source_slug)) if source_slug else None
+        article, changed = _upsert(Article, slug, values, counts)
+        _tally(counts, before, changed, _set_manual_mentions(article, [entity(s) for s in record["_entities"]]))
+
+    for slug, record in content.events.items():
+        before = counts.created
+        values = _public(record)
+        values["incident"] = entity(record["_incident"]) if record["_incident"] else None
+        event, changed = _upsert(Event, slug, values, counts)
+        related = _set_event_links(event, record, entity)
+        _tally(counts, before, changed, related)
+
+    if prune:
+        for model, kept in (
+            (Event, content.events), (Article, content.articles), (Entity, content.entities), (Source, content.sources)
+        ):
+            stale = model.objects.exclude(slug__in=list(kept))
+            if model is Source:
+                stale = stale.filter(articles__isnull=True)
+            counts.deleted += stale.count()
+            for obj in stale:
+                obj.delete()
+    return counts
+
+
+def _set_manual_mentions(article, wanted):
+    """Make the manual tags match the file; tags found by alias match stay."""
+    existing = {m.entity_id: m for m in article.mentions.all()}
+    wanted_ids = {e.id for e in wanted}
+    changed = False
+    for entity in wanted:
+        mention = existing.get(entity.id)
+        if mention is None:
+            Mention.objects.create(article=article, entity=entity, method=Mention.Method.MANUAL)
+            changed = True
+        elif mention.method != Mention.Method.MANUAL:
+            mention.method = Mention.Method.MANUAL
+            mention.save(update_fields=["method"])
+            changed = True
+    for entity_id, mention in existing.items():
+        if mention.method == Mention.Method.MANUAL and entity_id not in wanted_ids:
+            mention.delete()
+            changed = True
+    return changed
+
+
+def _set_event_links(event, record, entity):
+    changed = False
+    wanted_entities = {entity(s).id for s in record["_entities"]}
+    if set(event.entities.values_list("id", flat=True)) != wanted_entities:
+        event.entities.set(wanted_entities)
+        changed = True
+
+    wanted_articles = set(Article.objects.filter(slug__in=record["_articles"]).values_list("id", flat=True))
+    manual = set(event.coverage.filter(method=Coverage.Method.MANUAL).values_list("article_id", flat=True))
+    if manual != wanted_articles:
+        event.coverage.filter(method=Coverage.Method.MANUAL).exclude(article_id__in=wanted_articles).delete()
+        for article_id in wanted_articles - manual:
+            Coverage.objects.update_or_create(
+                event=event, article_id=article_id,
+                defaults={"method": Coverage.Method.MANUAL, "confirmed": True},
+            )
+        changed = True
+
+    have_claims = list(event.claims.values_list("text", "source_name", "url"))
+    if have_claims != record["_claims"]:
+        event.claims.all().delete()
+        Claim.objects.bulk_create(Claim(event=event, text=t, source_name=s, url=u) for t, s, u in record["_claims"])
+        changed = True
+    return changed

@@ -1,0 +1,53 @@
+"""Markdown files with YAML front matter, as used in content/ and by imports."""
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML that leaves dates as text, so our own date parser judges them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class FrontMatterError(ValueError):
+    def __init__(self, message, line=None):
+        super().__init__(message)
+        self.line = line
+
+
+def load_yaml(text):
+    """Parse YAML, turning its errors into one message with a 1-based line."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise FrontMatterError(f"invalid YAML: {exc.problem or exc}", line) from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML: {exc}") from None
+
+
+def split(text):
+    """Return (metadata dict, body) from '---\\nYAML\\n---\\nbody'."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError("the file must start with a '---' line opening the YAML front matter", 1)
+    for number, line in enumerate(lines[1:], start=2):
+        if line.strip() in ("---", "..."):
+            meta = load_yaml("".join(lines[1 : number - 1])) or {}
+            if not isinstance(meta, dict):
+                raise FrontMatterError("the front matter must be a mapping of keys to values", 2)
+            return meta, "".join(lines[number:]).strip("\n") + "\n"
+    raise FrontMatterError("the front matter is not closed by a '---' line", 1)
+
+
+def dump(meta, body):
+    """Front matter and body as one file's text; keys keep the order given."""
+    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{head}---\n\n{body.strip()}\n"

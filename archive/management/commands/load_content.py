@@ -1,0 +1,28 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest import content
+
+
+class Command(BaseCommand):
+    help = "Load the archive's content files (sources, entities, articles, events) into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", nargs="?", default=None, help="content folder (default: content/)")
+        parser.add_argument(
+            "--prune", action="store_true", help="delete records that are no longer in the folder"
+        )
+
+    def handle(self, *args, folder=None, prune=False, **options):
+        folder = Path(folder) if folder else settings.CONTENT_DIR
+        found = content.read_folder(folder)
+        if found.problems:
+            for problem in found.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{len(found.problems)} problem(s) in {folder}; nothing was written.")
+        counts = content.apply(found, prune=prune)
+        self.stdout.write(counts.line())
+        if not (counts.created or counts.updated or counts.deleted):
+            self.stdout.write("Nothing changed: the database already matches the content files.")

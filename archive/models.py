@@ -1,0 +1,232 @@
+"""The archive's records: sources, articles, entities, mentions, events.
+
+Dates of limited precision are a date (first day of the period) plus a
+precision; see archive.dates.
+"""
+
+import hashlib
+
+from django.db import models
+from django.urls import reverse
+
+from archive import dates
+from archive.rendering import render_markdown
+
+LANGUAGE_CHOICES = [("de", "German"), ("en", "English")]
+
+
+class PartialDateMixin(models.Model):
+    """Fields shared by every record that carries a date of known precision."""
+
+    date = models.DateField(null=True, blank=True, db_index=True, help_text="First day of the period.")
+    date_precision = models.CharField(max_length=5, choices=dates.PRECISION_CHOICES, default=dates.DAY)
+    date_inferred = models.BooleanField(default=False, help_text="The date was worked out, not printed.")
+    date_reason = models.TextField(blank=True, help_text="Why the date is what it is, shown beside it.")
+
+    class Meta:
+        abstract = True
+
+    def date_display(self, language="en"):
+        return dates.display(self.date, self.date_precision, language)
+
+    def date_iso(self):
+        return dates.iso(self.date, self.date_precision)
+
+
+class Source(models.Model):
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. DE.")
+    url = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Entity(models.Model):
+    class Kind(models.TextChoices):
+        ORGANIZATION = "organization"
+        PERSON = "person"
+        PRODUCT = "product"
+        MALWARE = "malware"
+        VULNERABILITY = "vulnerability"
+        GROUP = "group"
+        PLACE = "place"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    description = models.TextField(blank=True)
+    wikidata = models.CharField(max_length=20, blank=True, help_text="Wikidata QID, e.g. Q2283.")
+    external_ids = models.JSONField(
+        default=dict, blank=True, help_text='Other identifiers, e.g. {"cve": "CVE-2001-0500"}.'
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("entity-detail", args=[self.slug])
+
+    def all_names(self):
+        return [self.name, *(alias.name for alias in self.aliases.all())]
+
+
+class EntityAlias(models.Model):
+    """Another name under which an entity appears ("29 a" for 29A)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["entity", "name"], name="unique_alias_per_entity")]
+        verbose_name_plural = "entity aliases"
+
+    def __str__(self):
+        return self.name
+
+
+class Article(PartialDateMixin):
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=500)
+    kicker = models.CharField(max_length=300, blank=True, help_text="Dachzeile above the title.")
+    teaser = models.TextField(blank=True)
+    body = models.TextField(help_text="Markdown.")
+    body_html = models.TextField(editable=False, blank=True)
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
+    byline = models.CharField(max_length=300, blank=True, help_text='Author or agencies, e.g. "DPA/AP".')
+    dateline = models.CharField(max_length=300, blank=True, help_text='Places, e.g. "REDMOND/MÜNCHEN".')
+    language = models.CharField(max_length=2, choices=LANGUAGE_CHOICES, db_index=True)
+    language_detected = models.BooleanField(default=False, help_text="Detected from the text, not stated.")
+    url = models.URLField(max_length=1000, blank=True, db_index=True)
+    entities = models.ManyToManyField(Entity, through="Mention", related_name="articles", blank=True)
+
+    # Provenance: where the record came from and what was done to it.
+    origin = models.CharField(max_length=1000, blank=True, help_text="File (and line) it came from.")
+    imported_at = models.DateTimeField(null=True, blank=True)
+    removed_boilerplate = models.JSONField(default=list, blank=True, help_text="Text cut as page boilerplate.")
+    content_hash = models.CharField(max_length=64, db_index=True, editable=False, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "title"]
+        indexes = [models.Index(fields=["source", "date"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        self.content_hash = text_hash(self.title, self.body)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("article-detail", args=[self.slug])
+
+
+def text_hash(title, body):
+    """A fingerprint of what an article says, blind to spacing and case."""
+    normal = " ".join(f"{title}\n{body}".split()).casefold()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+class Mention(models.Model):
+    class Method(models.TextChoices):
+        MANUAL = "manual"
+        ALIAS = "alias", "alias match"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="mentions")
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="mentions")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.MANUAL)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["article", "entity"], name="unique_mention")]
+        ordering = ["entity__name"]
+
+    def __str__(self):
+        return f"{self.entity} in {self.article}"
+
+
+class Event(PartialDateMixin):
+    class Kind(models.TextChoices):
+        DISCLOSURE = "disclosure"
+        ADVISORY = "advisory"
+        PATCH = "patch"
+        OUTBREAK = "outbreak"
+        PEAK = "peak"
+        ATTACK = "attack"
+        ARREST = "arrest"
+        STATEMENT = "statement"
+        OTHER = "other"
+
+    slug = models.SlugField(max_length=200, unique=True)
+    title = models.CharField(max_length=500)
+    kind = models.CharField(max_length=20, choices=Kind.choices, db_index=True)
+    description = models.TextField(blank=True, help_text="Markdown.")
+    incident = models.ForeignKey(
+        Entity, on_delete=models.SET_NULL, null=True, blank=True, related_name="incident_events",
+        help_text="The incident this event belongs to, e.g. Code Red.",
+    )
+    entities = models.ManyToManyField(Entity, related_name="events", blank=True)
+    references = models.JSONField(default=list, blank=True, help_text="Advisory ids, CVE ids, URLs.")
+    articles = models.ManyToManyField(Article, through="Coverage", related_name="events", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [models.F("date").asc(nulls_last=True), "title"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("event-detail", args=[self.slug])
+
+
+class Claim(models.Model):
+    """What one source says about an event, kept beside what others say."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="claims")
+    text = models.CharField(max_length=500, help_text='e.g. "359,000 hosts infected".')
+    source_name = models.CharField(max_length=300)
+    url = models.URLField(max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.source_name}: {self.text}"
+
+
+class Coverage(models.Model):
+    """An article that reported on an event."""
+
+    class Method(models.TextChoices):
+        MANUAL = "manual"
+        SUGGESTED = "suggested"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="coverage")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="coverage")
+    method = models.CharField(max_length=10, choices=Method.choices, default=Method.MANUAL)
+    confirmed = models.BooleanField(default=True, help_text="An editor has checked the link.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "article"], name="unique_coverage")]
+        verbose_name_plural = "coverage"
+
+    def __str__(self):
+        return f"{self.article} covers {self.event}"

@@ -1,0 +1,55 @@
+"""Read queries used by the pages; views stay thin and these stay testable."""
+
+from django.db.models import Count, Prefetch
+
+from archive.models import Article, Coverage, Entity, Event, Mention
+
+
+def latest_articles(limit=10):
+    return Article.objects.select_related("source").order_by("-date", "title")[:limit]
+
+
+def entities_by_kind():
+    grouped = {}
+    for entity in Entity.objects.annotate(article_count=Count("mentions")).order_by("kind", "name"):
+        grouped.setdefault(entity.get_kind_display(), []).append(entity)
+    return grouped
+
+
+def recent_events(limit=10):
+    return Event.objects.select_related("incident").order_by("-date", "title")[:limit]
+
+
+def article_with_relations(slug):
+    return (
+        Article.objects.select_related("source")
+        .prefetch_related(
+            Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name")),
+            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by("event__date")),
+        )
+        .get(slug=slug)
+    )
+
+
+def entity_with_relations(slug):
+    return Entity.objects.prefetch_related("aliases").get(slug=slug)
+
+
+def entity_articles(entity):
+    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by("date", "title")
+
+
+def entity_events(entity):
+    return (Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)).distinct().order_by("date")
+
+
+def event_with_relations(slug):
+    return (
+        Event.objects.select_related("incident")
+        .prefetch_related(
+            "entities",
+            "claims",
+            Prefetch("coverage", queryset=Coverage.objects.select_related("article__source").order_by("article__date")),
+        )
+        .get(slug=slug)
+    )
