@@ -287,7 +287,11 @@ class KnownArticles:
 def _changes(article, values):
     """The fields to update on an existing article."""
     changes = {}
+    # Text that differs only in spacing or case is the same text; the archive's copy stays.
+    same_text = article.content_hash == text_hash(values["title"], values["body"])
     for name in UPDATABLE:
+        if same_text and name in ("title", "body"):
+            continue
         value = values.get(name)
         if name == "language_detected":
             continue

@@ -21,7 +21,8 @@ _UPPER_PLACE = r"[A-ZÄÖÜ][A-ZÄÖÜ.\-]+(?:[ /][A-ZÄÖÜ][A-ZÄÖÜ.\-]+)*"
 _DATELINE_MARK = re.compile(rf"^(?P<head>{_UPPER_PLACE}(?: [\w/.\-]+)?) ?■ ?(?P<rest>.*)$", re.DOTALL)
 _DATELINE_PAREN = re.compile(rf"^(?P<place>{_UPPER_PLACE}) \((?P<agency>[\w/. ]+)\) [-–—] (?P<rest>.*)$", re.DOTALL)
 # Markdown would read these line starts as headings, quotes or lists; a scrape means them as text.
-_BLOCK_START = re.compile(r"^(#|>|[-+*] |\d+[.)] )")
+_BLOCK_START = re.compile(r"^(#|>|[-+*] )")
+_NUMBERED = re.compile(r"^(\d+)([.)] )")
 
 
 class ScrapeError(ValueError):
@@ -56,7 +57,9 @@ def _dateline(paragraph):
 
 
 def _escape_block(paragraph):
-    return "\\" + paragraph if _BLOCK_START.match(paragraph) else paragraph
+    if _BLOCK_START.match(paragraph):
+        return "\\" + paragraph
+    return _NUMBERED.sub(r"\1\\\2", paragraph, count=1)
 
 
 def parse(text, *, source_slug=""):
