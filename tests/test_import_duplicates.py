@@ -2,7 +2,8 @@ from archive.models import Article
 from tests.importing import run_import, write_jsonl
 
 BASE = {
-    "title": "Wurm legt Server lahm", "body": "Der Wurm Code Red befällt die Server von Microsoft, die nicht geschützt sind, und legt sie lahm.",
+    "title": "Wurm legt Server lahm",
+    "body": "Der Wurm Code Red befällt die Server von Microsoft, die nicht geschützt sind, und legt sie lahm.",
     "language": "de", "source": "taz", "url": "https://example.org/wurm", "date": "2001-07-19",
 }
 

@@ -1,7 +1,8 @@
+from django.conf import settings
+
 from archive.ingest import frontmatter, scrape
 from archive.models import Article, Source
 from archive.rendering import render_markdown
-from django.conf import settings
 from tests.importing import SEED, run_import
 
 FOUNDING = settings.CONTENT_DIR / "articles" / "computervirus-code-red-2-schlaegt-zu.md"

@@ -101,7 +101,10 @@ def _markdown_item(text, where):
     try:
         meta, body = frontmatter.split(text)
     except frontmatter.FrontMatterError as exc:
-        return Item(f"{where}:{exc.line}" if exc.line else where, problem=str(exc))
+        line = exc.line
+        if line and str(exc).startswith("invalid YAML"):
+            line += 1  # YAML counts from the line after the opening '---'
+        return Item(f"{where}:{line}" if line else where, problem=str(exc))
     return Item(where, data={**meta, "body": body})
 
 
