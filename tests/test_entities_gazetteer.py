@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from archive.entities.gazetteer import Gazetteer
 
@@ -48,3 +50,18 @@ def test_a_name_that_is_a_prefix_of_a_longer_text_word_is_not_found():
 
 def test_a_gazetteer_without_names_finds_nothing():
     assert Gazetteer([]).find("Code Red") == {}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Code", "Red", "II", "2", "MSN", "MSNBC", "AP", "ap", "-", " ", "/", "oder",
+                                 "Windows", "NT", "2000", "29", "a", "s", "Microsoft", "’", ",", "\n"]), max_size=30))
+def test_whatever_it_finds_is_written_in_the_text(parts):
+    text = "".join(parts)
+    names = {}
+    for key, name in NAMES:
+        names.setdefault(key, []).append(name)
+    for key in found(text):
+        words = [name.replace(" ", "") for name in names[key]]
+        squeezed = text.replace(" ", "").replace("-", "").replace("\n", "").upper()
+        # "Windows NT oder 2000" names Windows 2000 without writing it; its parts are there.
+        assert any(w.upper() in squeezed for w in words) or key == "windows-2000" and "2000" in text
