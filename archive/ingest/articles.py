@@ -34,7 +34,7 @@ KNOWN_KEYS = frozenset({
     "dateline", "date_precision", "date_inferred", "date_reason", "slug", "entities", "removed_boilerplate",
 })
 TEXT_LIMITS = {"title": 500, "kicker": 300, "teaser": 5000, "byline": 300, "dateline": 300, "date_reason": 2000}
-# The longest article in the real corpora has 33,000 characters; a body a thirty times
+# The longest article in the real corpora has 33,000 characters; a body thirty times
 # that is an export gone wrong, and refusing it keeps one record from stalling a run.
 MAX_BODY_CHARS = 1_000_000
 SLUG_LENGTH = 80
@@ -114,8 +114,11 @@ def clean(data, defaults):
     if not values["title"]:
         problems.append(("title", "is missing or empty"))
     body = data.get("body")
-    if not isinstance(body, str) or not body.strip():
-        problems.append(("body", "is missing or empty" if body in (None, "") else "must be text"))
+    if body is None or (isinstance(body, str) and not body.strip()):
+        problems.append(("body", "is missing or empty"))
+        body = ""
+    elif not isinstance(body, str):
+        problems.append(("body", f"must be text, not {type(body).__name__}"))
         body = ""
     elif len(body) > MAX_BODY_CHARS:
         problems.append(("body", f"is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}"))
