@@ -35,3 +35,17 @@ def test_clean_collects_every_problem_at_once():
 ])
 def test_slugs_spell_out_german_letters_and_stay_short(title, slug):
     assert slug_for(title) == slug
+
+
+def test_an_article_another_process_added_meanwhile_is_found_not_duplicated(loaded):
+    from archive.ingest.articles import KnownArticles
+
+    known = KnownArticles()  # read before the other writer
+    fields = {"title": "Wurm", "body": "Code Red trifft Microsoft.", "language": "de"}
+    other, _ = Article.objects.get_or_create(slug="wurm", defaults={**fields, "language": "de"})
+    cleaned = clean({**fields, "body": "Ein ganz anderer Text."}, Defaults())
+
+    status, article = import_article(cleaned=cleaned, origin="late", known=known)
+
+    assert status == CREATED
+    assert article.slug == "wurm-2" and other.slug == "wurm"

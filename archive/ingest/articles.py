@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -228,6 +228,9 @@ class SourceCache:
             self._known[key] = source
         return source
 
+    def reload(self):
+        self._known.clear()
+
     def keep(self):
         self._known.update(self._pending)
         self.created.extend(self._pending.values())
@@ -242,11 +245,14 @@ class KnownArticles:
 
     Looking duplicates up here instead of querying per article is what makes bulk
     imports fast; like SourceCache, it takes in an article only once its transaction
-    succeeded (`keep`). A record created meanwhile by another process still cannot
-    be duplicated: the database's unique slug refuses it and that article fails.
+    succeeded (`keep`). A slug another process took meanwhile is refused by the
+    database; import_article then reads the archive afresh and tries once more.
     """
 
     def __init__(self):
+        self.reload()
+
+    def reload(self):
         self.slugs, self.by_url, self.by_hash = set(), {}, {}
         self._pending = None
         for pk, slug, url, content_hash in Article.objects.order_by("-pk").values_list(
@@ -322,15 +328,28 @@ def import_article(*, cleaned, origin, sources=None, known=None, gazetteer=None)
     sources = sources if sources is not None else SourceCache()
     known = known if known is not None else KnownArticles()
     gazetteer = gazetteer if gazetteer is not None else build_gazetteer()
-    try:
-        result = _import_article(cleaned=cleaned, origin=origin, sources=sources, known=known, gazetteer=gazetteer)
-    except Exception:
-        sources.drop()
-        known.drop()
-        raise
-    sources.keep()
-    known.keep()
-    return result
+    for attempt in (1, 2):
+        try:
+            result = _import_article(
+                cleaned=cleaned, origin=origin, sources=sources, known=known, gazetteer=gazetteer
+            )
+        except IntegrityError:
+            sources.drop()
+            known.drop()
+            if attempt == 2:
+                raise
+            # Another process added this article, its slug or its source since the run
+            # began: read the archive afresh and try once more.
+            sources.reload()
+            known.reload()
+        except Exception:
+            sources.drop()
+            known.drop()
+            raise
+        else:
+            sources.keep()
+            known.keep()
+            return result
 
 
 @transaction.atomic
