@@ -127,7 +127,7 @@ def _jsonl_items(path, where, *, gzipped):
                 if not raw.strip():
                     continue
                 any_line = True
-                yield _json_line(raw, f"{where}:{number}")
+                yield parse_json_line(raw, f"{where}:{number}")
     except OSError as exc:  # includes gzip.BadGzipFile
         yield Item(f"{where}:{number + 1}" if number else where, problem=f"cannot be read: {exc}")
         return
@@ -138,7 +138,7 @@ def _jsonl_items(path, where, *, gzipped):
         yield Item(where, problem="empty file")
 
 
-def _json_line(raw, where):
+def parse_json_line(raw, where):
     if len(raw) > MAX_RECORD_BYTES:
         return Item(where, problem=f"line is {len(raw):,} bytes; one article may have at most {MAX_RECORD_BYTES:,}")
     text, problem = _decode(raw)
