@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint setup
+.PHONY: run test test-sqlite test-postgres lint setup
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +24,11 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
-test: setup lint
-	$(PY) -m pytest
+# The whole suite twice: on SQLite, then on PostgreSQL (DATABASE_URL, or a throwaway local server).
+test: lint test-sqlite test-postgres
+
+test-sqlite: setup
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: setup
+	scripts/with-postgres $(PY) -m pytest

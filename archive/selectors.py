@@ -1,12 +1,16 @@
 """Read queries used by the pages; views stay thin and these stay testable."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 
 from archive.models import Article, Coverage, Entity, Event, Mention
 
+# Undated records go last on every database (PostgreSQL puts NULL first when descending, SQLite last).
+NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
+OLDEST_FIRST = (F("date").asc(nulls_last=True), "title")
+
 
 def latest_articles(limit=10):
-    return Article.objects.select_related("source").order_by("-date", "title")[:limit]
+    return Article.objects.select_related("source").order_by(*NEWEST_FIRST)[:limit]
 
 
 def entities_by_kind():
@@ -17,7 +21,7 @@ def entities_by_kind():
 
 
 def recent_events(limit=10):
-    return Event.objects.select_related("incident").order_by("-date", "title")[:limit]
+    return Event.objects.select_related("incident").order_by(*NEWEST_FIRST)[:limit]
 
 
 def article_with_relations(slug):
@@ -25,7 +29,9 @@ def article_with_relations(slug):
         Article.objects.select_related("source")
         .prefetch_related(
             Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name")),
-            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by("event__date")),
+            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by(
+                F("event__date").asc(nulls_last=True)
+            )),
         )
         .get(slug=slug)
     )
@@ -36,11 +42,12 @@ def entity_with_relations(slug):
 
 
 def entity_articles(entity):
-    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by("date", "title")
+    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by(*OLDEST_FIRST)
 
 
 def entity_events(entity):
-    return (Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)).distinct().order_by("date")
+    events = Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)
+    return events.distinct().order_by(*OLDEST_FIRST)
 
 
 def event_with_relations(slug):
@@ -49,7 +56,9 @@ def event_with_relations(slug):
         .prefetch_related(
             "entities",
             "claims",
-            Prefetch("coverage", queryset=Coverage.objects.select_related("article__source").order_by("article__date")),
+            Prefetch("coverage", queryset=Coverage.objects.select_related("article__source").order_by(
+                F("article__date").asc(nulls_last=True)
+            )),
         )
         .get(slug=slug)
     )
