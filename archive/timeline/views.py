@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 
-from archive.models import Entity, Event, Source
+from archive.models import Entity, Source
 from archive.selectors import external_links
 from archive.timeline import exports, periods
 from archive.timeline.comentions import co_mentions
@@ -112,7 +112,7 @@ def _period(request, period):
     return render(request, "timeline/period.html", {
         "period": period,
         "years": grouped(period.items),
-        "kinds": Event.Kind.choices,
+        "svg": mark_safe(timeline_svg(period.items, title=period.label, ident="period")),
     })
 
 
