@@ -78,3 +78,12 @@ def test_the_founding_article_lives_in_august_2001(client, loaded):
     assert 'href="/articles/computervirus-code-red-2-schlaegt-zu/"' in page
     assert 'href="/events/code-red-ii-appears/"' in page
     assert 'rel="prev" href="/archive/2001/7/"' in page
+
+
+def test_a_crowded_year_is_drawn_and_counted_instead_of_listed(client, db):
+    make.many(600, step_days=0)  # all on 1 January 2001
+    page = client.get("/archive/2001/").content.decode()
+    assert "Too many items to list one by one" in page
+    assert 'href="/archive/2001/1/">January 2001</a></th><td>300</td><td>300</td>' in page
+    assert 'href="/events/e-1/"' not in page
+    assert "counts per month" in page  # the drawing aggregates

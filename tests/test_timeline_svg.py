@@ -122,3 +122,14 @@ def test_the_code_red_pages_carry_parseable_drawings(client, loaded):
     assert coverage.find("svg:a", NS).get("href") == "/archive/2001/8/"
     marks = [link for link in coverage.findall("svg:a", NS) if link.get("class") == "tl-event-mark"]
     assert len(marks) == 15
+
+
+@pytest.mark.django_db
+def test_the_coverage_chart_counts_events_when_they_are_many():
+    make.many(400, step_days=2, articles_every=4)  # 300 events, 100 articles in about 27 months
+    from archive.timeline.svg import coverage_svg
+
+    root = parse(coverage_svg(build(Filters()).items))
+    counts = [link for link in root.findall("svg:a", NS) if link.get("class") == "tl-event-count"]
+    assert counts and not [link for link in root.findall("svg:a", NS) if link.get("class") == "tl-event-mark"]
+    assert sum(int(re.search(r": (\d+) events$", c.find("svg:title", NS).text)[1]) for c in counts) == 300

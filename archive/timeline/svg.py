@@ -31,7 +31,9 @@ CHAR_WIDTH = 6.8  # a generous average advance of a 12px sans-serif character
 
 def _root(height, title, desc, ident):
     svg = ET.Element("svg", {
-        "xmlns": NS, "viewBox": f"0 0 {WIDTH} {height}", "width": "100%", "role": "img",
+        "xmlns": NS, "viewBox": f"0 0 {WIDTH} {height}", "width": "100%",
+        # Not role="img": that would hide the item links inside from screen readers.
+        "role": "graphics-document",
         "aria-labelledby": f"{ident}-title {ident}-desc", "class": "tl-svg", "font-family": FONT,
         "font-size": "12",
     })
@@ -270,6 +272,19 @@ def _aggregate_svg(items, *, title, undated, ident):
     return _serialise(svg)
 
 
+def _event_counts(svg, scale, events, base):
+    """Too many events to mark one by one: a short red bar per period below the axis, as tall as its count."""
+    precision, counted, _ = bins(events, scale)
+    top = max(b.events for b in counted)
+    for counted_bin in counted:
+        left = scale.x(counted_bin.start)
+        right = scale.x(dates.period_end(counted_bin.start, precision) + dt.timedelta(days=1))
+        link = ET.SubElement(svg, "a", {"href": counted_bin.url, "class": "tl-event-count"})
+        ET.SubElement(link, "title").text = f"{counted_bin.label()}: {counted_bin.events} events"
+        ET.SubElement(link, "rect", {"x": _n(left), "y": _n(base + 3), "width": _n(max(right - left - 1, 1)),
+                                     "height": _n(2 + 14 * counted_bin.events / top), "fill": EVENT_COLOUR})
+
+
 def coverage_svg(items, *, title="Coverage", ident="coverage"):
     """Articles per month (per year over long spans) as bars, with the events marked on the same axis."""
     if not items:
@@ -286,8 +301,9 @@ def coverage_svg(items, *, title="Coverage", ident="coverage"):
     chart = 120
     base = AXIS + chart
     height = base + 40
-    desc = (f"{len(articles)} articles counted per {per} as blue bars; {len(events)} events marked as red "
-            f"triangles below the axis at their dates.")
+    marks = "red bars below the axis, counted per period" if len(events) > DENSE else \
+        "red triangles below the axis at their dates"
+    desc = f"{len(articles)} articles counted per {per} as blue bars; {len(events)} events marked as {marks}."
     if skipped:
         desc += f" {skipped} articles dated only to a year are not counted in any month."
     svg = _root(height, title, desc, ident)
@@ -307,12 +323,15 @@ def coverage_svg(items, *, title="Coverage", ident="coverage"):
                   fill="#111")
     ET.SubElement(svg, "line", {"x1": _n(MARGIN), "x2": _n(WIDTH - MARGIN), "y1": _n(base), "y2": _n(base),
                                 "stroke": "#888"})
-    for event in events:
-        left, right = scale.x(event.date), scale.x(event.end + dt.timedelta(days=1))
-        x = (left + right) / 2
-        link = ET.SubElement(svg, "a", {"href": event.url, "class": "tl-event-mark"})
-        ET.SubElement(link, "title").text = _tooltip(event)
-        points = f"{_n(x)},{_n(base + 4)} {_n(x - 5)},{_n(base + 14)} {_n(x + 5)},{_n(base + 14)}"
-        ET.SubElement(link, "polygon", {"points": points, "fill": EVENT_COLOUR, "fill-opacity": "0.8"})
+    if len(events) > DENSE:
+        _event_counts(svg, scale, events, base)
+    else:
+        for event in events:
+            left, right = scale.x(event.date), scale.x(event.end + dt.timedelta(days=1))
+            x = (left + right) / 2
+            link = ET.SubElement(svg, "a", {"href": event.url, "class": "tl-event-mark"})
+            ET.SubElement(link, "title").text = _tooltip(event)
+            points = f"{_n(x)},{_n(base + 4)} {_n(x - 5)},{_n(base + 14)} {_n(x + 5)},{_n(base + 14)}"
+            ET.SubElement(link, "polygon", {"points": points, "fill": EVENT_COLOUR, "fill-opacity": "0.8"})
     _text(svg, MARGIN, height - 6, f"Articles per {per} (highest: {top}); red marks are events.", fill="#444")
     return _serialise(svg)

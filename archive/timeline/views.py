@@ -111,7 +111,7 @@ def month_page(request, year, month):
 def _period(request, period):
     return render(request, "timeline/period.html", {
         "period": period,
-        "years": grouped(period.items),
+        "years": grouped(period.items) if len(period.items) <= LIST_LIMIT else None,
         "svg": mark_safe(timeline_svg(period.items, title=period.label, ident="period")),
     })
 
