@@ -53,14 +53,17 @@ def test_external_ids_become_links(db):
 
 def test_the_code_red_timeline_tells_the_story_in_order(client, loaded):
     page = html.unescape(client.get("/entities/code-red/timeline/").content.decode())
-    listed = page.split("</svg>")[-1]
+    listed = re.findall(r'class="tl-badge">[^<]*</span>\s*<a href="([^"]+)"', page)
     order = [
         "/events/ms01-033-advisory/", "/events/ms01-033-patch/", "/events/code-red-first-seen/",
         "/events/code-red-peak/", "/events/code-red-white-house-attack/", "/events/code-red-ii-appears/",
         f"/articles/{SLUG}/",
     ]
-    positions = [listed.index(f'href="{url}"') for url in order]
+    positions = [listed.index(url) for url in order]
     assert positions == sorted(positions)
+    # Each event states when it was first reported, and where sources disagree.
+    assert "Reported 6 days after the outbreak (the article's date is inferred)" in page
+    assert "3 sources' claims" in page
     assert "Exposure windows" in page and "28 days (a date is inferred)" in page
     assert "Date inferred: The article dates itself" in page
     assert 'August 2001</time> <span class="tl-precision">(known to the month)</span>' in page

@@ -38,7 +38,7 @@ def test_the_timelinejs_export_uses_partial_dates_display_dates_groups_and_uniqu
     assert events["event-arrest"]["start_date"] == {"year": 2002, "display_date": "2002"}
     assert events["event-outbreak"]["group"] == "Worm"
     assert events["event-arrest"]["group"] == "Other"
-    assert events["article-report"]["group"] == "Articles"
+    assert events["article-report"]["group"] == "Articles"  # it covers no event yet
     assert events["article-report"]["display_date"] == "10 August 2001 (inferred)"
     assert "Date inferred" in events["article-report"]["text"]["text"]
     assert 'href="http://testserver/articles/report/"' in events["article-report"]["text"]["text"]
@@ -91,3 +91,13 @@ def test_the_page_links_every_export_with_its_filters(client, story):
     page = client.get("/entities/worm/timeline/?kind=outbreak").content.decode()
     for fmt in ["timelinejs.json", "json", "csv", "ics", "svg"]:
         assert f'href="/entities/worm/timeline/export.{fmt}?kind=outbreak"' in page
+
+
+def test_timelinejs_groups_an_article_with_the_incident_it_covers(client, loaded):
+    data = json.loads(get(client, "/entities/code-red/timeline/export.timelinejs.json").content)
+    groups = {e["unique_id"]: e["group"] for e in data["events"]}
+    assert groups["article-computervirus-code-red-2-schlaegt-zu"] == "Code Red"
+    assert set(groups.values()) == {"Code Red"}
+    ids = [e["unique_id"] for e in data["events"]]
+    assert len(ids) == len(set(ids)) == 16
+    assert ids.index("event-code-red-ii-appears") < ids.index("article-computervirus-code-red-2-schlaegt-zu")

@@ -160,6 +160,18 @@ def coverage_lag(event, links=None):
     return Lag(event=event, article=article, span=span, suggested=not first.confirmed)
 
 
+def attach_lags(items):
+    """Set `lag` on each event item from one query over their coverage; for lists of bounded length."""
+    by_event = {}
+    events = {item.record.pk: item for item in items if item.is_event}
+    links = Coverage.objects.filter(event_id__in=list(events)).select_related("article")
+    for link in links:
+        by_event.setdefault(link.event_id, []).append(link)
+    for pk, item in events.items():
+        item.lag = coverage_lag(item.record, by_event.get(pk, []))
+    return items
+
+
 WINDOW_STEPS = [
     ("disclosure", "advisory", "Disclosure to advisory"),
     ("advisory", "patch", "Advisory to patch"),

@@ -94,7 +94,7 @@ def to_timelinejs(timeline, *, title, base_url=""):
         if item.is_event:
             group = item.incident.name if item.incident else NO_INCIDENT
         else:
-            group = "Articles"
+            group = item.covered_incident or "Articles"
         events.append({
             "unique_id": item.unique_id,
             "start_date": _tljs_date(item),

@@ -8,10 +8,10 @@ is kept for a range starting on 5 August, because it may lie inside it.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
 from archive import dates
-from archive.models import Article, Entity, Event, Source
+from archive.models import Article, Coverage, Entity, Event, Source
 from archive.timeline.items import KIND_ARTICLE, from_article, from_event, ordered
 
 KINDS = [*Event.Kind.values, KIND_ARTICLE]
@@ -142,7 +142,7 @@ def events(filters):
     """Events matching the filters, dated or not."""
     if not filters.wants_events:
         return Event.objects.none()
-    query = Event.objects.select_related("incident")
+    query = Event.objects.select_related("incident").annotate(claim_count=Count("claims"))
     if filters.entity:
         linked = Event.entities.through.objects.filter(entity=filters.entity).values("event_id")
         query = query.filter(Q(pk__in=linked) | Q(incident=filters.entity))
@@ -158,7 +158,10 @@ def articles(filters):
     """Articles matching the filters, dated or not."""
     if not filters.wants_articles:
         return Article.objects.none()
-    query = Article.objects.select_related("source")
+    # The incident of the first event the article is confirmed to cover, to group it with that incident.
+    covered = Coverage.objects.filter(article=OuterRef("pk"), confirmed=True, event__incident__isnull=False)
+    query = Article.objects.select_related("source").annotate(
+        covered_incident=Subquery(covered.order_by("event__date").values("event__incident__name")[:1]))
     if filters.entity:
         query = query.filter(mentions__entity=filters.entity)
     if filters.source:

@@ -31,6 +31,9 @@ class Item:
     source_slug: str = ""
     language: str = ""
     summary: str = ""
+    claims: int = 0  # how many sources' claims the event records
+    covered_incident: str = ""  # for an article: the incident of the events it covers
+    lag: object = None  # for an event: its coverage Lag, when the page computes it
     record: object = field(default=None, repr=False)
 
     @property
@@ -67,7 +70,8 @@ def from_event(event):
         type="event", slug=event.slug, title=event.title, url=event.get_absolute_url(),
         date=event.date, precision=event.date_precision, inferred=event.date_inferred,
         reason=event.date_reason, kind=event.kind, kind_label=event.get_kind_display(),
-        incident=event.incident, summary=event.description, record=event,
+        incident=event.incident, summary=event.description, claims=getattr(event, "claim_count", 0),
+        record=event,
     )
 
 
@@ -78,7 +82,8 @@ def from_article(article):
         date=article.date, precision=article.date_precision, inferred=article.date_inferred,
         reason=article.date_reason, source=source.name if source else "",
         source_slug=source.slug if source else "", language=article.language,
-        summary=article.teaser, record=article,
+        summary=article.teaser, covered_incident=getattr(article, "covered_incident", None) or "",
+        record=article,
     )
 
 

@@ -8,7 +8,7 @@ from archive.models import Entity, Source
 from archive.selectors import external_links
 from archive.timeline import exports, periods
 from archive.timeline.comentions import co_mentions
-from archive.timeline.coverage import exposure_windows
+from archive.timeline.coverage import attach_lags, exposure_windows
 from archive.timeline.filters import KINDS, BadParameter, Filters, build, parse
 from archive.timeline.items import grouped
 from archive.timeline.svg import coverage_svg, timeline_svg
@@ -45,6 +45,8 @@ def timeline_page(request, slug=None):
         return bad_request(request, error)
     entity = timeline.filters.entity
     dense = len(timeline.items) > LIST_LIMIT
+    if not dense:
+        attach_lags(timeline.items)
     # The drawings are built by ElementTree, which escapes every text and attribute.
     return render(request, "timeline/timeline.html", {
         "title": title,
@@ -111,7 +113,7 @@ def month_page(request, year, month):
 def _period(request, period):
     return render(request, "timeline/period.html", {
         "period": period,
-        "years": grouped(period.items) if len(period.items) <= LIST_LIMIT else None,
+        "years": grouped(attach_lags(period.items)) if len(period.items) <= LIST_LIMIT else None,
         "svg": mark_safe(timeline_svg(period.items, title=period.label, ident="period")),
     })
 
