@@ -52,7 +52,8 @@ def test_a_wider_window_and_fewer_shared_entities_suggest_more(worm):
 
 def test_the_command_reports_and_validates(worm, capsys):
     call_command("suggest_coverage", "--window", "30")
-    assert "suggested: 2  already linked: 0" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "1/1 events" in out and "suggested: 2  already linked: 0" in out
     with pytest.raises(CommandError, match="no dated event with slug: nope"):
         call_command("suggest_coverage", "--event", "nope")
     with pytest.raises(CommandError, match="--window"):

@@ -35,17 +35,20 @@ class Suggestions:
     existing: int
 
 
-def suggest_coverage(*, window_days=DEFAULT_WINDOW_DAYS, min_shared=DEFAULT_MIN_SHARED, events=None):
+def suggest_coverage(*, window_days=DEFAULT_WINDOW_DAYS, min_shared=DEFAULT_MIN_SHARED, events=None, progress=None):
     """Link each dated event to articles published within `window_days` after it that share entities with it.
 
     New links are method=suggested, confirmed=False, for an editor to confirm in
     the admin. Existing links (manual or suggested) are left as they are, so a
-    second run creates nothing.
+    second run creates nothing. `progress(done, total)` is called after each event.
     """
     events = Event.objects.filter(date__isnull=False) if events is None else events
+    total = events.count()
     created = existing = 0
     with transaction.atomic():
-        for event in events.prefetch_related("entities"):
+        for done, event in enumerate(events.prefetch_related("entities"), start=1):
+            if progress:
+                progress(done, total)
             entity_ids = {entity.pk for entity in event.entities.all()}
             if event.incident_id:
                 entity_ids.add(event.incident_id)

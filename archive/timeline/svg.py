@@ -39,6 +39,8 @@ def _root(height, title, desc, ident):
     })
     ET.SubElement(svg, "title", {"id": f"{ident}-title"}).text = title
     ET.SubElement(svg, "desc", {"id": f"{ident}-desc"}).text = desc
+    # An opaque ground keeps the dark text readable wherever the file is opened.
+    ET.SubElement(svg, "rect", {"width": "100%", "height": "100%", "fill": "#fff"})
     return svg
 
 

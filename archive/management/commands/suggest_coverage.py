@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.models import Event
@@ -28,5 +30,26 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"no dated event with slug: {', '.join(missing)}")
             events = events.filter(slug__in=event)
-        result = suggest_coverage(window_days=window, min_shared=min_shared, events=events)
+        result = suggest_coverage(window_days=window, min_shared=min_shared, events=events,
+                                  progress=self._progress(options["verbosity"]))
         self.stdout.write(f"suggested: {result.created}  already linked: {result.existing}")
+
+    def _progress(self, verbosity):
+        """A bar with count and rate on a terminal, a plain line every 500 events otherwise."""
+        if verbosity < 1:
+            return None
+        started = time.monotonic()
+        tty = self.stdout.isatty()
+
+        def report(done, total):
+            rate = done / max(time.monotonic() - started, 1e-6)
+            if tty:
+                filled = int(30 * done / total)
+                end = "\n" if done == total else ""
+                self.stdout.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} events  {rate:.0f}/s",
+                                  ending=end)
+                self.stdout.flush()
+            elif done % 500 == 0 or done == total:
+                self.stdout.write(f"{done}/{total} events  {rate:.0f}/s")
+
+        return report
