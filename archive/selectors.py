@@ -1,5 +1,7 @@
 """Read queries used by the pages; views stay thin and these stay testable."""
 
+import re
+
 from django.db.models import Count, F, Prefetch
 
 from archive.models import Article, Coverage, Entity, Event, Mention
@@ -62,3 +64,37 @@ def event_with_relations(slug):
         )
         .get(slug=slug)
     )
+
+
+# Microsoft bulletins keep a stable address by year and number.
+MS_BULLETIN = re.compile(r"^MS(\d\d)-(\d{3})$", re.I)
+MS_BULLETIN_URL = "https://learn.microsoft.com/en-us/security-updates/securitybulletins/{year}/ms{yy}-{number}"
+
+
+def external_links(entity):
+    """The entity's outside identifiers as (label, value, url) rows; url is "" when none is known."""
+    rows = []
+    if entity.wikidata:
+        rows.append(("Wikidata", entity.wikidata, f"https://www.wikidata.org/wiki/{entity.wikidata}"))
+    for key, value in sorted((entity.external_ids or {}).items()):
+        values = value if isinstance(value, list) else [value]
+        for one in values:
+            one = str(one)
+            rows.append((key.upper() if key in ("cve", "cwe") else key.capitalize(), one, _external_url(key, one)))
+    return rows
+
+
+def _external_url(key, value):
+    if key == "cve" and re.fullmatch(r"CVE-\d{4}-\d{4,}", value, re.I):
+        return f"https://www.cve.org/CVERecord?id={value.upper()}"
+    if key == "wikidata" and re.fullmatch(r"Q\d+", value):
+        return f"https://www.wikidata.org/wiki/{value}"
+    if key == "advisory":
+        match = MS_BULLETIN.match(value)
+        if match:
+            yy, number = match.groups()
+            year = int(yy) + (1900 if int(yy) >= 90 else 2000)
+            return MS_BULLETIN_URL.format(year=year, yy=yy, number=number)
+    if value.startswith(("https://", "http://")):
+        return value
+    return ""

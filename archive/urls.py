@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from archive import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("entities/<slug:slug>/", views.entity_detail, name="entity-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("admin/", admin.site.urls),
+    path("", include("archive.timeline.urls")),
 ]

@@ -1,8 +1,12 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from archive import selectors
 from archive.models import Article, Entity, Event
+from archive.timeline.coverage import coverage_lag
+from archive.timeline.onthisday import on_this_day
+from archive.timeline.views import entity_story
 
 
 def home(request):
@@ -10,6 +14,7 @@ def home(request):
         "articles": selectors.latest_articles(),
         "entities_by_kind": selectors.entities_by_kind(),
         "events": selectors.recent_events(),
+        "on_this_day": on_this_day(timezone.localdate()),
     })
 
 
@@ -30,6 +35,7 @@ def entity_detail(request, slug):
         "entity": entity,
         "articles": selectors.entity_articles(entity),
         "events": selectors.entity_events(entity),
+        "story": entity_story(entity),
     })
 
 
@@ -38,4 +44,6 @@ def event_detail(request, slug):
         event = selectors.event_with_relations(slug)
     except Event.DoesNotExist:
         raise Http404("No event with this address.") from None
-    return render(request, "archive/event_detail.html", {"event": event})
+    return render(request, "archive/event_detail.html", {
+        "event": event, "lag": coverage_lag(event, event.coverage.all()),
+    })
