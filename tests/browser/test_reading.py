@@ -1,6 +1,6 @@
 """A reader finds the founding article from the home page and follows its story."""
 
-from tests.browser.conftest import PHONE, screenshot
+from tests.browser.conftest import PHONE
 
 FOUNDING = "Computervirus Code Red 2 schlägt zu"
 
