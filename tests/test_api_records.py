@@ -131,3 +131,19 @@ def test_it_describes_itself_in_openapi_and_on_a_page(client, loaded):
     assert names == {"source", "language", "entity", "from", "to", "page", "page_size"}
     html = client.get("/api/").content.decode()
     assert "GET /api/articles/" in html and "page_size" in html and 'href="/api/openapi.json"' in html
+
+
+def test_it_includes_hindsight_notes_in_an_article(client, loaded):
+    import datetime as dt
+
+    from archive.models import Article, Event, HindsightNote
+
+    HindsightNote.objects.create(
+        article=Article.objects.get(slug=SLUG), date=dt.date(2002, 1, 1), text="Seen *later*.",
+        event=Event.objects.get(slug="code-red-peak"), author="Editor",
+    )
+    _, data = get(client, f"/api/articles/{SLUG}/")
+    assert data["hindsight_notes"] == [{
+        "date": "2002-01-01", "text": "Seen *later*.", "text_html": "<p>Seen <em>later</em>.</p>",
+        "event": "code-red-peak", "url": "", "author": "Editor",
+    }]

@@ -109,3 +109,10 @@ def test_it_gives_highwire_tags_and_safe_json_ld(client, loaded):
     data = json.loads(block.group(1))
     assert data["headline"] == "Code Red </script><script>alert(1)</script>"
     assert "<script>alert" not in html
+
+
+def test_it_lets_editors_write_hindsight_notes_in_the_article_admin(client, loaded):
+    client.force_login(User.objects.create_superuser("admin", password="pw"))
+    article = Article.objects.get(slug=SLUG)
+    html = client.get(f"/admin/archive/article/{article.pk}/change/").content.decode()
+    assert 'name="hindsight_notes-TOTAL_FORMS"' in html
