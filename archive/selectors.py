@@ -2,9 +2,9 @@
 
 import re
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 
-from archive.models import Article, Coverage, Entity, Event, Mention
+from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
 
 # Undated records go last on every database (PostgreSQL puts NULL first when descending, SQLite last).
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
@@ -98,3 +98,29 @@ def _external_url(key, value):
     if value.startswith(("https://", "http://")):
         return value
     return ""
+def related_articles(article, limit=5):
+    """Other articles naming the same entities, those sharing the most first."""
+    entity_ids = [mention.entity_id for mention in article.mentions.all()]
+    return (
+        Article.objects.filter(mentions__entity_id__in=entity_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("mentions", distinct=True))
+        .select_related("source")
+        .order_by("-shared", F("date").desc(nulls_last=True), "title")[:limit]
+    )
+
+
+def source_neighbours(article):
+    """The articles of the same source just before and just after this one, by date then title."""
+    if article.source_id is None or article.date is None:
+        return None, None
+    same_source = Article.objects.filter(source_id=article.source_id, date__isnull=False).exclude(pk=article.pk)
+    earlier = Q(date__lt=article.date) | Q(date=article.date, title__lt=article.title)
+    later = Q(date__gt=article.date) | Q(date=article.date, title__gt=article.title)
+    previous = same_source.filter(earlier).order_by("-date", "-title").first()
+    following = same_source.filter(later).order_by("date", "title").first()
+    return previous, following
+
+
+def hindsight_notes(article):
+    return HindsightNote.objects.filter(article=article).select_related("event").order_by("date", "id")

@@ -1,8 +1,8 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive import selectors
+from archive import citations, selectors
 from archive.models import Article, Entity, Event
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.onthisday import on_this_day
@@ -23,7 +23,43 @@ def article_detail(request, slug):
         article = selectors.article_with_relations(slug)
     except Article.DoesNotExist:
         raise Http404("No article with this address.") from None
-    return render(request, "archive/article_detail.html", {"article": article})
+    previous, following = selectors.source_neighbours(article)
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    return render(request, "archive/article_detail.html", {
+        "article": article,
+        "page_url": page_url,
+        "related": selectors.related_articles(article),
+        "previous": previous,
+        "next": following,
+        "notes": selectors.hindsight_notes(article),
+        "citation_styles": citations.styles(article, page_url),
+        "highwire_tags": citations.highwire_tags(article, page_url),
+        "news_article": citations.news_article(article, page_url),
+    })
+
+
+def _cited_article(request, slug):
+    try:
+        article = selectors.article_with_relations(slug)
+    except Article.DoesNotExist:
+        raise Http404("No article with this address.") from None
+    return article, request.build_absolute_uri(article.get_absolute_url())
+
+
+def article_cite_ris(request, slug):
+    article, page_url = _cited_article(request, slug)
+    response = HttpResponse(citations.ris(article, page_url), content_type="application/x-research-info-systems")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.ris"'
+    return response
+
+
+def article_cite_json(request, slug):
+    article, page_url = _cited_article(request, slug)
+    response = HttpResponse(
+        citations.csl_json(article, page_url), content_type="application/vnd.citationstyles.csl+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
 
 
 def entity_detail(request, slug):
