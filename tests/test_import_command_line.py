@@ -8,7 +8,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, data_dir):
-    env = {**os.environ, "ARCHIVE_DATA_DIR": str(data_dir)}
+    # The command's own SQLite database in a temporary folder, whatever database the suite runs on.
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env["ARCHIVE_DATA_DIR"] = str(data_dir)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
