@@ -4,7 +4,7 @@ import gzip
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 
 from archive.entities.tagging import build_gazetteer
 from archive.ingest import files
@@ -61,7 +61,6 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
     run shows its problems at once rather than at the end.
     """
     counts = Counts()
-    _tune_sqlite()
     sources = SourceCache()
     known = KnownArticles()
     gazetteer = build_gazetteer()
@@ -106,24 +105,3 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
     for source in sources.created:
         note(f"new source {source.slug!r} ({source.name}) created")
     return counts
-
-
-
-def _tune_sqlite():
-    """Let SQLite commit one article at a time cheaply.
-
-    In its default rollback-journal mode SQLite syncs several files to disk at every
-    commit, which holds a run to about 50 articles a second. Write-ahead logging with
-    synchronous=NORMAL syncs only at checkpoints; a power cut may lose the last commits
-    but never corrupts the file. WAL mode stays with the database file (readers and a
-    writer no longer block each other, which helps the site too); the synchronous
-    setting is for this connection only.
-    """
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-    except DatabaseError:
-        pass  # another connection holds the file; the import is slower but just as correct
