@@ -248,8 +248,9 @@ def _int_param(value, name, low, high):
     return number
 
 
-def search(text="", *, filters=Filters(), sort="relevance", page=1, per_page=10):
+def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     """Search the archive. Raises QueryError (with .parameter) for a query that cannot be understood."""
+    filters = filters or Filters()
     if sort not in SORTS:
         raise QueryError(f"sort={sort!r}: use relevance, date or -date.", "sort")
     tree = q.parse(text)
@@ -288,7 +289,8 @@ def _facets(counts, filters, names):
             items = sorted(counter.items())
         else:
             items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMITS.get(name)]
-        out[name] = [{"value": value, "label": labels[name].get(value, value), "count": count} for value, count in items]
+        out[name] = [{"value": value, "label": labels[name].get(value, value), "count": count}
+                     for value, count in items]
     one_year = (filters.date_from and filters.date_to and filters.date_from.year == filters.date_to.year)
     if not (one_year or len(out["year"]) == 1):
         del out["month"]

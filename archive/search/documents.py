@@ -149,7 +149,8 @@ def dependent_keys(record):
     keys = set()
     if isinstance(record, Entity) and record.pk:
         keys.add(Key("entity", record.pk))
-        keys.update(Key("article", pk) for pk in Mention.objects.filter(entity=record).values_list("article_id", flat=True))
+        articles = Mention.objects.filter(entity=record).values_list("article_id", flat=True)
+        keys.update(Key("article", pk) for pk in articles)
         events = Event.objects.filter(entities=record).values_list("pk", flat=True)
         keys.update(Key("event", pk) for pk in events)
         keys.update(Key("event", pk) for pk in Event.objects.filter(incident=record).values_list("pk", flat=True))

@@ -180,7 +180,9 @@ class _Lexer:
             if not value:
                 if self.pos < len(self.text) and self.text[self.pos] == '"':
                     return ("field", name, self._phrase(name))
-                raise QueryError(f"The field {name}: needs a value right after the colon, e.g. {name}:{_EXAMPLE[name]}.")
+                raise QueryError(
+                    f"The field {name}: needs a value right after the colon, e.g. {name}:{_EXAMPLE[name]}."
+                )
             if name == "date" and value.startswith("["):
                 return ("node", self._range(word))
             return ("field", name, ("word", value))

@@ -87,8 +87,10 @@ def _page_links(params, result):
         "previous": _url(params, page=str(result.page - 1)) if result.page > 1 else None,
         "next": _url(params, page=str(result.page + 1)) if result.page < result.pages else None,
     }
-    sorts = [{"value": value, "label": label, "url": _url(params, sort=value, page=None), "chosen": result.sort == value}
-             for value, label in (("relevance", "relevance"), ("-date", "newest"), ("date", "oldest"))]
+    sorts = [
+        {"value": value, "label": label, "url": _url(params, sort=value, page=None), "chosen": result.sort == value}
+        for value, label in (("relevance", "relevance"), ("-date", "newest"), ("date", "oldest"))
+    ]
     results = [{**item, "snippet_html": _safe_snippet(item["snippet"])} for item in result.results]
     suggestion_url = _url(params, q=result.suggestion, page=None) if result.suggestion else None
     return {"facet_groups": facets, "active_filters": active, "histogram": histogram,

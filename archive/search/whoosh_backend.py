@@ -390,7 +390,7 @@ def _match(node):
 
 def _date_range(node):
     start = int(node.start.strftime("%Y%m%d")) if node.start else 1
-    end = int(node.end.strftime("%Y%m%d")) if node.end else 99991231
+    end = int(node.end.strftime("%Y%m%d")) if node.end else 29991231  # larger ends confuse NumericRange
     return wq.NumericRange("date", start, end)
 
 
@@ -497,8 +497,9 @@ def _lead(text, size=200):
 
 
 def _matched_terms(hit):
+    # Only text fields: numeric fields (dates) hold encoded bytes, not words.
     return [(fieldname, term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            for fieldname, term in sorted(hit.matched_terms())]
+            for fieldname, term in sorted(hit.matched_terms()) if fieldname in MATCH_LABELS]
 
 
 def _matched(terms):
