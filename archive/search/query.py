@@ -284,7 +284,24 @@ class _Parser:
         items = [item for item in items if item is not None]
         if not items:
             return None
-        return items[0] if len(items) == 1 else Or(tuple(items))
+        if len(items) == 1:
+            return items[0]
+        # As in Lucene, "a OR b -c" leaves c out of the whole group, not only out of b.
+        excluded, kept = [], []
+        for item in items:
+            if isinstance(item, And) and any(isinstance(part, Not) for part in item.items):
+                positive = tuple(part for part in item.items if not isinstance(part, Not))
+                excluded.extend(part for part in item.items if isinstance(part, Not))
+                if positive:
+                    kept.append(positive[0] if len(positive) == 1 else And(positive))
+            elif isinstance(item, Not):
+                excluded.append(item)
+            else:
+                kept.append(item)
+        group = Or(tuple(kept)) if len(kept) > 1 else (kept[0] if kept else None)
+        if not excluded:
+            return group
+        return And(((group,) if group else ()) + tuple(excluded))
 
     def conjunction(self):
         items = []

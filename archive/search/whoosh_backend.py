@@ -298,6 +298,9 @@ def _facet_table(state):
     caches = state[4]
     if "facets" not in caches:
         reader = state[3].reader()
+        if not reader.doc_count_all():
+            caches["facets"] = []
+            return caches["facets"]
         column = reader.column_reader("facets")
         caches["facets"] = [tuple(value.decode("utf-8").split("\x1f")) if value else ()
                             for value in (column[n] for n in range(reader.doc_count_all()))]
