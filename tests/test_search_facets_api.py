@@ -129,3 +129,8 @@ def test_no_query_string_breaks_the_api(corpus, client, text):
 def test_no_parameter_breaks_the_api(corpus, client, page, date, kind):
     response = client.get("/api/search", {"q": "worm", "page": page, "from": date, "type": kind})
     assert response.status_code in (200, 400)
+
+
+def test_a_filter_nothing_passes_finds_nothing(corpus):
+    page = search.search("worm", filters=Filters(entities=("no-such-entity",)))
+    assert page.total == 0 and page.results == []
