@@ -104,6 +104,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
+# The search engine behind archive.search ("whoosh"; a PostgreSQL backend may join it).
+ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
+
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 

@@ -134,3 +134,9 @@ def test_no_parameter_breaks_the_api(corpus, client, page, date, kind):
 def test_a_filter_nothing_passes_finds_nothing(corpus):
     page = search.search("worm", filters=Filters(entities=("no-such-entity",)))
     assert page.total == 0 and page.results == []
+
+
+def test_an_unknown_backend_is_refused_by_name(settings):
+    settings.ARCHIVE_SEARCH_BACKEND = "solr"
+    with pytest.raises(ValueError, match="ARCHIVE_SEARCH_BACKEND='solr'"):
+        search.get_backend()
