@@ -4,6 +4,7 @@ Uses the database and index in ARCHIVE_DATA_DIR, as a web worker or an importer 
     setup                      migrate and build an empty index
     write PREFIX COUNT         save COUNT articles, one transaction each (like web requests)
     import PREFIX COUNT        save COUNT articles in one transaction under deferred_indexing (like an importer)
+    retitle SLUG TITLE         change one article's title (one transaction)
     search QUERY ROUNDS        search ROUNDS times, print the last total
     check                      exit 1 when the index differs from the database
 """
@@ -49,6 +50,10 @@ def main(command, *args):
             for number in range(count):
                 Article.objects.create(slug=f"{prefix}-{number}", title=f"Sasser {prefix} {number}", body=BODY,
                                        language="de")
+    elif command == "retitle":
+        article = Article.objects.get(slug=args[0])
+        article.title = args[1]
+        article.save()
     elif command == "search":
         total = 0
         for _ in range(int(args[1])):

@@ -225,6 +225,19 @@ def _flock(path, timeout, what):
         os.close(fd)
 
 
+def _rebuild_running(root):
+    fd = os.open(root / "rebuild.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
 def _open_current(root, *, locked=False):
     """The index in use; created empty (under the write lock) when there is none yet."""
     name = _current_name(root)
@@ -626,9 +639,12 @@ class WhooshBackend:
                 keys.update(line for line in path.read_text().split() if line)
             ix, _ = _open_current(root, locked=True)
             self._write(ix, keys)
-            with open(root / "written.log", "a", encoding="utf-8") as logfile:
-                stamp = time.time_ns()
-                logfile.write("".join(f"{stamp} {key}\n" for key in sorted(keys)))
+            if _rebuild_running(root):
+                # A rebuild reading the database before this commit must catch up on these keys.
+                # Without one running, any later rebuild reads this commit itself: no log needed.
+                with open(root / "written.log", "a", encoding="utf-8") as logfile:
+                    stamp = time.time_ns()
+                    logfile.write("".join(f"{stamp} {key}\n" for key in sorted(keys)))
             for path in files:
                 path.unlink()
             return len(keys)
