@@ -94,3 +94,11 @@ def test_it_explains_what_is_wrong_with_a_query(corpus, query, message):
         return
     with pytest.raises(search.QueryError, match=message):
         search.search(query)
+
+
+def test_it_shows_records_with_some_words_when_none_has_all(corpus):
+    page = search.search("Hotmail timeline", filters=ARTICLES)
+    assert page.relaxed
+    assert slugs(page)[0] == "bbc-hotmail-outage"
+    assert not search.search("Hotmail Wurm", filters=ARTICLES).relaxed
+    assert search.search("Hotmail -worm -Wurm timeline", filters=ARTICLES).total == 0  # exclusions stay strict

@@ -176,6 +176,7 @@ class SearchPage:
     filters: Filters
     sort: str
     notes: list = field(default_factory=list)
+    relaxed: bool = False  # no record had every word; these have some of them
 
     def as_json(self):
         return {
@@ -259,6 +260,14 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     if tree is None and sort == "relevance":
         sort = "-date"
     found = backend.search(SearchRequest(tree=tree, filters=filters, sort=sort, page=page, per_page=per_page))
+    relaxed = False
+    if found.total == 0 and _relaxable(tree):
+        # "Code Red timeline": no record has every word, so show those with most of them.
+        relaxed = True
+        loose = q.Or(tree.items)
+        suggestion_words = found.suggestion_words
+        found = backend.search(SearchRequest(tree=loose, filters=filters, sort=sort, page=page, per_page=per_page))
+        found.suggestion_words = suggestion_words
     generation = backend.generation()
     pages = math.ceil(found.total / per_page) if found.total else 0
     return SearchPage(
@@ -266,8 +275,12 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
         results=[_result(hit) for hit in found.hits],
         facets=_facets(found.facets, filters, _name_table(generation)),
         suggestion=_suggestion(text, found.suggestion_words),
-        filters=filters, sort=sort, notes=notes,
+        filters=filters, sort=sort, notes=notes, relaxed=relaxed,
     )
+
+
+def _relaxable(tree):
+    return isinstance(tree, q.And) and all(isinstance(item, q.Term | q.Phrase | q.Alias) for item in tree.items)
 
 
 def _result(hit):

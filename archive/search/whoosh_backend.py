@@ -270,6 +270,7 @@ class _Reading:
     def __init__(self):
         self.lock = threading.Lock()
         self.state = None  # (root, name, generation, searcher, caches)
+        self.retired = None
 
     def get(self):
         root = _root()
@@ -287,8 +288,10 @@ class _Reading:
                 return state
             searcher = ix.searcher()
             old, self.state = self.state, (root, name, generation, searcher, {})
-            if old:
-                old[3].close()
+            # Another thread may still be reading the old searcher: close it one change later.
+            if self.retired:
+                self.retired[3].close()
+            self.retired = old
             return self.state
 
 
