@@ -140,3 +140,16 @@ def test_an_unknown_backend_is_refused_by_name(settings):
     settings.ARCHIVE_SEARCH_BACKEND = "solr"
     with pytest.raises(ValueError, match="ARCHIVE_SEARCH_BACKEND='solr'"):
         search.get_backend()
+
+
+def test_an_index_from_another_version_asks_for_a_rebuild(corpus, client, settings):
+    from pathlib import Path
+
+    root = Path(settings.DATA_DIR) / "search"
+    current = (root / "CURRENT").read_text().strip()
+    (root / current / "SCHEMA").write_text("0\n")
+    response = client.get("/api/search", {"q": "worm"})
+    assert response.status_code == 503
+    assert "rebuild_index" in response.json()["error"]
+    search.rebuild()
+    assert client.get("/api/search", {"q": "worm"}).status_code == 200

@@ -250,7 +250,11 @@ def _int_param(value, name, low, high):
 
 
 def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
-    """Search the archive. Raises QueryError (with .parameter) for a query that cannot be understood."""
+    """Search the archive.
+
+    Raises QueryError (with .parameter) for a query that cannot be understood, and
+    SearchUnavailable when the index cannot answer (it must be rebuilt).
+    """
     filters = filters or Filters()
     if sort not in SORTS:
         raise QueryError(f"sort={sort!r}: use relevance, date or -date.", "sort")

@@ -3,6 +3,10 @@
 from dataclasses import dataclass, field
 
 
+class SearchUnavailable(RuntimeError):
+    """The index cannot answer now (e.g. it must be rebuilt); the message says what to do."""
+
+
 @dataclass(frozen=True)
 class Filters:
     types: tuple = ()

@@ -19,6 +19,8 @@ def api_search(request):
         page = search.search(**search.parse_params(request.GET))
     except search.QueryError as exc:
         return JsonResponse({"error": str(exc), "parameter": exc.parameter}, status=400)
+    except search.SearchUnavailable as exc:
+        return JsonResponse({"error": f"Search is unavailable: {exc}."}, status=503)
     return JsonResponse(page.as_json(), json_dumps_params={"ensure_ascii": False})
 
 
@@ -32,6 +34,9 @@ def search_page(request):
     except search.QueryError as exc:
         context["error"] = {"message": str(exc), "parameter": exc.parameter}
         status = 400
+    except search.SearchUnavailable as exc:
+        context["error"] = {"message": f"Search is unavailable: {exc}.", "parameter": None}
+        status = 503
     if context["result"]:
         context.update(_page_links(request.GET, context["result"]))
     return render(request, "search/search.html", context, status=status)

@@ -38,7 +38,7 @@ from whoosh.lang import stemmer_for_language
 from archive.search import documents
 from archive.search import query as q
 from archive.search.text import fold
-from archive.search.types import Hit, SearchResults
+from archive.search.types import Hit, SearchResults, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,33 @@ COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending
 FACETS = ("type", "entity", "source", "year", "month", "language")
 
 
+# Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
+SCHEMA_VERSION = "1"
+
+
 class IndexBusy(RuntimeError):
     pass
+
+
+class IndexOutdated(SearchUnavailable):
+    pass
+
+
+def _create_index(folder):
+    ix = index.create_in(str(folder), schema())
+    (folder / "SCHEMA").write_text(SCHEMA_VERSION + "\n")
+    return ix
+
+
+def _open_index(folder):
+    try:
+        version = (folder / "SCHEMA").read_text().strip()
+    except FileNotFoundError:
+        version = None
+    if version != SCHEMA_VERSION:
+        raise IndexOutdated("the search index was built by another version of the archive; "
+                            "run `python manage.py rebuild_index`")
+    return index.open_dir(str(folder), schema=schema())
 
 
 # --- analysis -------------------------------------------------------------------------
@@ -242,7 +267,7 @@ def _open_current(root, *, locked=False):
     """The index in use; created empty (under the write lock) when there is none yet."""
     name = _current_name(root)
     if name and (root / name).is_dir():
-        return index.open_dir(str(root / name), schema=schema()), name
+        return _open_index(root / name), name
     if locked:
         return _create_current(root)
     with _flock(root / "write.lock", LOCK_TIMEOUT, "creating"):
@@ -254,9 +279,9 @@ def _create_current(root):
     if not (name and (root / name).is_dir()):
         name = f"index-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         (root / name).mkdir(parents=True)
-        index.create_in(str(root / name), schema())
+        _create_index(root / name)
         _point_to(root, name)
-    return index.open_dir(str(root / name), schema=schema()), name
+    return _open_index(root / name), name
 
 
 # --- the per-process searcher ---------------------------------------------------------
@@ -680,7 +705,7 @@ class WhooshBackend:
             name = f"index-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
             folder = root / name
             folder.mkdir()
-            ix = index.create_in(str(folder), schema())
+            ix = _create_index(folder)
             writer = ix.writer(limitmb=256)
             count = 0
             try:
