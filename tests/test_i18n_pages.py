@@ -13,6 +13,7 @@ from django.utils import translation
 
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.items import Item
+from archive.timeline.onthisday import OnThisDay
 from archive.timeline.svg import timeline_svg
 from tests import timeline_factories as make
 
@@ -159,6 +160,13 @@ def test_the_drawing_labels_its_axis_with_the_readers_month_names():
     assert root.find("svg:a/svg:text", NS).text.startswith("5. März 2001 · a")
     english, _ = ticks("en")
     assert {"Mar 2001", "May", "Oct", "Dec"} <= set(english)
+
+
+def test_on_this_day_names_the_day_as_the_reader_says_it():
+    today = OnThisDay(day=dt.date(2026, 7, 19), items=[])
+    with translation.override("de"):
+        assert today.label == "19. Juli"
+    assert today.label == "19 July"
 
 
 def test_timelinejs_follows_the_readers_language_and_data_exports_stay_english(client, loaded):
