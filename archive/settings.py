@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from archive.env import env_bool, env_list, env_str
+from archive.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,6 +132,23 @@ ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
+
+# A file cache in the data folder: every gunicorn worker on the machine sees the same
+# counts (the local-memory cache is one per process, so each worker would allow the
+# whole limit again), and it needs no table and takes no database write lock, which
+# on SQLite would make every API request wait behind a running import. Several
+# machines need a shared cache instead (the database cache or memcached).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+    }
+}
+# Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
+ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: none, use
+# the connection's address). Set it only behind proxies that do, or clients choose their address.
+ARCHIVE_PROXY_COUNT = env_int("ARCHIVE_PROXY_COUNT", 0, minimum=0)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -8,12 +8,14 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from archive import search
+from archive.ratelimit import rate_limited
 
 FILTER_PARAMS = ("type", "entity", "source", "language", "from", "to")
 FACET_PARAM = {"type": "type", "entity": "entity", "source": "source", "language": "language"}
 FACET_TITLES = {"type": "Type", "entity": "Entities", "source": "Sources", "language": "Language"}
 
 
+@rate_limited("api")
 def api_search(request):
     try:
         page = search.search(**search.parse_params(request.GET))

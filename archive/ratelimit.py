@@ -1,0 +1,83 @@
+"""Requests per client in a fixed time window, so one scraper cannot starve everyone else.
+
+The counts live in Django's cache. The site's cache is a file cache in the data
+folder (settings.CACHES), shared by every web worker on the machine; a per-process
+cache would let each worker allow the whole limit again. Two workers counting the
+same request at the same instant may each read the old count (the file cache has
+no atomic increment), so a burst can pass a few requests over the limit: the limit
+is a guard against floods, not an exact quota.
+"""
+
+import functools
+import math
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import JsonResponse
+
+
+def client_address(request):
+    """The client's address; behind ARCHIVE_PROXY_COUNT trusted proxies, the one the first proxy saw.
+
+    Each proxy appends the address it saw to X-Forwarded-For, so only the last
+    ARCHIVE_PROXY_COUNT entries can be trusted; anything further left is what the
+    client wrote, and a client could write anything there.
+    """
+    proxies = getattr(settings, "ARCHIVE_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def hit(scope, client, limit, *, now=None):
+    """Count one request of `client` in `scope`; return seconds to wait when over `limit`, else None.
+
+    `limit` is (requests, seconds), as settings.ARCHIVE_API_RATE holds it.
+    """
+    count_allowed, seconds = limit
+    now = time.time() if now is None else now
+    window = int(now // seconds)
+    key = f"rate:{scope}:{client}:{window}"
+    ends = (window + 1) * seconds
+    # add() starts the count only if absent, so two workers do not reset each other.
+    cache.add(key, 0, timeout=seconds + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add() and incr()
+        cache.set(key, 1, timeout=seconds + 1)
+        count = 1
+    if count > count_allowed:
+        return max(1, math.ceil(ends - now))
+    return None
+
+
+def too_many_requests(wait, limit):
+    requests, seconds = limit
+    response = JsonResponse(
+        {"error": f"Too many requests: at most {requests} every {seconds} seconds from one address. "
+                  f"Try again in {wait} seconds.", "retry_after": wait},
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
+
+
+def rate_limited(scope, setting="ARCHIVE_API_RATE"):
+    """Limit a view to settings.<setting> requests per client address; answer 429 with Retry-After beyond."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            limit = getattr(settings, setting, None)
+            if limit:
+                wait = hit(scope, client_address(request), limit)
+                if wait is not None:
+                    return too_many_requests(wait, limit)
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
