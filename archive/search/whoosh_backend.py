@@ -19,11 +19,14 @@ import functools
 import html
 import logging
 import os
+import pickle
 import re
 import shutil
+import struct
 import threading
 import time
 import uuid
+import zlib
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,7 +41,7 @@ from whoosh.lang import stemmer_for_language
 from archive.search import documents
 from archive.search import query as q
 from archive.search.text import fold
-from archive.search.types import Hit, SearchResults, SearchUnavailable
+from archive.search.types import Hit, IndexWriteFailed, SearchResults, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,29 @@ class IndexBusy(RuntimeError):
 
 class IndexOutdated(SearchUnavailable):
     pass
+
+
+class IndexDamaged(SearchUnavailable):
+    pass
+
+
+# What Whoosh raises on an index file cut short, garbled or gone: it reads pickles and
+# packed numbers straight from its files and checks nothing on the way.
+_DAMAGE = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, ValueError, KeyError, IndexError,
+           TypeError, AttributeError, index.IndexError)
+
+
+@contextmanager
+def _reading_index():
+    """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
+    try:
+        yield
+    except (SearchUnavailable, IndexBusy):
+        raise
+    except _DAMAGE as exc:
+        log.exception("the search index cannot be read")
+        raise IndexDamaged(f"the search index cannot be read ({type(exc).__name__}: {exc}); "
+                           "run `python manage.py rebuild_index`") from exc
 
 
 def _create_index(folder):
@@ -644,15 +670,30 @@ class WhooshBackend:
             return
         root = _root()
         queue = root / "queue"
-        queue.mkdir(parents=True, exist_ok=True)
-        tmp = queue / f".{uuid.uuid4().hex}.tmp"
-        tmp.write_text("\n".join(sorted(keys)) + "\n")
-        os.replace(tmp, queue / f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.keys")
+        queued = False
         try:
+            queue.mkdir(parents=True, exist_ok=True)
+            tmp = queue / f".{uuid.uuid4().hex}.tmp"
+            try:
+                tmp.write_text("\n".join(sorted(keys)) + "\n")
+                os.replace(tmp, queue / f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.keys")
+            finally:
+                tmp.unlink(missing_ok=True)
+            queued = True
             self.drain()
         except IndexBusy:
             # The keys stay queued; the next writer writes them. Nobody is shown a lock error.
             log.warning("search index busy; %d updates left queued for the next writer", len(keys))
+        except OSError as exc:
+            # A read-only or full disk: the database has the records, the index misses them.
+            # check_index lists them as missing; queued keys are also written by the next writer.
+            where = exc.filename or root
+            left = "left queued for the next writer" if queued else "not queued"
+            raise IndexWriteFailed(
+                f"the search index cannot be written ({exc.strerror or exc} in {where}): {len(keys)} update(s) "
+                f"{left}; the database is unaffected. Once the folder is writable, run "
+                "`python manage.py check_index --fix`"
+            ) from exc
 
     def drain(self, timeout=LOCK_TIMEOUT):
         """Write every queued key; returns how many were written."""
@@ -741,18 +782,24 @@ class WhooshBackend:
     # reading
 
     def generation(self):
-        state = _reading.get()
+        with _reading_index():
+            state = _reading.get()
         return f"{state[1]}:{state[2]}"
 
     def fingerprints(self):
         """Key -> fingerprint of every indexed document."""
-        searcher = _reading.get()[3]
-        return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"] for fields_ in searcher.all_stored_fields()}
+        with _reading_index():
+            searcher = _reading.get()[3]
+            return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"] for fields_ in searcher.all_stored_fields()}
 
     def search(self, request):
+        compiled = compile_tree(request.tree)
+        with _reading_index():
+            return self._search(request, compiled)
+
+    def _search(self, request, compiled):
         state = _reading.get()
         searcher = state[3]
-        compiled = compile_tree(request.tree)
         allowed = _allowed(state, request.filters)
         table = _facet_table(state)
         sort = {}
@@ -787,7 +834,8 @@ class WhooshBackend:
         return SearchResults(total=len(matched), hits=hits, facets=facets, suggestion_words=suggestion_words)
 
     def vocabulary_contains(self, word):
-        return bool(_reading.get()[3].reader().doc_frequency("spell", fold(word)))
+        with _reading_index():
+            return bool(_reading.get()[3].reader().doc_frequency("spell", fold(word)))
 
 
 @functools.cache
