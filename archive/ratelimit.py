@@ -3,9 +3,11 @@
 The counts live in Django's cache. The site's cache is a file cache in the data
 folder (settings.CACHES), shared by every web worker on the machine; a per-process
 cache would let each worker allow the whole limit again. Two workers counting the
-same request at the same instant may each read the old count (the file cache has
-no atomic increment), so a burst can pass a few requests over the limit: the limit
-is a guard against floods, not an exact quota.
+same client at the same instant may each read the old count (the file cache has
+no atomic increment), so a burst can pass a few requests over the limit; and when
+more than settings.CACHES' MAX_ENTRIES counts are on file the cache drops a third
+of them at random, which restarts those clients' counts. The limit is a guard
+against floods, not an exact quota.
 """
 
 import functools
@@ -42,13 +44,9 @@ def hit(scope, client, limit, *, now=None):
     window = int(now // seconds)
     key = f"rate:{scope}:{client}:{window}"
     ends = (window + 1) * seconds
-    # add() starts the count only if absent, so two workers do not reset each other.
-    cache.add(key, 0, timeout=seconds + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add() and incr()
-        cache.set(key, 1, timeout=seconds + 1)
-        count = 1
+    # The count expires with its window (incr() would give it the cache's default timeout).
+    count = (cache.get(key) or 0) + 1
+    cache.set(key, count, timeout=max(1, math.ceil(ends - now)))
     if count > count_allowed:
         return max(1, math.ceil(ends - now))
     return None

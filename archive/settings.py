@@ -142,6 +142,9 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
+        # One entry per client address and minute. Every write lists the folder to see whether
+        # to cull, so the folder is kept to a few thousand files (a few ms to list).
+        "OPTIONS": {"MAX_ENTRIES": 3000},
     }
 }
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".

@@ -12,7 +12,7 @@ threads read search pages, the search API, article, entity and timeline pages, w
 thread asks /api/search as fast as it can from one address, to show the rate limit.
 
 Readers come from many addresses: the site runs with ARCHIVE_PROXY_COUNT=1 and every
-request names one of 5,000 client addresses in X-Forwarded-For, as a proxy would, so the
+request names one of 1,000 client addresses in X-Forwarded-For, as a proxy would, so the
 default limit (ARCHIVE_API_RATE=120/60 per address) applies to them as to real readers;
 the scraper always sends the same address. An error is any reader answer other than 200,
 or a failed connection. Only 127.0.0.1 is contacted.
@@ -165,7 +165,7 @@ def run_load(args, env, port, pages, during):
         while not stop.is_set() and next(issued) < args.max_requests:
             kind = rng.choice(kinds)
             path = rng.choice(pages[kind])
-            address = f"10.{rng.randrange(20)}.{rng.randrange(250)}.{rng.randrange(1, 250)}"
+            address = f"10.0.{rng.randrange(4)}.{rng.randrange(1, 251)}"
             started = time.perf_counter()
             try:
                 status = get(port, path, address)
