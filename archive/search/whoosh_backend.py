@@ -82,8 +82,9 @@ def _reading_index():
     except (SearchUnavailable, IndexBusy):
         raise
     except _DAMAGE as exc:
+        # The details (file names, Whoosh's words) go to the log and check_index, not to readers.
         log.exception("the search index cannot be read")
-        raise IndexDamaged(f"the search index cannot be read ({type(exc).__name__}: {exc}); "
+        raise IndexDamaged("the search index cannot be read (a file of it is damaged or missing); "
                            "run `python manage.py rebuild_index`") from exc
 
 

@@ -16,7 +16,8 @@ class Command(BaseCommand):
             drift = search.check()
         except search.SearchUnavailable as exc:
             # A damaged or outdated index cannot be compared; rewriting entries would not mend it.
-            self.stderr.write(f"The search index cannot be read: {exc}.")
+            cause = f" ({type(exc.__cause__).__name__}: {exc.__cause__})" if exc.__cause__ else ""
+            self.stderr.write(f"The search index cannot be read: {exc}.{cause}")
             if not fix:
                 raise SystemExit(1) from None
             count = search.rebuild()
