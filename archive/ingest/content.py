@@ -5,28 +5,36 @@ Layout of a content folder (each record one file, named by its slug):
     articles/<slug>.md      (YAML front matter, Markdown body)
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from archive import dates
 from archive.ingest.frontmatter import FrontMatterError, load_yaml, split
 from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.rendering import safe_url
 
 SOURCE_KEYS = {"name", "language", "country", "url", "description"}
 ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_ids"}
 ARTICLE_KEYS = {
     "slug", "title", "kicker", "teaser", "source", "date", "date_precision", "date_inferred",
-    "date_reason", "byline", "dateline", "language", "url", "entities", "origin", "removed_boilerplate",
+    "date_reason", "byline", "dateline", "language", "language_detected", "url", "entities", "origin",
+    "imported_at", "removed_boilerplate",
 }
 EVENT_KEYS = {
     "title", "date", "date_precision", "date_inferred", "date_reason", "kind", "incident",
     "entities", "references", "description", "articles", "claims",
 }
 CLAIM_KEYS = {"text", "source", "url"}
+MENTION_KEYS = {"entity", "method", "count"}
+COVERAGE_KEYS = {"article", "method", "confirmed"}
+# A date written as this is known to be unknown (an event must say so rather than omit it).
+UNKNOWN_DATE = "unknown"
 
 
 @dataclass
@@ -90,6 +98,12 @@ class _Reader:
             self.problem(name, f"{value!r} is not one of {', '.join(sorted(choices))}")
         return value
 
+    def url(self, name):
+        value = self.text(name)
+        if value and not safe_url(value):
+            self.problem(name, f"{value!r} is not an absolute http or https URL")
+        return value
+
     def slug_list(self, name):
         value = self.data.get(name) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -106,17 +120,72 @@ class _Reader:
 
     def partial_date(self, *, required):
         raw = self.data.get("date")
-        if raw is None or raw == "":
-            if required:
-                self.problem("date", "is missing")
-            return None, dates.DAY
         precision = self.data.get("date_precision")
+        if raw is None or raw == "" or raw == UNKNOWN_DATE:
+            if required and raw != UNKNOWN_DATE:
+                self.problem("date", f"is missing (write {UNKNOWN_DATE!r} if it is not known)")
+            if precision is not None and precision not in dates.PRECISIONS:
+                self.problem("date_precision", f"{precision!r} is not one of day, month, year")
+                precision = None
+            return None, precision or dates.DAY
         try:
             parsed = dates.PartialDate.parse(raw, precision)
         except dates.PartialDateError as exc:
             self.problem("date", str(exc))
             return None, dates.DAY
         return parsed.date, parsed.precision
+
+
+    def timestamp(self, name):
+        raw = self.data.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            value = parse_datetime(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is None:
+            self.problem(name, f"{raw!r} is not a date and time such as 2001-08-10T12:00:00+00:00")
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    def links(self, name, key, keys, methods, extra):
+        """A list of slugs, or of {key: slug, method, <extra>} mappings for non-default links.
+
+        Returns [(slug, method, extra value)]; extra is (field, default, check, description).
+        """
+        raw = self.data.get(name) or []
+        if not isinstance(raw, list):
+            self.problem(name, "must be a list")
+            return []
+        field_name, default, check, wanted = extra
+        result, seen = [], set()
+        for number, item in enumerate(raw, start=1):
+            if isinstance(item, str) and item:
+                link = (item, methods[0], default)
+            elif isinstance(item, dict) and isinstance(item.get(key), str) and item[key] and set(item) <= keys:
+                method = item.get("method", methods[0])
+                value = item.get(field_name, default)
+                if method not in methods:
+                    self.problem(name, f"item {number}: method {method!r} is not one of {', '.join(methods)}")
+                    continue
+                if not check(value):
+                    self.problem(name, f"item {number}: {field_name} must be {wanted}")
+                    continue
+                link = (item[key], method, value)
+            else:
+                self.problem(name, f"item {number}: {item!r} is neither a slug nor {{{', '.join(sorted(keys))}}}")
+                continue
+            if link[0] in seen:
+                self.problem(name, f"{link[0]!r} is listed twice")
+                continue
+            seen.add(link[0])
+            result.append(link)
+        return result
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
 
 
 def _files(folder, kind, suffix):
@@ -176,7 +245,7 @@ def read_folder(folder):
             "name": r.text("name", required=True),
             "language": r.choice("language", languages, required=False),
             "country": r.text("country"),
-            "url": r.text("url"),
+            "url": r.url("url"),
             "description": r.text("description"),
         }
 
@@ -238,10 +307,15 @@ def read_folder(folder):
             "byline": r.text("byline"),
             "dateline": r.text("dateline"),
             "language": r.choice("language", languages),
-            "url": r.text("url"),
-            "origin": r.text("origin") or shown,
+            "language_detected": r.boolean("language_detected"),
+            "url": r.url("url"),
+            # Written empty on purpose, the origin stays empty; left out, it is this file.
+            "origin": r.text("origin") if "origin" in data else shown,
+            "imported_at": r.timestamp("imported_at"),
             "removed_boilerplate": [str(b) for b in boilerplate],
-            "_entities": r.slug_list("entities"),
+            "_mentions": r.links(
+                "entities", "entity", MENTION_KEYS, list(Mention.Method.values), ("count", 1, _is_count, "1 or more")
+            ),
             "_path": shown,
         }
 
@@ -267,7 +341,10 @@ def read_folder(folder):
             "references": [str(ref) for ref in references],
             "_incident": r.text("incident"),
             "_entities": r.slug_list("entities"),
-            "_articles": r.slug_list("articles"),
+            "_coverage": r.links(
+                "articles", "article", COVERAGE_KEYS, list(Coverage.Method.values),
+                ("confirmed", True, lambda v: isinstance(v, bool), "true or false"),
+            ),
             "_claims": _claims(r),
             "_path": shown,
         }
@@ -308,7 +385,10 @@ def _claims(r):
         unknown = set(item) - CLAIM_KEYS
         if unknown:
             r.problem("claims", f"claim {number}: unknown keys {', '.join(sorted(unknown))}")
-        claims.append((str(item["text"]), str(item["source"]), str(item.get("url") or "")))
+        url = str(item.get("url") or "").strip()
+        if url and not safe_url(url):
+            r.problem("claims", f"claim {number}: {url!r} is not an absolute http or https URL")
+        claims.append((str(item["text"]), str(item["source"]), url))
     return claims
 
 
@@ -321,7 +401,7 @@ def _check_links(content, folder):
     for record in content.articles.values():
         if record["_source"] and record["_source"] not in known_sources:
             problems.append(Problem(record["_path"], "source", f"unknown source {record['_source']!r}"))
-        for slug in record["_entities"]:
+        for slug, _, _ in record["_mentions"]:
             if slug not in known_entities:
                 problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
     for record in content.events.values():
@@ -330,7 +410,7 @@ def _check_links(content, folder):
         for slug in record["_entities"]:
             if slug not in known_entities:
                 problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
-        for slug in record["_articles"]:
+        for slug, _, _ in record["_coverage"]:
             if slug not in known_articles:
                 problems.append(Problem(record["_path"], "articles", f"unknown article {slug!r}"))
 
@@ -396,7 +476,8 @@ def apply(content, *, prune=False):
         source_slug = record["_source"]
         values["source"] = (sources.get(source_slug) or Source.objects.get(slug=source_slug)) if source_slug else None
         article, changed = _upsert(Article, slug, values, counts)
-        _tally(counts, before, changed, _set_manual_mentions(article, [entity(s) for s in record["_entities"]]))
+        mentions = [(entity(slug), method, count) for slug, method, count in record["_mentions"]]
+        _tally(counts, before, changed, _set_mentions(article, mentions))
 
     for slug, record in content.events.items():
         before = counts.created
@@ -419,19 +500,24 @@ def apply(content, *, prune=False):
     return counts
 
 
-def _set_manual_mentions(article, wanted):
-    """Make the manual tags match the file; tags found by alias match stay."""
+def _set_mentions(article, wanted):
+    """Make the tags the file lists match it; manual tags it leaves out go, alias-match tags stay.
+
+    wanted is [(entity, method, count)]. Alias-match tags are found by the
+    recogniser, not written by hand, so a hand-written file that does not list
+    them must not remove them.
+    """
     existing = {m.entity_id: m for m in article.mentions.all()}
-    wanted_ids = {e.id for e in wanted}
+    wanted_ids = {e.id for e, _, _ in wanted}
     changed = False
-    for entity in wanted:
+    for entity, method, count in wanted:
         mention = existing.get(entity.id)
         if mention is None:
-            Mention.objects.create(article=article, entity=entity, method=Mention.Method.MANUAL)
+            Mention.objects.create(article=article, entity=entity, method=method, count=count)
             changed = True
-        elif mention.method != Mention.Method.MANUAL:
-            mention.method = Mention.Method.MANUAL
-            mention.save(update_fields=["method"])
+        elif (mention.method, mention.count) != (method, count):
+            mention.method, mention.count = method, count
+            mention.save(update_fields=["method", "count"])
             changed = True
     for entity_id, mention in existing.items():
         if mention.method == Mention.Method.MANUAL and entity_id not in wanted_ids:
@@ -447,16 +533,23 @@ def _set_event_links(event, record, entity):
         event.entities.set(wanted_entities)
         changed = True
 
-    wanted_articles = set(Article.objects.filter(slug__in=record["_articles"]).values_list("id", flat=True))
-    manual = set(event.coverage.filter(method=Coverage.Method.MANUAL).values_list("article_id", flat=True))
-    if manual != wanted_articles:
-        event.coverage.filter(method=Coverage.Method.MANUAL).exclude(article_id__in=wanted_articles).delete()
-        for article_id in wanted_articles - manual:
-            Coverage.objects.update_or_create(
-                event=event, article_id=article_id,
-                defaults={"method": Coverage.Method.MANUAL, "confirmed": True},
-            )
-        changed = True
+    # As with tags: listed links follow the file, manual links left out go, suggestions stay.
+    ids = dict(Article.objects.filter(slug__in=[slug for slug, _, _ in record["_coverage"]]).values_list("slug", "id"))
+    wanted = {ids[slug]: (method, confirmed) for slug, method, confirmed in record["_coverage"]}
+    existing = {c.article_id: c for c in event.coverage.all()}
+    for article_id, (method, confirmed) in wanted.items():
+        link = existing.get(article_id)
+        if link is None:
+            Coverage.objects.create(event=event, article_id=article_id, method=method, confirmed=confirmed)
+            changed = True
+        elif (link.method, link.confirmed) != (method, confirmed):
+            link.method, link.confirmed = method, confirmed
+            link.save(update_fields=["method", "confirmed"])
+            changed = True
+    for article_id, link in existing.items():
+        if link.method == Coverage.Method.MANUAL and article_id not in wanted:
+            link.delete()
+            changed = True
 
     have_claims = list(event.claims.values_list("text", "source_name", "url"))
     if have_claims != record["_claims"]:
