@@ -32,13 +32,14 @@ def awkward_records():
     for number, text in enumerate(AWKWARD):
         precision = ["day", "month", "year"][number % 3]
         article = Article.objects.create(
-            slug=f"awkward-{number}", title=text.strip() or "Untitled", kicker=text[:300], teaser=text,
+            slug=f"awkward-{number}", title=text.strip()[:500] or "Untitled", kicker=text[:300], teaser=text,
             body=f"    indented code first\n\n{text}\n\n---\n\nlast line  ",
             source=source if number % 2 else None, language=["de", "en"][number % 2],
             language_detected=bool(number % 2), url="https://example.org/ä?q=1&r=2" if number % 3 else "",
             date=None if number == 5 else dates.truncate(dt.date(2001, 8, 10), precision), date_precision=precision,
             date_inferred=bool(number % 2), date_reason=text, byline=text[:300], dateline=text[:300],
-            origin=text, imported_at=dt.datetime(2026, 11, 29, 5, 0, number, 123456, tzinfo=dt.UTC) if number else None,
+            origin=text[:1000],
+            imported_at=dt.datetime(2026, 11, 29, 5, 0, number, 123456, tzinfo=dt.UTC) if number else None,
             removed_boilerplate=[text, "second\r\npiece"] if number % 2 else [],
         )
         Mention.objects.create(article=article, entity=rich, method=Mention.Method.ALIAS, count=number + 1)

@@ -185,7 +185,7 @@ class _Reader:
 
 
 def _is_count(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 1
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_COUNT
 
 
 def _files(folder, kind, suffix):
@@ -242,6 +242,7 @@ def read_folder(folder):
             continue
         r = _Reader(shown, data, problems, SOURCE_KEYS)
         content.sources[path.stem] = {
+            "_path": shown,
             "name": r.text("name", required=True),
             "language": r.choice("language", languages, required=False),
             "country": r.text("country"),
@@ -314,7 +315,8 @@ def read_folder(folder):
             "imported_at": r.timestamp("imported_at"),
             "removed_boilerplate": [str(b) for b in boilerplate],
             "_mentions": r.links(
-                "entities", "entity", MENTION_KEYS, list(Mention.Method.values), ("count", 1, _is_count, "1 or more")
+                "entities", "entity", MENTION_KEYS, list(Mention.Method.values),
+                ("count", 1, _is_count, f"a whole number from 1 to {MAX_COUNT}"),
             ),
             "_path": shown,
         }
@@ -349,8 +351,62 @@ def read_folder(folder):
             "_path": shown,
         }
 
+    _check_fields(content)
     _check_links(content, folder)
     return content
+
+
+# The largest value a PositiveIntegerField holds on every database.
+MAX_COUNT = 2**31 - 1
+MODELS = {"sources": Source, "entities": Entity, "articles": Article, "events": Event}
+
+
+def _texts(value):
+    """Every piece of text inside a value (lists and mappings included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _check_fields(content):
+    """What the database would refuse: over-long text, NUL characters, slugs unfit for an address.
+
+    SQLite stores such values anyway, PostgreSQL refuses them mid-transaction;
+    both are reported here, before anything is written.
+    """
+    for kind, model in MODELS.items():
+        slug_length = model._meta.get_field("slug").max_length
+        for slug, record in getattr(content, kind).items():
+            path = record["_path"]
+            if slug != slugify(slug) and kind != "articles":  # articles report their slug when read
+                content.problems.append(Problem(path, None, f"the file name {slug!r} is not a slug "
+                                                            "(lowercase letters, digits, hyphens)"))
+            if len(slug) > slug_length:
+                content.problems.append(Problem(path, None, f"the slug is longer than {slug_length} characters"))
+            for name, value in record.items():
+                if name.startswith("_") or value is None:
+                    continue
+                limit = getattr(model._meta.get_field(name), "max_length", None)
+                if isinstance(value, str) and limit and len(value) > limit:
+                    content.problems.append(Problem(path, name, f"is longer than {limit} characters"))
+                if any("\x00" in text for text in _texts(value)):
+                    content.problems.append(Problem(path, name, "contains a NUL character"))
+            related = [
+                ("aliases", [(name, 200) for name, _ in record.get("_aliases", [])]),
+                ("claims", [pair for text, source, url in record.get("_claims", [])
+                            for pair in ((text, 500), (source, 300), (url, 1000))]),
+            ]
+            for name, texts in related:
+                if any(len(text) > limit for text, limit in texts):
+                    content.problems.append(Problem(path, name, "has a text longer than the database holds"))
+                if any("\x00" in text for text, _ in texts):
+                    content.problems.append(Problem(path, name, "contains a NUL character"))
 
 
 def _aliases(r, languages):

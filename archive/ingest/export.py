@@ -188,7 +188,7 @@ def export_archive(*, folder, progress=None):
                     setattr(counts, kind, getattr(counts, kind) + 1)
                     if progress:
                         progress(kind, getattr(counts, kind))
-        _verify(partial, counts)
+        _verify(partial, target, counts)
         if target.exists():
             target.rmdir()
         partial.rename(target)
@@ -201,11 +201,11 @@ def export_archive(*, folder, progress=None):
     return counts
 
 
-def _verify(folder, counts):
+def _verify(folder, target, counts):
     """Read the files back as load_content would; a backup that cannot be loaded is no backup."""
     found = content.read_folder(folder)
     if found.problems:
-        listed = "\n".join(f"  {problem}" for problem in found.problems[:20])
+        listed = "\n".join(f"  {str(problem).replace(folder.name, target.name, 1)}" for problem in found.problems[:20])
         more = f"\n  ... and {len(found.problems) - 20} more" if len(found.problems) > 20 else ""
         raise ExportError(f"the export would not load back; nothing was written:\n{listed}{more}")
     for kind in KINDS:
