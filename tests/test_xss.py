@@ -115,3 +115,10 @@ def test_descriptions_are_rendered_as_markdown(client, db):
     for page in ("/entities/hostile-entity/", "/events/hostile-event/"):
         html = client.get(page).content.decode()
         assert '<em>worm</em> <a href="https://example.org/" rel="nofollow noopener">site</a>' in html
+
+
+def test_template_syntax_in_records_is_shown_as_written(client, db):
+    hostile_records("{{ 7|add:7 }} {% now 'Y' %}", "https://example.org/")
+    for page in PAGES:
+        html = client.get(page).content.decode()
+        assert "{{ 7|add:7 }} {% now &#x27;Y&#x27; %}" in html or "{{ 7|add:7 }} {% now 'Y' %}" in html, page
