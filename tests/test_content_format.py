@@ -96,3 +96,15 @@ def test_an_alias_tag_in_the_file_replaces_a_manual_one(db, content_copy):
     call_command("load_content", str(content_copy))
     mention = Mention.objects.get(entity=Entity.objects.get(slug="qwest"))
     assert (mention.method, mention.count) == ("alias", 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("name: x\nkind: person\ndescription: " + "[" * 5000 + "\n", "invalid YAML: nested too deeply"),
+        ("name: &a x\nkind: person\ndescription: *a\n", ":3: invalid YAML: aliases (*name) are not allowed"),
+    ],
+)
+def test_yaml_that_would_exhaust_the_reader_is_refused(db, content_copy, capsys, text, expected):
+    (content_copy / "entities" / "bomb.yaml").write_text(text, encoding="utf-8")
+    assert expected in problems(content_copy, capsys)

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from archive.ingest import content
 from archive.ingest.export import export_archive
+from archive.ingest.frontmatter import FrontMatterError, split
 from archive.models import Source
 from archive.rendering import render_markdown
 from tests.xss_vectors import VECTORS, executable_constructs
@@ -57,7 +58,9 @@ FILE_TEXT = st.one_of(
     MAPPINGS.map(yaml_text),
     st.tuples(MAPPINGS.map(yaml_text), st.text(max_size=200)).map(lambda pair: f"---\n{pair[0]}---\n{pair[1]}"),
     st.sampled_from(["---\n", "---\ntitle: [\n---\n", "\ufeff---\na: b\n---\n", "- a\n- b\n", "a: *x\n",
-                     "!!python/object:os.system ls\n", "---\n---\n", "a: b\n" * 3 + "\t- bad"]),
+                     "!!python/object:os.system ls\n", "---\n---\n", "a: b\n" * 3 + "\t- bad",
+                     "title: " + "[" * 5000, "---\ntitle: " + "{a: " * 2000 + "\n---\n",
+                     "a: &a [x, x]\nreferences: [*a, *a]\n"]),
 )
 
 
@@ -125,6 +128,17 @@ def test_an_entity_file_either_is_refused_or_loads_and_shows(client, loaded, slu
             assert executable_constructs(page.content.decode(), page=True) == []
     finally:
         shutil.rmtree(folder)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=200), FILE_TEXT))
+def test_front_matter_either_splits_or_says_why(text):
+    try:
+        meta, body = split(text)
+    except FrontMatterError as exc:
+        assert str(exc).strip()
+    else:
+        assert isinstance(meta, dict) and body.endswith("\n")
 
 
 @pytest.mark.parametrize("page", ["articles", "entities", "events"])

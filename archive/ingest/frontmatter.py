@@ -4,7 +4,17 @@ import yaml
 
 
 class _Loader(yaml.SafeLoader):
-    """Safe YAML that leaves dates as text, so our own date parser judges them."""
+    """Safe YAML that leaves dates as text, so our own date parser judges them.
+
+    Aliases (*name) are refused: records never need them, and a few nested ones
+    expand into billions of characters once the text is used ("billion laughs").
+    """
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed", mark)
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -46,6 +56,8 @@ def load_yaml(text):
         raise FrontMatterError(f"invalid YAML: {exc.problem or exc}", line) from None
     except yaml.YAMLError as exc:
         raise FrontMatterError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise FrontMatterError("invalid YAML: nested too deeply") from None
 
 
 def split(text):
