@@ -31,8 +31,6 @@ EVENT_KEYS = {
     "entities", "references", "description", "articles", "claims",
 }
 CLAIM_KEYS = {"text", "source", "url"}
-MENTION_KEYS = {"entity", "method", "count"}
-COVERAGE_KEYS = {"article", "method", "confirmed"}
 # A date written as this is known to be unknown (an event must say so rather than omit it).
 UNKNOWN_DATE = "unknown"
 
@@ -135,7 +133,6 @@ class _Reader:
             return None, dates.DAY
         return parsed.date, parsed.precision
 
-
     def timestamp(self, name):
         raw = self.data.get(name)
         if raw is None or raw == "":
@@ -149,16 +146,19 @@ class _Reader:
             return None
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
-    def links(self, name, key, keys, methods, extra):
-        """A list of slugs, or of {key: slug, method, <extra>} mappings for non-default links.
+    def links(self, name, *, key, methods, field_name, default, check, wanted):
+        """Links to other records: a slug each, or {key: slug, method, field_name} where not the default.
 
-        Returns [(slug, method, extra value)]; extra is (field, default, check, description).
+        A plain slug means the first of methods and the default value of field_name
+        (a manual tag counted once; a manual, confirmed coverage link). Returns
+        [(slug, method, value)]; check(value) says whether a value is allowed,
+        wanted says so in words.
         """
         raw = self.data.get(name) or []
         if not isinstance(raw, list):
             self.problem(name, "must be a list")
             return []
-        field_name, default, check, wanted = extra
+        keys = {key, "method", field_name}
         result, seen = [], set()
         for number, item in enumerate(raw, start=1):
             if isinstance(item, str) and item:
@@ -315,8 +315,8 @@ def read_folder(folder):
             "imported_at": r.timestamp("imported_at"),
             "removed_boilerplate": [str(b) for b in boilerplate],
             "_mentions": r.links(
-                "entities", "entity", MENTION_KEYS, list(Mention.Method.values),
-                ("count", 1, _is_count, f"a whole number from 1 to {MAX_COUNT}"),
+                "entities", key="entity", methods=list(Mention.Method.values), field_name="count", default=1,
+                check=_is_count, wanted=f"a whole number from 1 to {MAX_COUNT}",
             ),
             "_path": shown,
         }
@@ -344,8 +344,8 @@ def read_folder(folder):
             "_incident": r.text("incident"),
             "_entities": r.slug_list("entities"),
             "_coverage": r.links(
-                "articles", "article", COVERAGE_KEYS, list(Coverage.Method.values),
-                ("confirmed", True, lambda v: isinstance(v, bool), "true or false"),
+                "articles", key="article", methods=list(Coverage.Method.values), field_name="confirmed",
+                default=True, check=lambda value: isinstance(value, bool), wanted="true or false",
             ),
             "_claims": _claims(r),
             "_path": shown,
