@@ -154,3 +154,28 @@ def test_a_missing_content_folder_is_a_clear_error(data_dir, tmp_path):
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     assert "nowhere: is not a folder" in result.stderr
+
+
+def test_a_killed_export_leaves_no_backup_under_its_name_and_a_rerun_completes(data_dir, tmp_path):
+    folder = big_content(tmp_path / "content")
+    assert manage(data_dir, "load_content", str(folder)).returncode == 0
+    target = tmp_path / "backup"
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "export_archive", str(target)], cwd=ROOT, env=environment(data_dir),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not any(len(list(p.glob("articles/*.md"))) > 50 for p in tmp_path.glob(".backup.partial-*")):
+            assert process.poll() is None, "export_archive finished before it could be killed"
+            assert time.monotonic() < deadline, "export_archive never started writing"
+            time.sleep(0.005)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert not target.exists()
+
+    rerun = manage(data_dir, "export_archive", str(target))
+    assert rerun.returncode == 0, rerun.stderr
+    assert len(list((target / "articles").glob("*.md"))) == ARTICLES + 1
