@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint setup
+.PHONY: run test test-sqlite test-postgres lint setup browser-deps messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -24,5 +24,34 @@ run: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 
-test: setup lint
-	$(PY) -m pytest
+# The whole suite twice: on SQLite, then on PostgreSQL (DATABASE_URL, or a throwaway local server).
+test: lint browser-deps test-sqlite test-postgres
+
+test-sqlite: setup
+	env -u DATABASE_URL $(PY) -m pytest
+
+test-postgres: setup
+	scripts/with-postgres $(PY) -m pytest -m "not browser"
+
+# Browser tests drive Debian's Chromium through Playwright (no browser download) and
+# check pages with axe-core from npm. Quick when everything is already there.
+CHROMIUM := /usr/bin/chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+browser-deps: $(CHROMIUM) $(AXE)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends npm; }
+	cd tests/browser && npm ci --no-audit --no-fund
+	touch $@
+
+# Interface strings: extract into locale/*/django.po, then compile the .mo files that are
+# committed beside them (so running the site needs no gettext tools).
+messages: setup
+	$(PY) manage.py makemessages --locale de --ignore ".venv/*" --ignore "tests/*" --no-obsolete
+	$(PY) manage.py compilemessages --locale de --ignore ".venv/*"

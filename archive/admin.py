@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
 
 
 class ArchiveAdmin(admin.ModelAdmin):
@@ -29,6 +29,14 @@ class ClaimInline(admin.TabularInline):
     extra = 1
 
 
+class HindsightNoteInline(admin.StackedInline):
+    model = HindsightNote
+    formfield_overrides = ArchiveAdmin.formfield_overrides
+    extra = 0
+    autocomplete_fields = ["event"]
+    fields = ["date", "text", "event", "url", "author"]
+
+
 class EntityAliasInline(admin.TabularInline):
     model = EntityAlias
     extra = 1
@@ -52,7 +60,7 @@ class ArticleAdmin(ArchiveAdmin):
     search_fields = ["title", "kicker", "teaser", "body", "slug", "url"]
     date_hierarchy = "date"
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [MentionInline]
+    inlines = [MentionInline, HindsightNoteInline]
     readonly_fields = ["content_hash", "imported_at", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "kicker", "teaser", "body", "language", "language_detected"]}),

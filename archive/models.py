@@ -230,3 +230,29 @@ class Coverage(models.Model):
 
     def __str__(self):
         return f"{self.article} covers {self.event}"
+
+
+class HindsightNote(models.Model):
+    """What was learned later about an old article, kept apart from its text, which is never altered."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="hindsight_notes")
+    date = models.DateField(help_text="When the later knowledge became known.")
+    text = models.TextField(help_text="Markdown.")
+    text_html = models.TextField(editable=False, blank=True)
+    event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="hindsight_notes",
+        help_text="The later event the note points to, if any.",
+    )
+    url = models.URLField(max_length=1000, blank=True, help_text="Where the later knowledge is documented.")
+    author = models.CharField(max_length=200, blank=True, help_text="The editor who wrote the note.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"Note of {self.date} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.text_html = render_markdown(self.text)
+        super().save(*args, **kwargs)

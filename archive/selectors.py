@@ -1,12 +1,18 @@
 """Read queries used by the pages; views stay thin and these stay testable."""
 
-from django.db.models import Count, Prefetch
+import re
 
-from archive.models import Article, Coverage, Entity, Event, Mention
+from django.db.models import Count, F, Prefetch, Q
+
+from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
+
+# Undated records go last on every database (PostgreSQL puts NULL first when descending, SQLite last).
+NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
+OLDEST_FIRST = (F("date").asc(nulls_last=True), "title")
 
 
 def latest_articles(limit=10):
-    return Article.objects.select_related("source").order_by("-date", "title")[:limit]
+    return Article.objects.select_related("source").order_by(*NEWEST_FIRST)[:limit]
 
 
 def entities_by_kind():
@@ -17,7 +23,7 @@ def entities_by_kind():
 
 
 def recent_events(limit=10):
-    return Event.objects.select_related("incident").order_by("-date", "title")[:limit]
+    return Event.objects.select_related("incident").order_by(*NEWEST_FIRST)[:limit]
 
 
 def article_with_relations(slug):
@@ -25,7 +31,9 @@ def article_with_relations(slug):
         Article.objects.select_related("source")
         .prefetch_related(
             Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name")),
-            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by("event__date")),
+            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by(
+                F("event__date").asc(nulls_last=True)
+            )),
         )
         .get(slug=slug)
     )
@@ -36,11 +44,12 @@ def entity_with_relations(slug):
 
 
 def entity_articles(entity):
-    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by("date", "title")
+    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by(*OLDEST_FIRST)
 
 
 def entity_events(entity):
-    return (Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)).distinct().order_by("date")
+    events = Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)
+    return events.distinct().order_by(*OLDEST_FIRST)
 
 
 def event_with_relations(slug):
@@ -49,7 +58,69 @@ def event_with_relations(slug):
         .prefetch_related(
             "entities",
             "claims",
-            Prefetch("coverage", queryset=Coverage.objects.select_related("article__source").order_by("article__date")),
+            Prefetch("coverage", queryset=Coverage.objects.select_related("article__source").order_by(
+                F("article__date").asc(nulls_last=True)
+            )),
         )
         .get(slug=slug)
     )
+
+
+# Microsoft bulletins keep a stable address by year and number.
+MS_BULLETIN = re.compile(r"^MS(\d\d)-(\d{3})$", re.I)
+MS_BULLETIN_URL = "https://learn.microsoft.com/en-us/security-updates/securitybulletins/{year}/ms{yy}-{number}"
+
+
+def external_links(entity):
+    """The entity's outside identifiers as (label, value, url) rows; url is "" when none is known."""
+    rows = []
+    if entity.wikidata:
+        rows.append(("Wikidata", entity.wikidata, f"https://www.wikidata.org/wiki/{entity.wikidata}"))
+    for key, value in sorted((entity.external_ids or {}).items()):
+        values = value if isinstance(value, list) else [value]
+        for one in values:
+            one = str(one)
+            rows.append((key.upper() if key in ("cve", "cwe") else key.capitalize(), one, _external_url(key, one)))
+    return rows
+
+
+def _external_url(key, value):
+    if key == "cve" and re.fullmatch(r"CVE-\d{4}-\d{4,}", value, re.I):
+        return f"https://www.cve.org/CVERecord?id={value.upper()}"
+    if key == "wikidata" and re.fullmatch(r"Q\d+", value):
+        return f"https://www.wikidata.org/wiki/{value}"
+    if key == "advisory":
+        match = MS_BULLETIN.match(value)
+        if match:
+            yy, number = match.groups()
+            year = int(yy) + (1900 if int(yy) >= 90 else 2000)
+            return MS_BULLETIN_URL.format(year=year, yy=yy, number=number)
+    if value.startswith(("https://", "http://")):
+        return value
+    return ""
+def related_articles(article, limit=5):
+    """Other articles naming the same entities, those sharing the most first."""
+    entity_ids = [mention.entity_id for mention in article.mentions.all()]
+    return (
+        Article.objects.filter(mentions__entity_id__in=entity_ids)
+        .exclude(pk=article.pk)
+        .annotate(shared=Count("mentions", distinct=True))
+        .select_related("source")
+        .order_by("-shared", F("date").desc(nulls_last=True), "title")[:limit]
+    )
+
+
+def source_neighbours(article):
+    """The articles of the same source just before and just after this one, by date then title."""
+    if article.source_id is None or article.date is None:
+        return None, None
+    same_source = Article.objects.filter(source_id=article.source_id, date__isnull=False).exclude(pk=article.pk)
+    earlier = Q(date__lt=article.date) | Q(date=article.date, title__lt=article.title)
+    later = Q(date__gt=article.date) | Q(date=article.date, title__gt=article.title)
+    previous = same_source.filter(earlier).order_by("-date", "-title").first()
+    following = same_source.filter(later).order_by("date", "title").first()
+    return previous, following
+
+
+def hindsight_notes(article):
+    return HindsightNote.objects.filter(article=article).select_related("event").order_by("date", "id")

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "archive",
 ]
 
@@ -84,6 +85,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'archive.sqlite3'}",
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 

@@ -1,12 +1,24 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
-from archive import views
+from archive import feeds, views
+from archive.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
+    path("articles/<slug:slug>/cite.ris", views.article_cite_ris, name="article-cite-ris"),
+    path("articles/<slug:slug>/cite.json", views.article_cite_json, name="article-cite-json"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("admin/", admin.site.urls),
+    path("", include("archive.timeline.urls")),
+    path("api/", include("archive.api.urls")),
+    path("feeds/articles.rss", feeds.ArticlesFeed(), name="feed-articles-rss"),
+    path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="feed-articles-atom"),
+    path("feeds/entities/<slug:slug>.rss", feeds.EntityArticlesFeed(), name="feed-entity-rss"),
+    path("feeds/entities/<slug:slug>.atom", feeds.EntityArticlesAtomFeed(), name="feed-entity-atom"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

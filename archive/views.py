@@ -1,8 +1,12 @@
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from archive import selectors
+from archive import citations, selectors
 from archive.models import Article, Entity, Event
+from archive.timeline.coverage import coverage_lag
+from archive.timeline.onthisday import on_this_day
+from archive.timeline.views import entity_story
 
 
 def home(request):
@@ -10,6 +14,7 @@ def home(request):
         "articles": selectors.latest_articles(),
         "entities_by_kind": selectors.entities_by_kind(),
         "events": selectors.recent_events(),
+        "on_this_day": on_this_day(timezone.localdate()),
     })
 
 
@@ -18,7 +23,43 @@ def article_detail(request, slug):
         article = selectors.article_with_relations(slug)
     except Article.DoesNotExist:
         raise Http404("No article with this address.") from None
-    return render(request, "archive/article_detail.html", {"article": article})
+    previous, following = selectors.source_neighbours(article)
+    page_url = request.build_absolute_uri(article.get_absolute_url())
+    return render(request, "archive/article_detail.html", {
+        "article": article,
+        "page_url": page_url,
+        "related": selectors.related_articles(article),
+        "previous": previous,
+        "next": following,
+        "notes": selectors.hindsight_notes(article),
+        "citation_styles": citations.styles(article, page_url),
+        "highwire_tags": citations.highwire_tags(article, page_url),
+        "news_article": citations.news_article(article, page_url),
+    })
+
+
+def _cited_article(request, slug):
+    try:
+        article = selectors.article_with_relations(slug)
+    except Article.DoesNotExist:
+        raise Http404("No article with this address.") from None
+    return article, request.build_absolute_uri(article.get_absolute_url())
+
+
+def article_cite_ris(request, slug):
+    article, page_url = _cited_article(request, slug)
+    response = HttpResponse(citations.ris(article, page_url), content_type="application/x-research-info-systems")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.ris"'
+    return response
+
+
+def article_cite_json(request, slug):
+    article, page_url = _cited_article(request, slug)
+    response = HttpResponse(
+        citations.csl_json(article, page_url), content_type="application/vnd.citationstyles.csl+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
 
 
 def entity_detail(request, slug):
@@ -30,6 +71,7 @@ def entity_detail(request, slug):
         "entity": entity,
         "articles": selectors.entity_articles(entity),
         "events": selectors.entity_events(entity),
+        "story": entity_story(entity),
     })
 
 
@@ -38,4 +80,6 @@ def event_detail(request, slug):
         event = selectors.event_with_relations(slug)
     except Event.DoesNotExist:
         raise Http404("No event with this address.") from None
-    return render(request, "archive/event_detail.html", {"event": event})
+    return render(request, "archive/event_detail.html", {
+        "event": event, "lag": coverage_lag(event, event.coverage.all()),
+    })

@@ -4,8 +4,24 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 CONTENT = Path(settings.CONTENT_DIR)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "postgres_only: needs PostgreSQL; runs in the PostgreSQL pass of `make test`, skipped on SQLite"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason=f"needs PostgreSQL (DATABASE_URL=postgres://...); this run uses {connection.vendor}")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
@@ -27,3 +43,9 @@ def content_copy(tmp_path):
 def loaded(db):
     """The database with the project's own content/ loaded."""
     call_command("load_content", verbosity=0)
+
+
+@pytest.fixture
+def db_vendor():
+    """The database the suite runs on: "sqlite" or "postgresql"."""
+    return connection.vendor

@@ -83,7 +83,12 @@ def hostile_records(vector, url):
     Coverage.objects.create(event=event, article=article)
 
 
-PAGES = ["/", "/articles/hostile-article/", "/entities/hostile-entity/", "/events/hostile-event/"]
+PAGES = [
+    "/", "/articles/hostile-article/", "/entities/hostile-entity/", "/events/hostile-event/",
+    "/timeline/", "/entities/hostile-entity/timeline/", "/archive/2001/", "/archive/2001/08/",
+    # Drawings are served inline as image/svg+xml, where a script would run if opened directly.
+    "/timeline/export.svg", "/entities/hostile-entity/timeline/export.svg",
+]
 
 
 @pytest.mark.parametrize("vector", VECTORS)

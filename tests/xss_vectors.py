@@ -1,5 +1,6 @@
 """Known XSS vectors and a checker that reads HTML the way a browser's parser would."""
 
+import json
 import re
 from html.parser import HTMLParser
 
@@ -91,6 +92,8 @@ VECTORS = [
     "${7*7} #{7*7} <%= 7*7 %>",
 ]
 
+# Script elements that browsers never run: structured data such as JSON-LD.
+DATA_TYPES = {"application/ld+json", "application/json"}
 DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data|livescript|mocha):", re.IGNORECASE)
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "background", "poster", "srcdoc",
                   "lowsrc", "dynsrc", "codebase", "cite"}
@@ -112,6 +115,7 @@ class _Finder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page_head_allowed = page_head_allowed
         self.found = []
+        self.data_script = None  # the text of a JSON data block being read
 
     def handle_starttag(self, tag, attrs):
         self._check(tag, attrs)
@@ -119,9 +123,27 @@ class _Finder(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         self._check(tag, attrs)
 
+    def handle_data(self, data):
+        if self.data_script is not None:
+            self.data_script.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self.data_script is not None:
+            # A data block is safe only while it is data: text that broke out of the
+            # JSON would leave it unparseable.
+            try:
+                json.loads("".join(self.data_script))
+            except ValueError:
+                self.found.append("a JSON data block that is not JSON")
+            self.data_script = None
+
     def _check(self, tag, attrs):
         values = dict(attrs)
         own_script = tag == "script" and (values.get("src") or "").startswith("/static/")
+        data_script = tag == "script" and values.get("type") in DATA_TYPES and "src" not in values
+        if data_script and self.page_head_allowed:
+            self.data_script = []
+            own_script = True
         if not self.page_head_allowed and tag in NOT_IN_TEXT:
             self.found.append(f"<{tag}> element")
         elif tag in NEVER_ALLOWED and not own_script:

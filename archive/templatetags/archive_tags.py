@@ -1,5 +1,11 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from archive import dates, rendering
 
@@ -23,3 +29,81 @@ def markdown(text):
 def safe_url(url):
     """The URL if it may become a link (absolute http or https), else ""."""
     return rendering.safe_url(url)
+
+
+@register.simple_tag
+def ui_date(record):
+    """A record's date to its precision, in the reader's language."""
+    return dates.display(record.date, record.date_precision, _ui_language())
+
+
+def _ui_language():
+    return "de" if (translation.get_language() or "en").startswith("de") else "en"
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    """This page's address without its query string."""
+    request = context["request"]
+    return request.build_absolute_uri(request.path)
+
+
+PRECISION_LABELS = {
+    dates.DAY: _("to the day"),
+    dates.MONTH: _("to the month"),
+    dates.YEAR: _("to the year"),
+}
+
+KIND_LABELS = {
+    "organization": _("Organizations"),
+    "person": _("People"),
+    "product": _("Products"),
+    "malware": _("Malware"),
+    "vulnerability": _("Vulnerabilities"),
+    "group": _("Groups"),
+    "place": _("Places"),
+    "disclosure": _("disclosure"),
+    "advisory": _("advisory"),
+    "patch": _("patch"),
+    "outbreak": _("outbreak"),
+    "peak": _("peak"),
+    "attack": _("attack"),
+    "arrest": _("arrest"),
+    "statement": _("statement"),
+    "other": _("other"),
+}
+
+LANGUAGE_LABELS = {"de": _("German"), "en": _("English")}
+
+
+@register.filter
+def precision_label(precision):
+    return PRECISION_LABELS.get(precision, precision)
+
+
+@register.filter
+def kind_label(kind):
+    """An entity or event kind in the reader's language; entity kinds as plural headings."""
+    return KIND_LABELS.get(str(kind).lower(), kind)
+
+
+@register.filter
+def language_label(code):
+    return LANGUAGE_LABELS.get(code, code)
+
+
+# json_script's escapes: the JSON cannot close the <script> element or open a comment.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(value):
+    """Data as a JSON-LD <script> element; data, not code, so a strict CSP allows it."""
+    text = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def ui_day(day):
+    """A plain date (a note's, say) in the reader's language."""
+    return dates.display(day, dates.DAY, _ui_language())

@@ -1,0 +1,1 @@
+"""The read-only JSON API: articles, entities and events with paging and filters."""

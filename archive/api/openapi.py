@@ -1,0 +1,114 @@
+"""The API described once, as OpenAPI 3.1; the /api/ page is rendered from the same description."""
+
+from archive.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
+from archive.models import LANGUAGE_CHOICES, Entity, Event
+
+
+def _param(name, description, schema=None):
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1})
+PAGE_SIZE = _param(
+    "page_size", f"Records per page, at most {MAX_PAGE_SIZE}.",
+    {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
+)
+FROM = _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (from the first day of that period).")
+TO = _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD (to the last day of that period).")
+ENTITY = _param("entity", "Slug of an entity the records name, e.g. code-red-ii.")
+
+PAGED = {
+    "type": "object",
+    "required": ["count", "page", "pages", "page_size", "next", "previous", "results"],
+    "properties": {
+        "count": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "page_size": {"type": "integer"},
+        "next": {"type": ["string", "null"]}, "previous": {"type": ["string", "null"]},
+        "results": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ERROR = {
+    "type": "object", "required": ["error"],
+    "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}},
+}
+
+
+def _operation(summary, parameters, example, paged=True):
+    responses = {
+        "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": PAGED if paged else {"type": "object"}}},
+        },
+    }
+    if paged:
+        responses["400"] = {
+            "description": "A parameter is unknown or malformed; the answer names it.",
+            "content": {"application/json": {"schema": ERROR}},
+        }
+    else:
+        responses["404"] = {"description": "No record with this slug.",
+                            "content": {"application/json": {"schema": ERROR}}}
+    return {"get": {"summary": summary, "parameters": parameters, "responses": responses,
+                    "x-example": example}}
+
+
+def _slug(kind):
+    return {"name": "slug", "in": "path", "required": True, "description": f"The {kind}'s slug.",
+            "schema": {"type": "string"}}
+
+
+def description(base):
+    """The OpenAPI document, with `base` (the /api/ address) as its server."""
+    languages = [code for code, _ in LANGUAGE_CHOICES]
+    base = base.rstrip("/")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Incident Archive API",
+            "version": "1",
+            "description": "Read-only JSON for the archive's articles, entities and events. "
+                           "Lists are paged; bad parameters get HTTP 400 with a JSON error naming the parameter.",
+        },
+        "servers": [{"url": base}],
+        "paths": {
+            "/articles/": _operation(
+                "Articles, oldest first.",
+                [_param("source", "Slug of the publishing source, e.g. taz."),
+                 _param("language", "Language of the article.", {"type": "string", "enum": languages}),
+                 ENTITY, FROM, TO, PAGE, PAGE_SIZE],
+                "/articles/?entity=code-red-ii&from=2001-08",
+            ),
+            "/articles/{slug}/": _operation(
+                "One article with its text, entities, events covered, hindsight notes and provenance.",
+                [_slug("article")], "/articles/computervirus-code-red-2-schlaegt-zu/", paged=False,
+            ),
+            "/entities/": _operation(
+                "Entities, by name, with how many articles name each.",
+                [_param("kind", "Kind of entity.", {"type": "string", "enum": list(Entity.Kind.values)}),
+                 PAGE, PAGE_SIZE],
+                "/entities/?kind=malware",
+            ),
+            "/entities/{slug}/": _operation(
+                "One entity with its aliases, articles and events.",
+                [_slug("entity")], "/entities/code-red-ii/", paged=False,
+            ),
+            "/events/": _operation(
+                "Events, oldest first.",
+                [_param("kind", "Kind of event.", {"type": "string", "enum": list(Event.Kind.values)}),
+                 ENTITY, FROM, TO, PAGE, PAGE_SIZE],
+                "/events/?entity=code-red&from=2001-07&to=2001-08",
+            ),
+            "/events/{slug}/": _operation(
+                "One event with its claims, references and covering articles.",
+                [_slug("event")], "/events/code-red-peak/", paged=False,
+            ),
+        },
+    }
+
+
+def endpoints(spec):
+    """(path, summary, parameters, example) for the documentation page."""
+    for path, item in spec["paths"].items():
+        operation = item["get"]
+        yield path, operation["summary"], operation["parameters"], spec["servers"][0]["url"] + operation["x-example"]

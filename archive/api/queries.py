@@ -1,0 +1,84 @@
+"""The API's read queries: filtered, ordered querysets, one per kind of record."""
+
+from django.db.models import Count, Prefetch, Q
+
+from archive.api.params import BadParameter
+from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
+
+_MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
+
+
+def _existing(model, parameter, slug):
+    if slug and not model.objects.filter(slug=slug).exists():
+        raise BadParameter(parameter, f"no {model._meta.verbose_name} with slug {slug!r}")
+    return slug
+
+
+def articles(*, source="", language="", entity="", start=None, end=None):
+    found = Article.objects.select_related("source").prefetch_related(_MENTIONS)
+    if _existing(Source, "source", source):
+        found = found.filter(source__slug=source)
+    if language:
+        found = found.filter(language=language)
+    if _existing(Entity, "entity", entity):
+        found = found.filter(mentions__entity__slug=entity)
+    if start:
+        found = found.filter(date__gte=start)
+    if end:
+        found = found.filter(date__lte=end)
+    return found.order_by("date", "title", "id")
+
+
+def article(slug):
+    return (
+        Article.objects.select_related("source")
+        .prefetch_related(
+            _MENTIONS,
+            Prefetch("coverage", queryset=Coverage.objects.select_related("event").order_by("event__date")),
+            Prefetch("hindsight_notes", queryset=HindsightNote.objects.select_related("event")),
+        )
+        .get(slug=slug)
+    )
+
+
+def entities(*, kind=""):
+    found = Entity.objects.prefetch_related("aliases").annotate(article_count=Count("mentions"))
+    if kind:
+        found = found.filter(kind=kind)
+    return found.order_by("name", "id")
+
+
+def entity(slug):
+    return Entity.objects.prefetch_related("aliases").annotate(article_count=Count("mentions")).get(slug=slug)
+
+
+def entity_articles(entity):
+    return articles().filter(mentions__entity=entity)
+
+
+def entity_events(entity):
+    return Event.objects.filter(Q(entities=entity) | Q(incident=entity)).distinct().order_by("date", "title")
+
+
+def events(*, kind="", entity="", start=None, end=None):
+    found = Event.objects.select_related("incident").prefetch_related("entities")
+    if kind:
+        found = found.filter(kind=kind)
+    if _existing(Entity, "entity", entity):
+        found = found.filter(Q(entities__slug=entity) | Q(incident__slug=entity)).distinct()
+    if start:
+        found = found.filter(date__gte=start)
+    if end:
+        found = found.filter(date__lte=end)
+    return found.order_by("date", "title", "id")
+
+
+def event(slug):
+    coverage = Coverage.objects.select_related("article__source").prefetch_related(
+        Prefetch("article__mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
+    )
+    return (
+        Event.objects.select_related("incident")
+        .prefetch_related("entities", "claims", Prefetch("coverage", queryset=coverage.order_by("article__date")))
+        .get(slug=slug)
+    )

@@ -1,0 +1,130 @@
+"""JSON views: read the parameters, ask queries.py, page the result, serialise."""
+
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from archive.api import openapi, params, queries, serializers
+from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
+
+LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
+PAGING = {"page", "page_size"}
+
+
+def _json(data, status=200):
+    return JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False, "indent": 1})
+
+
+def _error(exc):
+    return _json({"error": exc.message, "parameter": exc.parameter}, status=400)
+
+
+def _not_found(kind, slug):
+    return _json({"error": f"no {kind} with slug {slug!r}"}, status=404)
+
+
+def _page(request, queryset, serialize):
+    paging = params.paging(request.GET)
+    paginator = Paginator(queryset, paging.page_size)
+    if paging.page > max(paginator.num_pages, 1):
+        raise params.BadParameter("page", f"'page' {paging.page} is past the last page, {paginator.num_pages}")
+    page = paginator.page(paging.page)
+
+    def link(number):
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": paging.page_size,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "results": [serialize(record, request) for record in page.object_list],
+    }
+
+
+@require_GET
+def article_list(request):
+    try:
+        params.check_known(request.GET, PAGING | {"source", "language", "entity", "from", "to"})
+        start, end = params.date_range(request.GET)
+        found = queries.articles(
+            source=params.single(request.GET, "source"),
+            language=params.choice(request.GET, "language", LANGUAGES),
+            entity=params.single(request.GET, "entity"),
+            start=start,
+            end=end,
+        )
+        return _json(_page(request, found, serializers.article_summary))
+    except params.BadParameter as exc:
+        return _error(exc)
+
+
+@require_GET
+def article_detail(request, slug):
+    try:
+        return _json(serializers.article_detail(queries.article(slug), request))
+    except Article.DoesNotExist:
+        return _not_found("article", slug)
+
+
+@require_GET
+def entity_list(request):
+    try:
+        params.check_known(request.GET, PAGING | {"kind"})
+        found = queries.entities(kind=params.choice(request.GET, "kind", set(Entity.Kind.values)))
+        return _json(_page(request, found, serializers.entity_summary))
+    except params.BadParameter as exc:
+        return _error(exc)
+
+
+@require_GET
+def entity_detail(request, slug):
+    try:
+        entity = queries.entity(slug)
+    except Entity.DoesNotExist:
+        return _not_found("entity", slug)
+    data = serializers.entity_detail(
+        entity, queries.entity_articles(entity), queries.entity_events(entity), request
+    )
+    return _json(data)
+
+
+@require_GET
+def event_list(request):
+    try:
+        params.check_known(request.GET, PAGING | {"kind", "entity", "from", "to"})
+        start, end = params.date_range(request.GET)
+        found = queries.events(
+            kind=params.choice(request.GET, "kind", set(Event.Kind.values)),
+            entity=params.single(request.GET, "entity"),
+            start=start,
+            end=end,
+        )
+        return _json(_page(request, found, serializers.event_summary))
+    except params.BadParameter as exc:
+        return _error(exc)
+
+
+@require_GET
+def event_detail(request, slug):
+    try:
+        return _json(serializers.event_detail(queries.event(slug), request))
+    except Event.DoesNotExist:
+        return _not_found("event", slug)
+
+
+@require_GET
+def openapi_json(request):
+    return _json(openapi.description(request.build_absolute_uri(reverse("api-index"))))
+
+
+@require_GET
+def index(request):
+    spec = openapi.description(request.build_absolute_uri(reverse("api-index")))
+    return render(request, "archive/api.html", {"endpoints": list(openapi.endpoints(spec))})

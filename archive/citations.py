@@ -1,0 +1,354 @@
+"""An article as a reference: APA, MLA, Chicago, BibTeX, RIS, CSL-JSON and meta tags.
+
+Every formatter takes an article record (saved or not) and returns text; none needs a
+request. The reference is to the original publication: its source, date and byline.
+The archive's own page is given as `archive_url` and used when the original URL is
+unknown. Dates keep their precision: a month-precise article is cited as
+"August 2001", an undated one as "n.d.", and a date that was worked out rather than
+printed is put in square brackets, as editors mark supplied dates.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from archive import dates
+
+MONTHS = dates.MONTH_NAMES["en"]
+MLA_MONTHS = ["Jan.", "Feb.", "Mar.", "Apr.", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+BIBTEX_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+@dataclass(frozen=True)
+class Author:
+    """A person (family and given names) or an agency or desk (literal)."""
+
+    family: str = ""
+    given: str = ""
+    literal: str = ""
+
+    @property
+    def is_person(self):
+        return not self.literal
+
+    def inverted(self):
+        """Family name first: "Müller, Hans"; agencies as they are: "DPA"."""
+        return f"{self.family}, {self.given}" if self.is_person and self.given else self.family or self.literal
+
+    def natural(self):
+        return f"{self.given} {self.family}".strip() if self.is_person else self.literal
+
+    def initials(self):
+        """APA's "Müller, H."."""
+        if not self.is_person or not self.given:
+            return self.inverted()
+        letters = " ".join(f"{part[0]}." for part in self.given.split())
+        return f"{self.family}, {letters}"
+
+
+def authors(byline):
+    """A byline as authors: "DPA/AP" is two agencies, "Hans Müller" one person.
+
+    A part written in capitals or as one word is an agency or desk (DPA, AP, Reuters,
+    taz); anything else is a person whose last word is the family name.
+    """
+    found = []
+    for part in re.split(r"\s*(?:/|,|;|\band\b|\bund\b|&)\s*", byline or ""):
+        part = part.strip(" .")
+        if not part:
+            continue
+        words = part.split()
+        if len(words) == 1 or part.isupper():
+            found.append(Author(literal=part))
+        else:
+            found.append(Author(family=words[-1], given=" ".join(words[:-1])))
+    return found
+
+
+def _source_name(article):
+    source = getattr(article, "source", None)
+    return source.name if source else ""
+
+
+def _link(article, archive_url):
+    return article.url or archive_url or ""
+
+
+def _bracket(text, article):
+    return f"[{text}]" if article.date_inferred and article.date else text
+
+
+def _date_parts(article):
+    """[year], [year, month] or [year, month, day], to the article's precision; [] when undated."""
+    if article.date is None:
+        return []
+    parts = [article.date.year, article.date.month, article.date.day]
+    return parts[: {dates.YEAR: 1, dates.MONTH: 2}.get(article.date_precision, 3)]
+
+
+def _join_names(names, two, many):
+    """"A", "A and B", "A, B, and C" (joiners given by the style)."""
+    if len(names) <= 1:
+        return "".join(names)
+    if len(names) == 2:
+        return f"{names[0]}{two}{names[1]}"
+    return ", ".join(names[:-1]) + many + names[-1]
+
+
+def _sentence(text):
+    text = text.strip()
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def apa(article, archive_url=""):
+    """APA 7: Author, A. (2001, August 10). Title. Source. URL"""
+    parts = _date_parts(article)
+    if not parts:
+        when = "n.d."
+    else:
+        when = ", ".join([str(parts[0]), *([f"{MONTHS[parts[1] - 1]}{f' {parts[2]}' if len(parts) > 2 else ''}"]
+                                            if len(parts) > 1 else [])])
+    when = f"({_bracket(when, article)})."
+    found = authors(article.byline)
+    names = [author.initials() for author in found]
+    # APA puts a comma before "&" after initials ("Smith, J., & Jones, K."), not after a group name.
+    two = ", & " if found and found[0].is_person else " & "
+    title = _sentence(article.title)
+    source = _source_name(article)
+    pieces = []
+    if names:
+        pieces += [_sentence(_join_names(names, two, ", & ")), when, title]
+    else:
+        pieces += [title, when]
+    if source:
+        pieces.append(f"{source}.")
+    link = _link(article, archive_url)
+    if link:
+        pieces.append(link)
+    return " ".join(pieces)
+
+
+def mla(article, archive_url=""):
+    """MLA 9: Author. "Title." Source, 10 Aug. 2001, URL."""
+    found = authors(article.byline)
+    pieces = []
+    if found:
+        first = found[0].inverted()
+        if len(found) == 2:
+            joiner = ", and " if found[0].is_person else " and "
+            pieces.append(_sentence(f"{first}{joiner}{found[1].natural()}"))
+        elif len(found) > 2:
+            pieces.append(f"{first}, et al.")
+        else:
+            pieces.append(_sentence(first))
+    pieces.append(f"“{_sentence(article.title)}”")
+    tail = []
+    if _source_name(article):
+        tail.append(_source_name(article))
+    parts = _date_parts(article)
+    if parts:
+        words = [str(parts[0])]
+        if len(parts) > 1:
+            words.insert(0, MLA_MONTHS[parts[1] - 1])
+        if len(parts) > 2:
+            words.insert(0, str(parts[2]))
+        tail.append(_bracket(" ".join(words), article))
+    link = _link(article, archive_url)
+    if link:
+        tail.append(re.sub(r"^https?://", "", link))
+    if tail:
+        pieces.append(", ".join(tail) + ".")
+    return " ".join(pieces)
+
+
+def chicago(article, archive_url=""):
+    """Chicago 17, bibliography: Author. "Title." Source, August 10, 2001. URL."""
+    found = authors(article.byline)
+    pieces = []
+    if found:
+        names = [found[0].inverted(), *(author.natural() for author in found[1:])]
+        pieces.append(_sentence(_join_names(names, " and ", ", and ")))
+    pieces.append(f"“{_sentence(article.title)}”")
+    parts = _date_parts(article)
+    if not parts:
+        when = "n.d."
+    elif len(parts) == 1:
+        when = str(parts[0])
+    elif len(parts) == 2:
+        when = f"{MONTHS[parts[1] - 1]} {parts[0]}"
+    else:
+        when = f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
+    when = _bracket(when, article)
+    source = _source_name(article)
+    pieces.append(_sentence(f"{source}, {when}" if source else when))
+    link = _link(article, archive_url)
+    if link:
+        pieces.append(f"{link}.")
+    return " ".join(pieces)
+
+
+def _bibtex_escape(text):
+    return re.sub(r"([{}&%$#_])", r"\\\1", text)
+
+
+def bibtex_key(article):
+    first = authors(article.byline)
+    name = (first[0].family or first[0].literal) if first else (_source_name(article) or "anon")
+    year = str(article.date.year) if article.date else "nd"
+    word = re.sub(r"\W", "", (article.title.split() or ["untitled"])[0])
+    ascii_text = unicodedata.normalize("NFKD", f"{name}{year}{word}").encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]", "", ascii_text).lower() or "article"
+
+
+def bibtex(article, archive_url=""):
+    found = authors(article.byline)
+    # Braces keep an agency's name whole, so BibTeX does not read "DPA" as a first name.
+    names = " and ".join(
+        f"{{{_bibtex_escape(a.literal)}}}" if not a.is_person else _bibtex_escape(a.inverted()) for a in found
+    )
+    parts = _date_parts(article)
+    fields = [("title", f"{{{_bibtex_escape(article.title)}}}")]
+    if names:
+        fields.append(("author", names))
+    if _source_name(article):
+        fields.append(("journal", _bibtex_escape(_source_name(article))))
+    if parts:
+        fields.append(("year", str(parts[0])))
+    if len(parts) > 1:
+        fields.append(("month", BIBTEX_MONTHS[parts[1] - 1]))
+    if len(parts) > 2:
+        fields.append(("day", str(parts[2])))
+    if article.date:
+        fields.append(("date", dates.iso(article.date, article.date_precision)))
+    if article.language:
+        fields.append(("language", article.language))
+    link = _link(article, archive_url)
+    if link:
+        fields.append(("url", link))
+    if article.date_inferred and article.date:
+        fields.append(("note", "Date inferred"))
+    body = ",\n".join(f"  {name} = {value if name == 'month' else '{' + value + '}'}" for name, value in fields)
+    return f"@article{{{bibtex_key(article)},\n{body}\n}}\n"
+
+
+def _slashed(parts):
+    return "/".join(f"{part:02d}" if index else str(part) for index, part in enumerate(parts))
+
+
+def ris(article, archive_url=""):
+    """RIS for reference managers (Zotero, EndNote, Citavi): one NEWS record."""
+    lines = [("TY", "NEWS"), ("TI", article.title)]
+    for author in authors(article.byline):
+        # An institutional author goes in whole, followed by a comma, as RIS readers expect.
+        lines.append(("AU", author.inverted() if author.is_person else f"{author.literal},"))
+    if _source_name(article):
+        lines.append(("T2", _source_name(article)))
+    parts = _date_parts(article)
+    if parts:
+        lines.append(("PY", str(parts[0])))
+        # RIS dates are YYYY/MM/DD with empty parts kept: "2001/08/" for August 2001.
+        lines.append(("DA", _slashed(parts) + ("/" if len(parts) < 3 else "")))
+    if article.dateline:
+        lines.append(("CY", article.dateline))
+    if article.language:
+        lines.append(("LA", article.language))
+    link = _link(article, archive_url)
+    if link:
+        lines.append(("UR", link))
+    if article.teaser:
+        lines.append(("AB", " ".join(article.teaser.split())))
+    if article.date_inferred and article.date:
+        lines.append(("N1", "Date inferred: " + " ".join((article.date_reason or "").split())))
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines)
+
+
+def csl(article, archive_url=""):
+    """One CSL-JSON item, the format citeproc processors and Zotero read."""
+    item = {"id": article.slug or bibtex_key(article), "type": "article-newspaper", "title": article.title}
+    found = authors(article.byline)
+    if found:
+        item["author"] = [
+            {"family": a.family, "given": a.given} if a.is_person else {"literal": a.literal} for a in found
+        ]
+    if _source_name(article):
+        item["container-title"] = _source_name(article)
+    parts = _date_parts(article)
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if article.language:
+        item["language"] = article.language
+    if article.dateline:
+        item["event-place"] = article.dateline
+    link = _link(article, archive_url)
+    if link:
+        item["URL"] = link
+    if article.teaser:
+        item["abstract"] = " ".join(article.teaser.split())
+    if article.date_inferred and article.date:
+        item["note"] = "Date inferred: " + " ".join((article.date_reason or "").split())
+    return item
+
+
+def csl_json(article, archive_url=""):
+    return json.dumps([csl(article, archive_url)], ensure_ascii=False, indent=2)
+
+
+def highwire_tags(article, archive_url=""):
+    """(name, content) pairs for Highwire Press <meta name="citation_..."> tags."""
+    tags = [("citation_title", article.title)]
+    tags += [("citation_author", a.inverted()) for a in authors(article.byline)]
+    parts = _date_parts(article)
+    if parts:
+        tags.append(("citation_publication_date", _slashed(parts)))
+    if _source_name(article):
+        tags.append(("citation_journal_title", _source_name(article)))
+        tags.append(("citation_publisher", _source_name(article)))
+    if article.language:
+        tags.append(("citation_language", article.language))
+    if archive_url:
+        tags.append(("citation_public_url", archive_url))
+    if article.url:
+        tags.append(("citation_fulltext_html_url", article.url))
+    return tags
+
+
+def news_article(article, archive_url=""):
+    """schema.org NewsArticle as a dict, for JSON-LD."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "inLanguage": article.language,
+    }
+    if article.date:
+        data["datePublished"] = dates.iso(article.date, article.date_precision)
+    found = authors(article.byline)
+    if found:
+        data["author"] = [
+            {"@type": "Person", "name": a.natural()} if a.is_person else {"@type": "Organization", "name": a.literal}
+            for a in found
+        ]
+    if _source_name(article):
+        data["publisher"] = {"@type": "Organization", "name": _source_name(article)}
+    if article.teaser:
+        data["description"] = " ".join(article.teaser.split())
+    if article.dateline:
+        data["locationCreated"] = {"@type": "Place", "name": article.dateline}
+    if article.url:
+        data["isBasedOn"] = article.url
+    if archive_url:
+        data["url"] = archive_url
+        data["mainEntityOfPage"] = archive_url
+    return data
+
+
+def styles(article, archive_url=""):
+    """The human-readable styles, in the order the page shows them."""
+    return [
+        ("apa", "APA", apa(article, archive_url)),
+        ("mla", "MLA", mla(article, archive_url)),
+        ("chicago", "Chicago", chicago(article, archive_url)),
+        ("bibtex", "BibTeX", bibtex(article, archive_url)),
+    ]

@@ -1,0 +1,220 @@
+"""Which articles covered which events: suggestions from shared entities, lags, exposure windows.
+
+Lags respect precision: between two day dates the lag is exact; when either
+date is only known to its month or year the lag is the range of days it could
+be, and the text says so.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q
+
+from archive import dates
+from archive.models import Coverage, Event, Mention
+
+DEFAULT_WINDOW_DAYS = 30
+DEFAULT_MIN_SHARED = 2
+
+KIND_NOUNS = {
+    Event.Kind.DISCLOSURE: "the disclosure",
+    Event.Kind.ADVISORY: "the advisory",
+    Event.Kind.PATCH: "the patch",
+    Event.Kind.OUTBREAK: "the outbreak",
+    Event.Kind.PEAK: "the peak",
+    Event.Kind.ATTACK: "the attack",
+    Event.Kind.ARREST: "the arrest",
+    Event.Kind.STATEMENT: "the statement",
+}
+
+
+@dataclass
+class Suggestions:
+    created: int
+    existing: int
+
+
+def suggest_coverage(*, window_days=DEFAULT_WINDOW_DAYS, min_shared=DEFAULT_MIN_SHARED, events=None, progress=None):
+    """Link each dated event to articles published within `window_days` after it that share entities with it.
+
+    New links are method=suggested, confirmed=False, for an editor to confirm in
+    the admin. Existing links (manual or suggested) are left as they are, so a
+    second run creates nothing. `progress(done, total)` is called after each event.
+    """
+    events = Event.objects.filter(date__isnull=False) if events is None else events
+    total = events.count()
+    created = existing = 0
+    with transaction.atomic():
+        for done, event in enumerate(events.prefetch_related("entities"), start=1):
+            if progress:
+                progress(done, total)
+            entity_ids = {entity.pk for entity in event.entities.all()}
+            if event.incident_id:
+                entity_ids.add(event.incident_id)
+            if len(entity_ids) < min_shared:
+                continue
+            for article_id in _candidates(event, entity_ids, window_days, min_shared):
+                _, made = Coverage.objects.get_or_create(
+                    event=event, article_id=article_id,
+                    defaults={"method": Coverage.Method.SUGGESTED, "confirmed": False},
+                )
+                created += made
+                existing += not made
+    return Suggestions(created=created, existing=existing)
+
+
+def _candidates(event, entity_ids, window_days, min_shared):
+    """Articles whose period overlaps [event start, event end + window] sharing enough entities."""
+    last = dates.period_end(event.date, event.date_precision) + dt.timedelta(days=window_days)
+    start = event.date
+    in_window = Q(article__date__lte=last) & (
+        Q(article__date_precision=dates.DAY, article__date__gte=start)
+        | Q(article__date_precision=dates.MONTH, article__date__gte=dates.truncate(start, dates.MONTH))
+        | Q(article__date_precision=dates.YEAR, article__date__gte=dates.truncate(start, dates.YEAR))
+    )
+    return (
+        Mention.objects.filter(in_window, entity_id__in=entity_ids)
+        .values("article_id")
+        .annotate(shared=Count("entity_id", distinct=True))
+        .filter(shared__gte=min_shared)
+        .order_by("article_id")
+        .values_list("article_id", flat=True)
+    )
+
+
+@dataclass
+class Span:
+    """Days between two partial dates: exact when both are days, otherwise the possible range."""
+
+    low: int
+    high: int
+    inferred: bool = False
+
+    @classmethod
+    def between(cls, start, start_precision, end, end_precision, inferred=False):
+        low = (end - dates.period_end(start, start_precision)).days
+        high = (dates.period_end(end, end_precision) - start).days
+        if start_precision == dates.DAY and end_precision == dates.DAY:
+            low = high = (end - start).days
+        return cls(low=low, high=high, inferred=inferred)
+
+    @property
+    def exact(self):
+        return self.low == self.high
+
+    def days_text(self):
+        if self.exact:
+            return _days(self.low)
+        if self.low >= 0:
+            return f"{self.low}–{self.high} days"
+        if self.high <= 0:
+            return f"{-self.high}–{-self.low} days"
+        return f"at most {max(-self.low, self.high)} days"
+
+    def __str__(self):
+        text = self.days_text()
+        return f"{text} (a date is inferred)" if self.inferred else text
+
+
+def _days(n):
+    n = abs(n)
+    return "1 day" if n == 1 else f"{n} days"
+
+
+@dataclass
+class Lag:
+    event: Event
+    article: object
+    span: Span
+    suggested: bool
+
+    @property
+    def text(self):
+        noun = KIND_NOUNS.get(self.event.kind, "the event")
+        span = self.span
+        if span.exact and span.low == 0:
+            text = f"reported the same day as {noun}"
+        elif span.high <= 0:
+            text = f"reported {span.days_text()} before {noun}"
+        elif span.low < 0:
+            text = f"reported within {max(-span.low, span.high)} days of {noun} (imprecise dates)"
+        else:
+            text = f"reported {span.days_text()} after {noun}"
+        if span.inferred:
+            text += " (the article's date is inferred)"
+        if self.suggested:
+            text += " (coverage suggested, not yet confirmed)"
+        return text
+
+
+def coverage_lag(event, links=None):
+    """The lag to the first dated article covering the event; confirmed links win over suggestions."""
+    if event.date is None:
+        return None
+    links = list(event.coverage.select_related("article") if links is None else links)
+    dated = [link for link in links if link.article.date is not None]
+    if not dated:
+        return None
+    confirmed = [link for link in dated if link.confirmed]
+    first = min(confirmed or dated, key=lambda link: (link.article.date, link.article.title))
+    article = first.article
+    span = Span.between(event.date, event.date_precision, article.date, article.date_precision, article.date_inferred)
+    return Lag(event=event, article=article, span=span, suggested=not first.confirmed)
+
+
+def attach_lags(items):
+    """Set `lag` on each event item from one query over their coverage; for lists of bounded length."""
+    by_event = {}
+    events = {item.record.pk: item for item in items if item.is_event}
+    links = Coverage.objects.filter(event_id__in=list(events)).select_related("article")
+    for link in links:
+        by_event.setdefault(link.event_id, []).append(link)
+    for pk, item in events.items():
+        item.lag = coverage_lag(item.record, by_event.get(pk, []))
+    return items
+
+
+WINDOW_STEPS = [
+    ("disclosure", "advisory", "Disclosure to advisory"),
+    ("advisory", "patch", "Advisory to patch"),
+    ("patch", "outbreak", "Patch to outbreak"),
+    ("outbreak", "coverage", "Outbreak to first coverage"),
+]
+
+
+@dataclass
+class Window:
+    label: str
+    start: object  # Event or None
+    end: object  # Event, Article or None
+    span: Span | None
+
+
+def exposure_windows(incident):
+    """Days from disclosure to advisory, advisory to patch, patch to outbreak and outbreak to first coverage.
+
+    Each step uses the earliest dated event of its kind in the incident; the
+    first coverage is the earliest confirmed article covering any of its events.
+    Returns an empty list when the incident has no dated events.
+    """
+    events = list(Event.objects.filter(incident=incident, date__isnull=False).order_by("date", "title"))
+    if not events:
+        return []
+    first = {}
+    for event in events:
+        first.setdefault(event.kind, event)
+    coverage = (
+        Coverage.objects.filter(event__incident=incident, confirmed=True, article__date__isnull=False)
+        .select_related("article").order_by("article__date", "article__title").first()
+    )
+    first["coverage"] = coverage.article if coverage else None
+    windows = []
+    for start_key, end_key, label in WINDOW_STEPS:
+        start, end = first.get(start_key), first.get(end_key)
+        span = None
+        if start and end:
+            inferred = start.date_inferred or end.date_inferred
+            span = Span.between(start.date, start.date_precision, end.date, end.date_precision, inferred)
+        windows.append(Window(label=label, start=start, end=end, span=span))
+    return windows

@@ -1,0 +1,168 @@
+"""A timeline as TimelineJS JSON, CSV, JSON and iCalendar.
+
+Every format keeps the precision: TimelineJS gets only the date parts that are
+known plus a display_date; CSV and JSON carry the ISO partial date ("2001-08")
+and the precision; iCalendar gives an all-day event spanning the whole period.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.utils import timezone
+from django.utils.html import escape
+
+from archive import dates
+
+FIELDS = [
+    "type", "slug", "title", "date", "precision", "display_date", "date_inferred", "date_reason",
+    "kind", "incident", "source", "language", "url",
+]
+NO_INCIDENT = "Other"
+
+
+def _absolute(base_url, path):
+    return f"{base_url.rstrip('/')}{path}" if base_url else path
+
+
+def record(item, base_url=""):
+    return {
+        "type": item.type,
+        "slug": item.slug,
+        "title": item.title,
+        "date": item.iso(),
+        "precision": item.precision,
+        "display_date": item.display_date(),
+        "date_inferred": item.inferred,
+        "date_reason": item.reason,
+        "kind": item.kind,
+        "incident": item.incident.slug if item.incident else "",
+        "source": item.source_slug,
+        "language": item.language,
+        "url": _absolute(base_url, item.url),
+    }
+
+
+def to_json(timeline, *, title, base_url=""):
+    return json.dumps({
+        "title": title,
+        "filters": timeline.filters.describe(),
+        "count": len(timeline.items),
+        "undated": timeline.undated_count,
+        "items": [record(item, base_url) for item in timeline.items],
+    }, ensure_ascii=False, indent=1)
+
+
+def to_csv(timeline, *, base_url=""):
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\r\n")
+    writer.writeheader()
+    for item in timeline.items:
+        writer.writerow(record(item, base_url))
+    return out.getvalue()
+
+
+def _tljs_date(item):
+    parts = {"year": item.date.year}
+    if item.precision in (dates.DAY, dates.MONTH):
+        parts["month"] = item.date.month
+    if item.precision == dates.DAY:
+        parts["day"] = item.date.day
+    parts["display_date"] = item.display_date()
+    return parts
+
+
+def _tljs_text(item, base_url):
+    lines = []
+    if item.is_event:
+        lines.append(f"<p>{escape(item.kind_label)}</p>")
+    else:
+        lines.append(f"<p>{escape(item.source or 'Article')}</p>")
+    if item.summary:
+        lines.append(f"<p>{escape(item.summary)}</p>")
+    if item.inferred:
+        lines.append(f"<p><em>Date inferred{': ' + escape(item.reason) if item.reason else ''}</em></p>")
+    lines.append(f'<p><a href="{escape(_absolute(base_url, item.url))}">In the Incident Archive</a></p>')
+    return "".join(lines)
+
+
+def to_timelinejs(timeline, *, title, base_url=""):
+    """Knight Lab TimelineJS3 JSON: partial start dates, display_date, groups by incident, unique ids."""
+    events = []
+    for item in timeline.items:
+        if item.is_event:
+            group = item.incident.name if item.incident else NO_INCIDENT
+        else:
+            group = item.covered_incident or "Articles"
+        events.append({
+            "unique_id": item.unique_id,
+            "start_date": _tljs_date(item),
+            "display_date": item.display_date() + (" (inferred)" if item.inferred else ""),
+            "text": {"headline": escape(item.title), "text": _tljs_text(item, base_url)},
+            "group": group,
+        })
+    description = timeline.filters.describe()
+    return json.dumps({
+        "title": {"unique_id": "title", "text": {"headline": escape(title), "text": escape(description)}},
+        "events": events,
+    }, ensure_ascii=False, indent=1)
+
+
+def _ics_escape(text):
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\r\n", "\\n").replace("\n", "\\n"))
+
+
+def _fold(line):
+    """RFC 5545 folding: lines of at most 75 octets, continued with a leading space."""
+    data = line.encode("utf-8")
+    if len(data) <= 75:
+        return line
+    parts, current = [], b""
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode("utf-8"))
+            current = b""
+        current += encoded
+    parts.append(current.decode("utf-8"))
+    return "\r\n ".join(parts)
+
+
+def to_ics(timeline, *, title, base_url="", host="incident-archive"):
+    """Events only (articles are not happenings): all-day VEVENTs covering the whole day, month or year."""
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Incident Archive//Timeline//EN", "CALSCALE:GREGORIAN",
+        f"X-WR-CALNAME:{_ics_escape(title)}",
+    ]
+    for item in timeline.items:
+        if not item.is_event:
+            continue
+        end = item.end + dt.timedelta(days=1)  # DTEND of an all-day event is exclusive
+        note = f"{item.kind_label}, {item.display_date()}"
+        if item.precision != dates.DAY:
+            note += f" (known only to the {item.precision})"
+        if item.inferred:
+            note += f". Date inferred: {item.reason}" if item.reason else ". Date inferred"
+        if item.summary:
+            note += f"\n\n{item.summary}"
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item.unique_id}@{host}",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{_ics_date(item.date)}",
+            f"DTEND;VALUE=DATE:{_ics_date(end)}",
+            f"SUMMARY:{_ics_escape(item.title)}",
+            f"DESCRIPTION:{_ics_escape(note)}",
+            f"CATEGORIES:{_ics_escape(item.kind)}",
+            f"URL:{_absolute(base_url, item.url)}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+def _ics_date(day):
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"

@@ -1,0 +1,202 @@
+"""Timeline filters read from query parameters, checked, and applied to events and articles.
+
+Entity, kind and date range narrow everything; source and language narrow the
+articles only, so the events stay on the axis as the reference they are read
+against. A date range keeps every item whose period overlaps it: "August 2001"
+is kept for a range starting on 5 August, because it may lie inside it.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Q, Subquery
+
+from archive import dates
+from archive.models import Article, Coverage, Entity, Event, Source
+from archive.timeline.items import KIND_ARTICLE, from_article, from_event, ordered
+
+KINDS = [*Event.Kind.values, KIND_ARTICLE]
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"", "0", "false", "no", "off"}
+UNDATED_LISTED = 50
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be understood; its message names the parameter."""
+
+    def __init__(self, parameter, message):
+        self.parameter = parameter
+        super().__init__(f"Parameter '{parameter}': {message}")
+
+
+@dataclass
+class Filters:
+    entity: Entity | None = None
+    kinds: frozenset = field(default_factory=frozenset)
+    source: Source | None = None
+    language: str = ""
+    date_from: dates.PartialDate | None = None
+    date_to: dates.PartialDate | None = None
+    hide_inferred: bool = False
+
+    @property
+    def wants_events(self):
+        return not self.kinds or bool(self.kinds - {KIND_ARTICLE})
+
+    @property
+    def wants_articles(self):
+        return not self.kinds or KIND_ARTICLE in self.kinds
+
+    def describe(self):
+        """A short human line saying what is filtered, for titles and exports."""
+        parts = []
+        if self.entity:
+            parts.append(self.entity.name)
+        if self.kinds:
+            parts.append(", ".join(sorted(self.kinds)))
+        if self.source:
+            parts.append(self.source.name)
+        if self.language:
+            parts.append(self.language)
+        if self.date_from:
+            parts.append(f"from {self.date_from.display()}")
+        if self.date_to:
+            parts.append(f"to {self.date_to.display()}")
+        if self.hide_inferred:
+            parts.append("inferred dates hidden")
+        return "; ".join(parts)
+
+
+def parse(params, *, entity=None):
+    """Filters from a QueryDict-like mapping. Raises BadParameter, or Entity.DoesNotExist for an unknown entity."""
+    filters = Filters(entity=entity)
+    slug = params.get("entity", "").strip()
+    if slug and entity is None:
+        filters.entity = Entity.objects.get(slug=slug)
+    filters.kinds = _kinds(params)
+    source = params.get("source", "").strip()
+    if source:
+        try:
+            filters.source = Source.objects.get(slug=source)
+        except Source.DoesNotExist:
+            raise BadParameter("source", f"no source with slug {source!r}") from None
+    language = params.get("language", "").strip()
+    if language and language not in dict(Article._meta.get_field("language").choices):
+        raise BadParameter("language", f"{language!r} is not a known language (de, en)")
+    filters.language = language
+    filters.date_from = _date(params, "from")
+    filters.date_to = _date(params, "to")
+    if filters.date_from and filters.date_to and filters.date_from.date > filters.date_to.end:
+        raise BadParameter("from", f"{filters.date_from.iso()} is after 'to' {filters.date_to.iso()}")
+    filters.hide_inferred = _flag(params, "hide_inferred")
+    return filters
+
+
+def _kinds(params):
+    values = []
+    for raw in params.getlist("kind") if hasattr(params, "getlist") else [params.get("kind", "")]:
+        values.extend(part.strip() for part in raw.split(",") if part.strip())
+    for value in values:
+        if value not in KINDS:
+            raise BadParameter("kind", f"{value!r} is not one of {', '.join(KINDS)}")
+    return frozenset(values)
+
+
+def _date(params, name):
+    raw = params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = dates.PartialDate.parse(raw)
+    except dates.PartialDateError as exc:
+        raise BadParameter(name, str(exc)) from None
+    if value.date.year < 1:
+        raise BadParameter(name, "year 0 does not exist")
+    return value
+
+
+def _flag(params, name):
+    raw = params.get(name, "").strip().lower()
+    if raw in TRUE:
+        return True
+    if raw in FALSE:
+        return False
+    raise BadParameter(name, f"{raw!r} is not a yes/no value (use 1 or 0)")
+
+
+def _overlaps(date_from, date_to):
+    """Records whose period overlaps [date_from, date_to]; periods are stored as their first day."""
+    query = Q()
+    if date_to:
+        query &= Q(date__lte=date_to.end)
+    if date_from:
+        start = date_from.date
+        query &= (
+            Q(date_precision=dates.DAY, date__gte=start)
+            | Q(date_precision=dates.MONTH, date__gte=dates.truncate(start, dates.MONTH))
+            | Q(date_precision=dates.YEAR, date__gte=dates.truncate(start, dates.YEAR))
+        )
+    return query
+
+
+def events(filters):
+    """Events matching the filters, dated or not."""
+    if not filters.wants_events:
+        return Event.objects.none()
+    query = Event.objects.select_related("incident").annotate(claim_count=Count("claims"))
+    if filters.entity:
+        linked = Event.entities.through.objects.filter(entity=filters.entity).values("event_id")
+        query = query.filter(Q(pk__in=linked) | Q(incident=filters.entity))
+    kinds = filters.kinds - {KIND_ARTICLE}
+    if kinds:
+        query = query.filter(kind__in=kinds)
+    if filters.hide_inferred:
+        query = query.filter(date_inferred=False)
+    return query
+
+
+def articles(filters):
+    """Articles matching the filters, dated or not."""
+    if not filters.wants_articles:
+        return Article.objects.none()
+    # The incident of the first event the article is confirmed to cover, to group it with that incident.
+    covered = Coverage.objects.filter(article=OuterRef("pk"), confirmed=True, event__incident__isnull=False)
+    query = Article.objects.select_related("source").annotate(
+        covered_incident=Subquery(covered.order_by("event__date").values("event__incident__name")[:1]))
+    if filters.entity:
+        query = query.filter(mentions__entity=filters.entity)
+    if filters.source:
+        query = query.filter(source=filters.source)
+    if filters.language:
+        query = query.filter(language=filters.language)
+    if filters.hide_inferred:
+        query = query.filter(date_inferred=False)
+    return query
+
+
+@dataclass
+class Timeline:
+    filters: Filters
+    items: list  # dated items, in order
+    undated: list  # the first undated items, for listing beside the axis
+    undated_count: int
+
+    @property
+    def event_count(self):
+        return sum(1 for item in self.items if item.is_event)
+
+    @property
+    def article_count(self):
+        return len(self.items) - self.event_count
+
+
+def build(filters):
+    """The dated items on the axis plus the undated ones counted beside it; a fixed number of queries."""
+    window = _overlaps(filters.date_from, filters.date_to)
+    found = [from_event(event) for event in events(filters).filter(window, date__isnull=False)]
+    found += [from_article(article) for article in articles(filters).filter(window, date__isnull=False)]
+    undated_events = events(filters).filter(date__isnull=True)
+    undated_articles = articles(filters).filter(date__isnull=True)
+    undated = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]
+    undated += [from_article(a) for a in undated_articles.order_by("title")[:UNDATED_LISTED]]
+    count = undated_events.count() + undated_articles.count()
+    return Timeline(filters=filters, items=ordered(found), undated=undated, undated_count=count)

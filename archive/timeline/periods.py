@@ -1,0 +1,170 @@
+"""Browsing by year and month: what a period holds, counts per month, and the neighbouring periods with content.
+
+A year-precision item belongs to its year but to none of its months: it is
+listed on the year page and never counted in January.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Min
+from django.db.models.functions import ExtractMonth
+
+from archive import dates
+from archive.models import Article, Event
+from archive.timeline.filters import BadParameter
+from archive.timeline.items import from_article, from_event, ordered
+
+MIN_YEAR, MAX_YEAR = 1, 9999
+
+
+def parse_year(raw):
+    try:
+        year = int(raw)
+    except (TypeError, ValueError):
+        raise BadParameter("year", f"{raw!r} is not a year") from None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise BadParameter("year", f"{year} is outside {MIN_YEAR}–{MAX_YEAR}")
+    return year
+
+
+def parse_month(raw):
+    try:
+        month = int(raw)
+    except (TypeError, ValueError):
+        raise BadParameter("month", f"{raw!r} is not a month") from None
+    if not 1 <= month <= 12:
+        raise BadParameter("month", f"{month} is not a month (1–12)")
+    return month
+
+
+@dataclass
+class MonthCount:
+    year: int
+    month: int
+    label: str
+    events: int
+    articles: int
+
+    @property
+    def total(self):
+        return self.events + self.articles
+
+
+@dataclass
+class Neighbour:
+    year: int
+    month: int | None
+
+    @property
+    def label(self):
+        if self.month is None:
+            return str(self.year)
+        return dates.display(dt.date(self.year, self.month, 1), dates.MONTH)
+
+
+@dataclass
+class Period:
+    year: int
+    month: int | None
+    label: str
+    items: list
+    months: list  # MonthCount for each month of a year page; empty on a month page
+    year_only: int  # items of the year dated only to the year (shown on the year page, counted on month pages)
+    previous: Neighbour | None
+    next: Neighbour | None
+
+    @property
+    def event_count(self):
+        return sum(1 for item in self.items if item.is_event)
+
+    @property
+    def article_count(self):
+        return len(self.items) - self.event_count
+
+
+def _month_counts(model, year):
+    rows = (
+        model.objects.filter(date__year=year, date_precision__in=[dates.DAY, dates.MONTH])
+        .annotate(m=ExtractMonth("date")).values("m").annotate(n=Count("id")).order_by("m")
+    )
+    return {row["m"]: row["n"] for row in rows}
+
+
+def year_period(year):
+    events = Event.objects.select_related("incident").filter(date__year=year)
+    articles = Article.objects.select_related("source").filter(date__year=year)
+    items = ordered([*map(from_event, events), *map(from_article, articles)])
+    event_counts, article_counts = _month_counts(Event, year), _month_counts(Article, year)
+    months = [
+        MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH), event_counts.get(m, 0),
+                   article_counts.get(m, 0))
+        for m in range(1, 13)
+    ]
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    before = _latest_before(start, precise_only=False)
+    after = _earliest_after(end, precise_only=False)
+    return Period(
+        year=year, month=None, label=str(year), items=items, months=months,
+        year_only=sum(1 for item in items if item.precision == dates.YEAR),
+        previous=Neighbour(before.year, None) if before else None,
+        next=Neighbour(after.year, None) if after else None,
+    )
+
+
+def month_period(year, month):
+    start = dt.date(year, month, 1)
+    end = dates.period_end(start, dates.MONTH)
+    precise = {"date__range": (start, end), "date_precision__in": [dates.DAY, dates.MONTH]}
+    events = Event.objects.select_related("incident").filter(**precise)
+    articles = Article.objects.select_related("source").filter(**precise)
+    items = ordered([*map(from_event, events), *map(from_article, articles)])
+    year_only = sum(
+        model.objects.filter(date__year=year, date_precision=dates.YEAR).count() for model in (Event, Article)
+    )
+    before = _latest_before(start, precise_only=True)
+    after = _earliest_after(end, precise_only=True)
+    return Period(
+        year=year, month=month, label=dates.display(start, dates.MONTH), items=items, months=[],
+        year_only=year_only,
+        previous=Neighbour(before.year, before.month) if before else None,
+        next=Neighbour(after.year, after.month) if after else None,
+    )
+
+
+def _precise(query, precise_only):
+    return query.filter(date_precision__in=[dates.DAY, dates.MONTH]) if precise_only else query
+
+
+def _latest_before(day, precise_only):
+    found = [
+        _precise(model.objects.filter(date__lt=day), precise_only).aggregate(d=Max("date"))["d"]
+        for model in (Event, Article)
+    ]
+    found = [d for d in found if d]
+    return max(found) if found else None
+
+
+def _earliest_after(day, precise_only):
+    found = [
+        _precise(model.objects.filter(date__gt=day), precise_only).aggregate(d=Min("date"))["d"]
+        for model in (Event, Article)
+    ]
+    found = [d for d in found if d]
+    return min(found) if found else None
+
+
+def counts_by_month(items):
+    """MonthCounts for the months that hold items, in order; for long lists shown as a table of links."""
+    found = {}
+    for item in items:
+        if item.precision == dates.YEAR:
+            continue
+        key = (item.date.year, item.date.month)
+        if key not in found:
+            found[key] = MonthCount(key[0], key[1], dates.display(item.date, dates.MONTH), 0, 0)
+        if item.is_event:
+            found[key].events += 1
+        else:
+            found[key].articles += 1
+    return [found[key] for key in sorted(found)]
