@@ -108,3 +108,19 @@ def test_an_alias_tag_in_the_file_replaces_a_manual_one(db, content_copy):
 def test_yaml_that_would_exhaust_the_reader_is_refused(db, content_copy, capsys, text, expected):
     (content_copy / "entities" / "bomb.yaml").write_text(text, encoding="utf-8")
     assert expected in problems(content_copy, capsys)
+
+
+def test_hindsight_notes_are_loaded_and_checked(db, content_copy, capsys):
+    write_article(content_copy, FRONT + "notes:\n- {date: 2002-01-10, text: Later *known*., event: code-red-peak, "
+                  "url: 'https://example.org/', author: Ed}\n- {date: 2001-12-01, text: Earlier.}\n")
+    call_command("load_content", str(content_copy))
+    notes = Article.objects.get(slug="extra").hindsight_notes.all()
+    assert [(str(n.date), n.event.slug if n.event else "") for n in notes] == [
+        ("2001-12-01", ""), ("2002-01-10", "code-red-peak")]
+    assert "<em>known</em>" in notes[1].text_html
+    write_article(content_copy, FRONT + "notes:\n- {date: 2002-13-01, text: x}\n- {date: 2002, text: y, event: nope}\n"
+                  "- {text: z}\n")
+    err = problems(content_copy, capsys)
+    assert "notes: note 1: '2002-13-01' is not a real date" in err
+    assert "notes: note 3 needs date and text" in err
+    assert Article.objects.get(slug="extra").hindsight_notes.count() == 2

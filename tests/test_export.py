@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from archive import dates
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
 
 AWKWARD = [
     "", "Müller – „Anführung“ ß 漢字 😀 עברית e\u0301", "yes", "null", "~", "2001-08", "- dash", ": colon",
@@ -56,6 +56,10 @@ def awkward_records():
     Coverage.objects.create(event=event, article=months[1], method=Coverage.Method.SUGGESTED, confirmed=False)
     Coverage.objects.create(event=event, article=months[2], method=Coverage.Method.MANUAL, confirmed=False)
     Event.objects.create(slug="year-event", title="Y", kind="patch", date=dt.date(2002, 1, 1), date_precision="year")
+    for number, text in enumerate(AWKWARD[1:6]):
+        HindsightNote.objects.create(article=months[1], date=dt.date(2003, 1, 5 - number % 2), text=text or "t",
+                                     event=event if number % 2 else None, url="https://example.org/n" * (number % 2),
+                                     author=text[:200])
 
 
 def files(folder):
@@ -63,7 +67,7 @@ def files(folder):
 
 
 def empty_the_database():
-    for model in (Coverage, Claim, Mention, Event, Article, EntityAlias, Entity, Source):
+    for model in (HindsightNote, Coverage, Claim, Mention, Event, Article, EntityAlias, Entity, Source):
         model.objects.all().delete()
 
 
@@ -91,6 +95,8 @@ def snapshot():
         "event_entities": rows(Event.entities.through, "event__slug", "entity__slug"),
         "claims": [(c.event.slug, c.text, c.source_name, c.url) for c in Claim.objects.order_by("event__slug", "id")],
         "coverage": rows(Coverage, "event__slug", "article__slug", "method", "confirmed"),
+        "notes": [(n.article.slug, n.date, n.text, n.event.slug if n.event else None, n.url, n.author.strip())
+                  for n in HindsightNote.objects.order_by("article__slug", "date", "id")],
     }
 
 

@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from archive import dates
 from archive.ingest.frontmatter import FrontMatterError, load_yaml, split
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
 from archive.rendering import safe_url
 
 SOURCE_KEYS = {"name", "language", "country", "url", "description"}
@@ -24,13 +24,14 @@ ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_i
 ARTICLE_KEYS = {
     "slug", "title", "kicker", "teaser", "source", "date", "date_precision", "date_inferred",
     "date_reason", "byline", "dateline", "language", "language_detected", "url", "entities", "origin",
-    "imported_at", "removed_boilerplate",
+    "imported_at", "removed_boilerplate", "notes",
 }
 EVENT_KEYS = {
     "title", "date", "date_precision", "date_inferred", "date_reason", "kind", "incident",
     "entities", "references", "description", "articles", "claims",
 }
 CLAIM_KEYS = {"text", "source", "url"}
+NOTE_KEYS = {"date", "text", "event", "url", "author"}
 # A date written as this is known to be unknown (an event must say so rather than omit it).
 UNKNOWN_DATE = "unknown"
 
@@ -314,6 +315,7 @@ def read_folder(folder):
             "origin": r.text("origin") if "origin" in data else shown,
             "imported_at": r.timestamp("imported_at"),
             "removed_boilerplate": [str(b) for b in boilerplate],
+            "_notes": _notes(r) if "notes" in data else None,
             "_mentions": r.links(
                 "entities", key="entity", methods=list(Mention.Method.values), field_name="count", default=1,
                 check=_is_count, wanted=f"a whole number from 1 to {MAX_COUNT}",
@@ -448,6 +450,38 @@ def _claims(r):
     return claims
 
 
+def _notes(r):
+    """Hindsight notes: [(date, text, event slug, url, author)], in the file's order."""
+    raw = r.data.get("notes") or []
+    if not isinstance(raw, list):
+        r.problem("notes", "must be a list")
+        return []
+    notes = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not item.get("text") or not item.get("date"):
+            r.problem("notes", f"note {number} needs date and text")
+            continue
+        unknown = set(item) - NOTE_KEYS
+        if unknown:
+            r.problem("notes", f"note {number}: unknown keys {', '.join(sorted(unknown))}")
+        try:
+            day = dates.PartialDate.parse(item["date"], dates.DAY).date
+        except dates.PartialDateError as exc:
+            r.problem("notes", f"note {number}: {exc}")
+            continue
+        url = str(item.get("url") or "").strip()
+        if url and not safe_url(url):
+            r.problem("notes", f"note {number}: {url!r} is not an absolute http or https URL")
+        author = str(item.get("author") or "").strip()
+        if len(author) > 200 or len(url) > 1000:
+            r.problem("notes", f"note {number}: author or url is longer than the database holds")
+        text = str(item["text"])
+        if "\x00" in text + author + url:
+            r.problem("notes", f"note {number}: contains a NUL character")
+        notes.append((day, text, str(item.get("event") or ""), url, author))
+    return notes
+
+
 def _check_links(content, folder):
     """Every slug a record names must exist in the folder or already in the database."""
     known_entities = set(content.entities) | set(Entity.objects.values_list("slug", flat=True))
@@ -460,6 +494,11 @@ def _check_links(content, folder):
         for slug, _, _ in record["_mentions"]:
             if slug not in known_entities:
                 problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
+    known_events = set(content.events) | set(Event.objects.values_list("slug", flat=True))
+    for record in content.articles.values():
+        for note in record["_notes"] or []:
+            if note[2] and note[2] not in known_events:
+                problems.append(Problem(record["_path"], "notes", f"unknown event {note[2]!r}"))
     for record in content.events.values():
         if record["_incident"] and record["_incident"] not in known_entities:
             problems.append(Problem(record["_path"], "incident", f"unknown entity {record['_incident']!r}"))
@@ -526,6 +565,7 @@ def apply(content, *, prune=False):
             entities[slug] = Entity.objects.get(slug=slug)
         return entities[slug]
 
+    pending_articles = []
     for slug, record in content.articles.items():
         before = counts.created
         values = _public(record)
@@ -533,7 +573,9 @@ def apply(content, *, prune=False):
         values["source"] = (sources.get(source_slug) or Source.objects.get(slug=source_slug)) if source_slug else None
         article, changed = _upsert(Article, slug, values, counts)
         mentions = [(entity(slug), method, count) for slug, method, count in record["_mentions"]]
-        _tally(counts, before, changed, _set_mentions(article, mentions))
+        changed = _set_mentions(article, mentions) or changed
+        # Notes may point to events, so they are set (and the article tallied) once events exist.
+        pending_articles.append((article, record, counts.created > before, changed))
 
     for slug, record in content.events.items():
         before = counts.created
@@ -542,6 +584,12 @@ def apply(content, *, prune=False):
         event, changed = _upsert(Event, slug, values, counts)
         related = _set_event_links(event, record, entity)
         _tally(counts, before, changed, related)
+
+    for article, record, created, changed in pending_articles:
+        if record["_notes"] is not None:
+            changed = _set_notes(article, record["_notes"]) or changed
+        if not created:
+            _tally(counts, counts.created, changed, False)
 
     if prune:
         for model, kept in (
@@ -554,6 +602,19 @@ def apply(content, *, prune=False):
             for obj in stale:
                 obj.delete()
     return counts
+
+
+def _set_notes(article, wanted):
+    """A file that lists notes says what they all are; without the key, notes stay as they are."""
+    have = [(n.date, n.text, n.event.slug if n.event else "", n.url, n.author)
+            for n in article.hindsight_notes.select_related("event").order_by("date", "id")]
+    if have == sorted(wanted, key=lambda note: note[0]):
+        return False
+    article.hindsight_notes.all().delete()
+    for day, text, event_slug, url, author in wanted:
+        event = Event.objects.get(slug=event_slug) if event_slug else None
+        HindsightNote.objects.create(article=article, date=day, text=text, event=event, url=url, author=author)
+    return True
 
 
 def _set_mentions(article, wanted):

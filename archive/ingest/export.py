@@ -1,14 +1,15 @@
 """Records -> content/ files: the whole archive in the format load_content reads.
 
-An export is a backup: loading it into an empty database and exporting again
-gives the same files, byte for byte. Every file is written from the record
+An export is a backup of every record (hindsight notes go with their article):
+loading it into an empty database and exporting again gives the same files,
+byte for byte. Every file is written from the record
 alone, with keys in a fixed order and lists sorted (except references and
 claims, whose order is the editor's), so equal records give equal files.
 Text is written as the loader reads it back: stripped of surrounding
 whitespace, article bodies with plain newlines.
 
 Not kept, because the loader sets them: body_html and content_hash (derived
-from the body), created_at and updated_at (the time of the load).
+from the body, text_html of notes), created_at and updated_at (the time of the load).
 """
 
 import datetime as dt
@@ -23,7 +24,7 @@ from django.db.models import Prefetch
 from archive import dates
 from archive.ingest import content
 from archive.ingest.frontmatter import dump, dump_yaml
-from archive.models import Article, Coverage, Entity, Event, Mention, Source
+from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
 
 KINDS = ("sources", "entities", "articles", "events")
 
@@ -88,9 +89,20 @@ def _mention_item(mention):
     return {"entity": mention.entity.slug, "method": mention.method, "count": mention.count}
 
 
+def _note_item(note):
+    return {
+        "date": note.date.isoformat(),
+        "text": str(note.text),
+        "event": note.event.slug if note.event else "",
+        "url": _text(note.url),
+        "author": _text(note.author),
+    }
+
+
 def article_data(article):
     mentions = sorted(article.mentions.all(), key=lambda m: m.entity.slug)
-    return {
+    notes = sorted(article.hindsight_notes.all(), key=lambda note: (note.date, note.id))
+    data = {
         "title": _text(article.title),
         "kicker": _text(article.kicker),
         "teaser": _text(article.teaser),
@@ -109,6 +121,9 @@ def article_data(article):
         "removed_boilerplate": [str(text) for text in article.removed_boilerplate or []],
         "entities": [_mention_item(mention) for mention in mentions],
     }
+    if notes:  # written only where there are some; a file without the key leaves notes alone
+        data["notes"] = [_note_item(note) for note in notes]
+    return data
 
 
 def _coverage_item(link):
@@ -141,11 +156,12 @@ def event_data(event):
 def _records():
     """(kind, records, file suffix, record -> file text) for each kind, in loading order."""
     mentions = Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
+    notes = Prefetch("hindsight_notes", queryset=HindsightNote.objects.select_related("event"))
     coverage = Prefetch("coverage", queryset=Coverage.objects.select_related("article"))
     return [
         ("sources", Source.objects.all(), ".yaml", lambda r: dump_yaml(source_data(r))),
         ("entities", Entity.objects.prefetch_related("aliases"), ".yaml", lambda r: dump_yaml(entity_data(r))),
-        ("articles", Article.objects.select_related("source").prefetch_related(mentions), ".md",
+        ("articles", Article.objects.select_related("source").prefetch_related(mentions, notes), ".md",
          lambda r: dump(article_data(r), _body(r.body))),
         ("events", Event.objects.select_related("incident").prefetch_related("entities", "claims", coverage), ".yaml",
          lambda r: dump_yaml(event_data(r))),
