@@ -1,0 +1,1 @@
+"""Recognising entities in text: a gazetteer of entity names and aliases."""
