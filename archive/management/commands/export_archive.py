@@ -1,9 +1,10 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from archive.ingest.export import ExportError, export_archive
+from archive.models import Article, Entity, Event, Source
+from archive.progress import Progress
 
 
 class Command(BaseCommand):
@@ -14,19 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder, **options):
         started = time.monotonic()
-        tty = sys.stdout.isatty() and options["verbosity"] > 0
-
-        def progress(kind, count):
-            if tty and count % 100 == 0:
-                rate = count / max(time.monotonic() - started, 1e-6)
-                self.stdout.write(f"\r{kind}: {count} ({rate:.0f}/s)", ending="")
-            elif not tty and count % 1000 == 0 and options["verbosity"] > 0:
-                self.stdout.write(f"{kind}: {count}")
-
+        total = sum(model.objects.count() for model in (Source, Entity, Article, Event))
+        bar = Progress(total=total, label="exporting", unit="records", stream=self.stderr,
+                       enabled=options["verbosity"] > 0)
         try:
-            counts = export_archive(folder=folder, progress=progress)
+            with bar:
+                counts = export_archive(folder=folder, progress=lambda kind, count: bar.advance())
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-        if tty:
-            self.stdout.write("\r", ending="")
         self.stdout.write(f"{counts.line()}  -> {folder} ({time.monotonic() - started:.1f}s)")
