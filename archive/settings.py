@@ -129,6 +129,9 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
+# The search engine behind archive.search ("whoosh"; a PostgreSQL backend may join it).
+ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
+
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 

@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from archive import feeds, views
+from archive.search import views as search_views
 from archive.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("articles/<slug:slug>/cite.json", views.article_cite_json, name="article-cite-json"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
+    path("search/", search_views.search_page, name="search"),
+    path("api/search", search_views.api_search, name="api-search"),
     path("admin/", admin.site.urls),
     path("", include("archive.timeline.urls")),
     path("api/", include("archive.api.urls")),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
 
 from archive import dates
 from archive.models import Coverage, Event, Mention
@@ -17,15 +18,30 @@ from archive.models import Coverage, Event, Mention
 DEFAULT_WINDOW_DAYS = 30
 DEFAULT_MIN_SHARED = 2
 
+# The event named in a lag sentence. Languages with cases need two forms: after "after",
+# "before" or "of" (German dative: "nach dem Ausbruch") and after "the same day as"
+# (German nominative: "am selben Tag wie der Ausbruch").
 KIND_NOUNS = {
-    Event.Kind.DISCLOSURE: "the disclosure",
-    Event.Kind.ADVISORY: "the advisory",
-    Event.Kind.PATCH: "the patch",
-    Event.Kind.OUTBREAK: "the outbreak",
-    Event.Kind.PEAK: "the peak",
-    Event.Kind.ATTACK: "the attack",
-    Event.Kind.ARREST: "the arrest",
-    Event.Kind.STATEMENT: "the statement",
+    Event.Kind.DISCLOSURE: pgettext_lazy("lag: after/before the event", "the disclosure"),
+    Event.Kind.ADVISORY: pgettext_lazy("lag: after/before the event", "the advisory"),
+    Event.Kind.PATCH: pgettext_lazy("lag: after/before the event", "the patch"),
+    Event.Kind.OUTBREAK: pgettext_lazy("lag: after/before the event", "the outbreak"),
+    Event.Kind.PEAK: pgettext_lazy("lag: after/before the event", "the peak"),
+    Event.Kind.ATTACK: pgettext_lazy("lag: after/before the event", "the attack"),
+    Event.Kind.ARREST: pgettext_lazy("lag: after/before the event", "the arrest"),
+    Event.Kind.STATEMENT: pgettext_lazy("lag: after/before the event", "the statement"),
+    None: pgettext_lazy("lag: after/before the event", "the event"),
+}
+KIND_SUBJECTS = {
+    Event.Kind.DISCLOSURE: pgettext_lazy("lag: the same day as the event", "the disclosure"),
+    Event.Kind.ADVISORY: pgettext_lazy("lag: the same day as the event", "the advisory"),
+    Event.Kind.PATCH: pgettext_lazy("lag: the same day as the event", "the patch"),
+    Event.Kind.OUTBREAK: pgettext_lazy("lag: the same day as the event", "the outbreak"),
+    Event.Kind.PEAK: pgettext_lazy("lag: the same day as the event", "the peak"),
+    Event.Kind.ATTACK: pgettext_lazy("lag: the same day as the event", "the attack"),
+    Event.Kind.ARREST: pgettext_lazy("lag: the same day as the event", "the arrest"),
+    Event.Kind.STATEMENT: pgettext_lazy("lag: the same day as the event", "the statement"),
+    None: pgettext_lazy("lag: the same day as the event", "the event"),
 }
 
 
@@ -107,19 +123,19 @@ class Span:
         if self.exact:
             return _days(self.low)
         if self.low >= 0:
-            return f"{self.low}–{self.high} days"
+            return gettext("%(low)s–%(high)s days") % {"low": self.low, "high": self.high}
         if self.high <= 0:
-            return f"{-self.high}–{-self.low} days"
-        return f"at most {max(-self.low, self.high)} days"
+            return gettext("%(low)s–%(high)s days") % {"low": -self.high, "high": -self.low}
+        return gettext("at most %(days)s days") % {"days": max(-self.low, self.high)}
 
     def __str__(self):
         text = self.days_text()
-        return f"{text} (a date is inferred)" if self.inferred else text
+        return gettext("%(days)s (a date is inferred)") % {"days": text} if self.inferred else text
 
 
 def _days(n):
     n = abs(n)
-    return "1 day" if n == 1 else f"{n} days"
+    return ngettext("%(days)s day", "%(days)s days", n) % {"days": n}
 
 
 @dataclass
@@ -131,20 +147,24 @@ class Lag:
 
     @property
     def text(self):
-        noun = KIND_NOUNS.get(self.event.kind, "the event")
+        kind = self.event.kind if self.event.kind in KIND_NOUNS else None
+        noun = KIND_NOUNS[kind]
         span = self.span
         if span.exact and span.low == 0:
-            text = f"reported the same day as {noun}"
+            text = gettext("reported the same day as %(event)s") % {"event": KIND_SUBJECTS[kind]}
         elif span.high <= 0:
-            text = f"reported {span.days_text()} before {noun}"
+            text = gettext("reported %(days)s before %(event)s") % {"days": span.days_text(), "event": noun}
         elif span.low < 0:
-            text = f"reported within {max(-span.low, span.high)} days of {noun} (imprecise dates)"
+            within = max(-span.low, span.high)
+            text = ngettext("reported within %(days)s day of %(event)s (imprecise dates)",
+                            "reported within %(days)s days of %(event)s (imprecise dates)",
+                            within) % {"days": within, "event": noun}
         else:
-            text = f"reported {span.days_text()} after {noun}"
+            text = gettext("reported %(days)s after %(event)s") % {"days": span.days_text(), "event": noun}
         if span.inferred:
-            text += " (the article's date is inferred)"
+            text += " " + gettext("(the article's date is inferred)")
         if self.suggested:
-            text += " (coverage suggested, not yet confirmed)"
+            text += " " + gettext("(coverage suggested, not yet confirmed)")
         return text
 
 
@@ -176,10 +196,10 @@ def attach_lags(items):
 
 
 WINDOW_STEPS = [
-    ("disclosure", "advisory", "Disclosure to advisory"),
-    ("advisory", "patch", "Advisory to patch"),
-    ("patch", "outbreak", "Patch to outbreak"),
-    ("outbreak", "coverage", "Outbreak to first coverage"),
+    ("disclosure", "advisory", gettext_lazy("Disclosure to advisory")),
+    ("advisory", "patch", gettext_lazy("Advisory to patch")),
+    ("patch", "outbreak", gettext_lazy("Patch to outbreak")),
+    ("outbreak", "coverage", gettext_lazy("Outbreak to first coverage")),
 ]
 
 
@@ -216,5 +236,5 @@ def exposure_windows(incident):
         if start and end:
             inferred = start.date_inferred or end.date_inferred
             span = Span.between(start.date, start.date_precision, end.date, end.date_precision, inferred)
-        windows.append(Window(label=label, start=start, end=end, span=span))
+        windows.append(Window(label=str(label), start=start, end=end, span=span))
     return windows

@@ -3,6 +3,11 @@
 Every format keeps the precision: TimelineJS gets only the date parts that are
 known plus a display_date; CSV and JSON carry the ISO partial date ("2001-08")
 and the precision; iCalendar gives an all-day event spanning the whole period.
+
+TimelineJS and iCalendar are read by people, so their words and display dates
+follow the active language; CSV and JSON are data for programs, and the views
+write them in English whatever the reader's language, so a script reading them
+gets the same columns and values from every page.
 """
 
 import csv
@@ -12,6 +17,7 @@ import json
 
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext, gettext_lazy
 
 from archive import dates
 
@@ -19,7 +25,12 @@ FIELDS = [
     "type", "slug", "title", "date", "precision", "display_date", "date_inferred", "date_reason",
     "kind", "incident", "source", "language", "url",
 ]
-NO_INCIDENT = "Other"
+NO_INCIDENT = gettext_lazy("Other")
+NO_COVERAGE = gettext_lazy("Articles")
+KNOWN_ONLY_TO = {
+    dates.MONTH: gettext_lazy("(known only to the month)"),
+    dates.YEAR: gettext_lazy("(known only to the year)"),
+}
 
 
 def _absolute(base_url, path):
@@ -78,12 +89,15 @@ def _tljs_text(item, base_url):
     if item.is_event:
         lines.append(f"<p>{escape(item.kind_label)}</p>")
     else:
-        lines.append(f"<p>{escape(item.source or 'Article')}</p>")
+        lines.append(f"<p>{escape(item.source or gettext('Article'))}</p>")
     if item.summary:
         lines.append(f"<p>{escape(item.summary)}</p>")
     if item.inferred:
-        lines.append(f"<p><em>Date inferred{': ' + escape(item.reason) if item.reason else ''}</em></p>")
-    lines.append(f'<p><a href="{escape(_absolute(base_url, item.url))}">In the Incident Archive</a></p>')
+        inferred = gettext("Date inferred: %(reason)s") % {"reason": item.reason} if item.reason else gettext(
+            "Date inferred")
+        lines.append(f"<p><em>{escape(inferred)}</em></p>")
+    link = gettext("In the Incident Archive")
+    lines.append(f'<p><a href="{escape(_absolute(base_url, item.url))}">{escape(link)}</a></p>')
     return "".join(lines)
 
 
@@ -92,13 +106,13 @@ def to_timelinejs(timeline, *, title, base_url=""):
     events = []
     for item in timeline.items:
         if item.is_event:
-            group = item.incident.name if item.incident else NO_INCIDENT
+            group = item.incident.name if item.incident else str(NO_INCIDENT)
         else:
-            group = item.covered_incident or "Articles"
+            group = item.covered_incident or str(NO_COVERAGE)
         events.append({
             "unique_id": item.unique_id,
             "start_date": _tljs_date(item),
-            "display_date": item.display_date() + (" (inferred)" if item.inferred else ""),
+            "display_date": item.display_date() + (" " + gettext("(inferred)") if item.inferred else ""),
             "text": {"headline": escape(item.title), "text": _tljs_text(item, base_url)},
             "group": group,
         })
@@ -142,10 +156,11 @@ def to_ics(timeline, *, title, base_url="", host="incident-archive"):
             continue
         end = item.end + dt.timedelta(days=1)  # DTEND of an all-day event is exclusive
         note = f"{item.kind_label}, {item.display_date()}"
-        if item.precision != dates.DAY:
-            note += f" (known only to the {item.precision})"
+        if item.precision in KNOWN_ONLY_TO:
+            note += f" {KNOWN_ONLY_TO[item.precision]}"
         if item.inferred:
-            note += f". Date inferred: {item.reason}" if item.reason else ". Date inferred"
+            note += ". " + (gettext("Date inferred: %(reason)s") % {"reason": item.reason} if item.reason
+                            else gettext("Date inferred"))
         if item.summary:
             note += f"\n\n{item.summary}"
         lines += [

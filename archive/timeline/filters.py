@@ -9,10 +9,12 @@ is kept for a range starting on 5 August, because it may lie inside it.
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Coverage, Entity, Event, Source
 from archive.timeline.items import KIND_ARTICLE, from_article, from_event, ordered
+from archive.timeline.labels import LANGUAGES, event_kind, reader_language
 
 KINDS = [*Event.Kind.values, KIND_ARTICLE]
 TRUE = {"1", "true", "yes", "on"}
@@ -25,7 +27,8 @@ class BadParameter(ValueError):
 
     def __init__(self, parameter, message):
         self.parameter = parameter
-        super().__init__(f"Parameter '{parameter}': {message}")
+        text = gettext("Parameter '%(parameter)s': %(message)s")
+        super().__init__(text % {"parameter": parameter, "message": message})
 
 
 @dataclass
@@ -49,20 +52,21 @@ class Filters:
     def describe(self):
         """A short human line saying what is filtered, for titles and exports."""
         parts = []
+        language = reader_language()
         if self.entity:
             parts.append(self.entity.name)
         if self.kinds:
-            parts.append(", ".join(sorted(self.kinds)))
+            parts.append(", ".join(str(event_kind(kind)) for kind in sorted(self.kinds)))
         if self.source:
             parts.append(self.source.name)
         if self.language:
-            parts.append(self.language)
+            parts.append(str(LANGUAGES.get(self.language, self.language)))
         if self.date_from:
-            parts.append(f"from {self.date_from.display()}")
+            parts.append(gettext("from %(date)s") % {"date": self.date_from.display(language)})
         if self.date_to:
-            parts.append(f"to {self.date_to.display()}")
+            parts.append(gettext("to %(date)s") % {"date": self.date_to.display(language)})
         if self.hide_inferred:
-            parts.append("inferred dates hidden")
+            parts.append(gettext("inferred dates hidden"))
         return "; ".join(parts)
 
 
@@ -78,15 +82,16 @@ def parse(params, *, entity=None):
         try:
             filters.source = Source.objects.get(slug=source)
         except Source.DoesNotExist:
-            raise BadParameter("source", f"no source with slug {source!r}") from None
+            raise BadParameter("source", gettext("no source with slug %(slug)r") % {"slug": source}) from None
     language = params.get("language", "").strip()
     if language and language not in dict(Article._meta.get_field("language").choices):
-        raise BadParameter("language", f"{language!r} is not a known language (de, en)")
+        raise BadParameter("language", gettext("%(value)r is not a known language (de, en)") % {"value": language})
     filters.language = language
     filters.date_from = _date(params, "from")
     filters.date_to = _date(params, "to")
     if filters.date_from and filters.date_to and filters.date_from.date > filters.date_to.end:
-        raise BadParameter("from", f"{filters.date_from.iso()} is after 'to' {filters.date_to.iso()}")
+        raise BadParameter("from", gettext("%(start)s is after 'to' %(end)s") % {
+            "start": filters.date_from.iso(), "end": filters.date_to.iso()})
     filters.hide_inferred = _flag(params, "hide_inferred")
     return filters
 
@@ -97,7 +102,8 @@ def _kinds(params):
         values.extend(part.strip() for part in raw.split(",") if part.strip())
     for value in values:
         if value not in KINDS:
-            raise BadParameter("kind", f"{value!r} is not one of {', '.join(KINDS)}")
+            raise BadParameter("kind", gettext("%(value)r is not one of %(kinds)s") % {
+                "value": value, "kinds": ", ".join(KINDS)})
     return frozenset(values)
 
 
@@ -107,10 +113,11 @@ def _date(params, name):
         return None
     try:
         value = dates.PartialDate.parse(raw)
-    except dates.PartialDateError as exc:
-        raise BadParameter(name, str(exc)) from None
+    except dates.PartialDateError:
+        raise BadParameter(name, gettext("%(value)r is not a real date in the form YYYY, YYYY-MM or YYYY-MM-DD")
+                           % {"value": raw}) from None
     if value.date.year < 1:
-        raise BadParameter(name, "year 0 does not exist")
+        raise BadParameter(name, gettext("year 0 does not exist"))
     return value
 
 
@@ -120,7 +127,7 @@ def _flag(params, name):
         return True
     if raw in FALSE:
         return False
-    raise BadParameter(name, f"{raw!r} is not a yes/no value (use 1 or 0)")
+    raise BadParameter(name, gettext("%(value)r is not a yes/no value (use 1 or 0)") % {"value": raw})
 
 
 def _overlaps(date_from, date_to):

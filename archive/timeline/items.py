@@ -7,7 +7,12 @@ after every month of its year. Lists show such items under "sometime in ...".
 
 from dataclasses import dataclass, field
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from archive import dates
+from archive.timeline.labels import event_kind, reader_language
 
 KIND_ARTICLE = "article"
 # On one day, a flaw is disclosed before it is advised on, patched, exploited and reported.
@@ -25,7 +30,7 @@ class Item:
     inferred: bool = False
     reason: str = ""
     kind: str = KIND_ARTICLE
-    kind_label: str = "Article"
+    kind_label: str = _("Article")
     incident: object = None  # Entity or None
     source: str = ""
     source_slug: str = ""
@@ -44,8 +49,9 @@ class Item:
     def end(self):
         return dates.period_end(self.date, self.precision)
 
-    def display_date(self, language="en"):
-        return dates.display(self.date, self.precision, language)
+    def display_date(self, language=None):
+        """The date to its precision, in the given language or else the reader's."""
+        return dates.display(self.date, self.precision, language or reader_language())
 
     def iso(self):
         return dates.iso(self.date, self.precision)
@@ -69,7 +75,7 @@ def from_event(event):
     return Item(
         type="event", slug=event.slug, title=event.title, url=event.get_absolute_url(),
         date=event.date, precision=event.date_precision, inferred=event.date_inferred,
-        reason=event.date_reason, kind=event.kind, kind_label=event.get_kind_display(),
+        reason=event.date_reason, kind=event.kind, kind_label=capfirst(event_kind(event.kind)),
         incident=event.incident, summary=event.description, claims=getattr(event, "claim_count", 0),
         record=event,
     )
@@ -101,8 +107,9 @@ class Group:
     items: list
 
 
-def grouped(items, language="en"):
+def grouped(items, language=None):
     """Year groups, each holding month groups; imprecise items get their own "sometime in" group."""
+    language = language or reader_language()
     years = []
     for item in ordered(items):
         year = item.date.year
@@ -110,7 +117,7 @@ def grouped(items, language="en"):
             years.append((year, []))
         months = years[-1][1]
         if item.precision == dates.YEAR:
-            label, month = f"Sometime in {year}", None
+            label, month = gettext("Sometime in %(year)s") % {"year": year}, None
         else:
             label, month = dates.display(item.date, dates.MONTH, language), item.date.month
         if not months or (months[-1].year, months[-1].month, months[-1].label) != (year, month, label):

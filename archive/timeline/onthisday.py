@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from archive import dates
 from archive.models import Article, Event
 from archive.timeline.items import from_article, from_event, ordered
+from archive.timeline.labels import reader_language
 
 
 @dataclass
@@ -14,7 +15,8 @@ class OnThisDay:
 
     @property
     def label(self):
-        return dates.display(self.day, dates.DAY).rsplit(" ", 1)[0]
+        # "10 August" / "10. August": the day without its year.
+        return dates.display(self.day, dates.DAY, reader_language()).rsplit(" ", 1)[0]
 
 
 def on_this_day(today, limit=10):

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Max, Min
 from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Event
 from archive.timeline.filters import BadParameter
 from archive.timeline.items import from_article, from_event, ordered
+from archive.timeline.labels import reader_language
 
 MIN_YEAR, MAX_YEAR = 1, 9999
 
@@ -22,9 +24,10 @@ def parse_year(raw):
     try:
         year = int(raw)
     except (TypeError, ValueError):
-        raise BadParameter("year", f"{raw!r} is not a year") from None
+        raise BadParameter("year", gettext("%(value)r is not a year") % {"value": raw}) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise BadParameter("year", f"{year} is outside {MIN_YEAR}–{MAX_YEAR}")
+        raise BadParameter("year", gettext("%(year)s is outside %(first)s–%(last)s") % {
+            "year": year, "first": MIN_YEAR, "last": MAX_YEAR})
     return year
 
 
@@ -32,9 +35,9 @@ def parse_month(raw):
     try:
         month = int(raw)
     except (TypeError, ValueError):
-        raise BadParameter("month", f"{raw!r} is not a month") from None
+        raise BadParameter("month", gettext("%(value)r is not a month") % {"value": raw}) from None
     if not 1 <= month <= 12:
-        raise BadParameter("month", f"{month} is not a month (1–12)")
+        raise BadParameter("month", gettext("%(month)s is not a month (1–12)") % {"month": month})
     return month
 
 
@@ -60,7 +63,7 @@ class Neighbour:
     def label(self):
         if self.month is None:
             return str(self.year)
-        return dates.display(dt.date(self.year, self.month, 1), dates.MONTH)
+        return dates.display(dt.date(self.year, self.month, 1), dates.MONTH, reader_language())
 
 
 @dataclass
@@ -97,7 +100,7 @@ def year_period(year):
     items = ordered([*map(from_event, events), *map(from_article, articles)])
     event_counts, article_counts = _month_counts(Event, year), _month_counts(Article, year)
     months = [
-        MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH), event_counts.get(m, 0),
+        MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH, reader_language()), event_counts.get(m, 0),
                    article_counts.get(m, 0))
         for m in range(1, 13)
     ]
@@ -125,7 +128,7 @@ def month_period(year, month):
     before = _latest_before(start, precise_only=True)
     after = _earliest_after(end, precise_only=True)
     return Period(
-        year=year, month=month, label=dates.display(start, dates.MONTH), items=items, months=[],
+        year=year, month=month, label=dates.display(start, dates.MONTH, reader_language()), items=items, months=[],
         year_only=year_only,
         previous=Neighbour(before.year, before.month) if before else None,
         next=Neighbour(after.year, after.month) if after else None,
@@ -162,7 +165,7 @@ def counts_by_month(items):
             continue
         key = (item.date.year, item.date.month)
         if key not in found:
-            found[key] = MonthCount(key[0], key[1], dates.display(item.date, dates.MONTH), 0, 0)
+            found[key] = MonthCount(key[0], key[1], dates.display(item.date, dates.MONTH, reader_language()), 0, 0)
         if item.is_event:
             found[key].events += 1
         else:

@@ -12,8 +12,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from archive import dates
+from archive.timeline.labels import reader_language
 
 NS = "http://www.w3.org/2000/svg"
 WIDTH = 800
@@ -87,7 +89,7 @@ def _ticks(scale):
     if scale.months <= 24:
         day, ticks = scale.start, []
         while day <= scale.end:
-            label = dates.MONTH_NAMES["en"][day.month - 1][:3]
+            label = dates.MONTH_NAMES[reader_language()][day.month - 1][:3]
             ticks.append((day, f"{label} {day.year}" if day.month == 1 or not ticks else label))
             day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return ticks
@@ -119,28 +121,38 @@ def _label(item):
 
 
 def _tooltip(item):
-    what = item.kind_label if item.is_event else f"Article{', ' + item.source if item.source else ''}"
+    if item.is_event:
+        what = str(item.kind_label)
+    elif item.source:
+        what = gettext("Article, %(source)s") % {"source": item.source}
+    else:
+        what = gettext("Article")
     text = f"{item.display_date()}: {item.title} ({what})"
     if item.inferred:
-        text += f". Date inferred: {item.reason}" if item.reason else ". Date inferred"
+        text += ". " + (gettext("Date inferred: %(reason)s") % {"reason": item.reason} if item.reason
+                        else gettext("Date inferred"))
     return text
 
 
-def timeline_svg(items, *, title="Timeline", undated=0, ident="timeline"):
+def timeline_svg(items, *, title=None, undated=0, ident="timeline"):
     """The drawn timeline of dated items (in order); one row per item, or counts per period when dense."""
+    title = gettext("Timeline") if title is None else title
     if not items:
-        svg = _root(60, title, f"No dated items.{_undated_note(undated)}", ident)
-        _text(svg, MARGIN, 34, "Nothing dated to draw.")
+        svg = _root(60, title, gettext("No dated items.") + _undated_note(undated), ident)
+        _text(svg, MARGIN, 34, gettext("Nothing dated to draw."))
         return _serialise(svg)
     if len(items) > DENSE:
         return _aggregate_svg(items, title=title, undated=undated, ident=ident)
     scale = Scale.around(items)
     height = AXIS + ROW * len(items) + 8
     events = sum(item.is_event for item in items)
-    desc = (f"{_count(events, 'event')} and {_count(len(items) - events, 'article')} from {items[0].display_date()} "
-            f"to {items[-1].display_date()}, one per row in time order. Events are red circles, articles blue "
-            f"squares; an item known only to its month or year is drawn as a bar over that period; "
-            f"inferred dates have dashed outlines.{_undated_note(undated)}")
+    desc = gettext(
+        "%(events)s and %(articles)s from %(first)s to %(last)s, one per row in time order. Events are red "
+        "circles, articles blue squares; an item known only to its month or year is drawn as a bar over that "
+        "period; inferred dates have dashed outlines."
+    ) % {"events": _events(events), "articles": _articles(len(items) - events),
+         "first": items[0].display_date(), "last": items[-1].display_date()}
+    desc += _undated_note(undated)
     svg = _root(height, title, desc, ident)
     _axis(svg, scale, AXIS - 12, height)
     for row, item in enumerate(items):
@@ -173,7 +185,7 @@ def _item(svg, scale, item, y):
         ET.SubElement(link, "rect", {"x": _n(x - 4.5), "y": _n(y - 4.5), "width": "9", "height": "9",
                                      "fill": colour, "stroke": colour,
                                      **({"fill": "#fff", **dashed} if item.inferred else {})})
-    label = _label(item) + (" (date inferred)" if item.inferred else "")
+    label = _label(item) + (" " + gettext("(date inferred)") if item.inferred else "")
     # Put the label on the side with more room and shorten it to fit, so it never leaves the drawing.
     room_right, room_left = WIDTH - MARGIN - (x + 9), x - 9 - MARGIN
     room = max(room_right, room_left)
@@ -186,14 +198,19 @@ def _item(svg, scale, item, y):
         _text(link, x - 9, y + 4, label, fill="#111", text_anchor="end")
 
 
-def _count(n, word):
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+def _events(n):
+    return ngettext("%(count)s event", "%(count)s events", n) % {"count": n}
+
+
+def _articles(n):
+    return ngettext("%(count)s article", "%(count)s articles", n) % {"count": n}
 
 
 def _undated_note(undated):
     if not undated:
         return ""
-    return f" {undated} undated item{'s' if undated != 1 else ''} not drawn."
+    return " " + ngettext("%(count)s undated item not drawn.", "%(count)s undated items not drawn.",
+                          undated) % {"count": undated}
 
 
 @dataclass
@@ -214,7 +231,7 @@ class Bin:
         return reverse("timeline-month", args=[self.start.year, self.start.month])
 
     def label(self):
-        return dates.display(self.start, self.precision)
+        return dates.display(self.start, self.precision, reader_language())
 
 
 def bins(items, scale):
@@ -241,13 +258,21 @@ def _aggregate_svg(items, *, title, undated, ident):
     precision, counted, skipped = bins(items, scale)
     chart = 160
     height = AXIS + chart + 30
-    per = "month" if precision == dates.MONTH else "year"
     events = sum(item.is_event for item in items)
-    desc = (f"{len(items)} items ({events} events, {len(items) - events} articles) from {items[0].display_date()} "
-            f"to {items[-1].display_date()}, too many to draw one by one, shown as counts per {per}: red for "
-            f"events, blue for articles. Each bar links to its period.")
+    values = {"count": len(items), "events": _events(events), "articles": _articles(len(items) - events),
+              "first": items[0].display_date(), "last": items[-1].display_date()}
+    if precision == dates.MONTH:
+        desc = gettext(
+            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
+            "shown as counts per month: red for events, blue for articles. Each bar links to its period.") % values
+    else:
+        desc = gettext(
+            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
+            "shown as counts per year: red for events, blue for articles. Each bar links to its period.") % values
     if skipped:
-        desc += f" {skipped} items dated only to a year are not counted in any month."
+        desc += " " + ngettext("%(count)s item dated only to a year is not counted in any month.",
+                               "%(count)s items dated only to a year are not counted in any month.",
+                               skipped) % {"count": skipped}
     desc += _undated_note(undated)
     svg = _root(height, title, desc, ident)
     _axis(svg, scale, AXIS - 12, AXIS + chart)
@@ -259,7 +284,7 @@ def _aggregate_svg(items, *, title, undated, ident):
         width = max(right - left - 1, 1)
         link = ET.SubElement(svg, "a", {"href": counted_bin.url, "class": f"tl-bin tl-bin-{precision}"})
         ET.SubElement(link, "title").text = (
-            f"{counted_bin.label()}: {counted_bin.events} events, {counted_bin.articles} articles")
+            f"{counted_bin.label()}: {_events(counted_bin.events)}, {_articles(counted_bin.articles)}")
         event_height = chart * counted_bin.events / top
         article_height = chart * counted_bin.articles / top
         ET.SubElement(link, "rect", {"x": _n(left), "y": _n(base - event_height), "width": _n(width),
@@ -270,7 +295,9 @@ def _aggregate_svg(items, *, title, undated, ident):
         if width >= 18:
             _text(link, left + width / 2, base - event_height - article_height - 3, str(counted_bin.total),
                   text_anchor="middle", fill="#111")
-    _text(svg, MARGIN, height - 8, f"Counts per {per}; highest bar: {top} items.", fill="#444")
+    legend = (gettext("Counts per month; highest bar: %(top)s items.") if precision == dates.MONTH
+              else gettext("Counts per year; highest bar: %(top)s items."))
+    _text(svg, MARGIN, height - 8, legend % {"top": top}, fill="#444")
     return _serialise(svg)
 
 
@@ -282,16 +309,17 @@ def _event_counts(svg, scale, events, base):
         left = scale.x(counted_bin.start)
         right = scale.x(dates.period_end(counted_bin.start, precision) + dt.timedelta(days=1))
         link = ET.SubElement(svg, "a", {"href": counted_bin.url, "class": "tl-event-count"})
-        ET.SubElement(link, "title").text = f"{counted_bin.label()}: {counted_bin.events} events"
+        ET.SubElement(link, "title").text = f"{counted_bin.label()}: {_events(counted_bin.events)}"
         ET.SubElement(link, "rect", {"x": _n(left), "y": _n(base + 3), "width": _n(max(right - left - 1, 1)),
                                      "height": _n(2 + 14 * counted_bin.events / top), "fill": EVENT_COLOUR})
 
 
-def coverage_svg(items, *, title="Coverage", ident="coverage"):
+def coverage_svg(items, *, title=None, ident="coverage"):
     """Articles per month (per year over long spans) as bars, with the events marked on the same axis."""
+    title = gettext("Coverage") if title is None else title
     if not items:
-        svg = _root(60, title, "No dated articles or events.", ident)
-        _text(svg, MARGIN, 34, "Nothing dated to draw.")
+        svg = _root(60, title, gettext("No dated articles or events."), ident)
+        _text(svg, MARGIN, 34, gettext("Nothing dated to draw."))
         return _serialise(svg)
     scale = Scale.around(items)
     if scale.months > MONTH_BINS_UP_TO:
@@ -299,15 +327,19 @@ def coverage_svg(items, *, title="Coverage", ident="coverage"):
     articles = [item for item in items if not item.is_event]
     events = [item for item in items if item.is_event]
     precision, counted, skipped = bins(articles, scale)
-    per = "month" if precision == dates.MONTH else "year"
     chart = 120
     base = AXIS + chart
     height = base + 40
-    marks = "red bars below the axis, counted per period" if len(events) > DENSE else \
-        "red triangles below the axis at their dates"
-    desc = f"{len(articles)} articles counted per {per} as blue bars; {len(events)} events marked as {marks}."
+    counted_as = (gettext("%(articles)s counted per month as blue bars") if precision == dates.MONTH
+                  else gettext("%(articles)s counted per year as blue bars")) % {"articles": _articles(len(articles))}
+    marked_as = (gettext("%(events)s marked as red bars below the axis, counted per period") if len(events) > DENSE
+                 else gettext("%(events)s marked as red triangles below the axis at their dates")) % {
+        "events": _events(len(events))}
+    desc = f"{counted_as}; {marked_as}."
     if skipped:
-        desc += f" {skipped} articles dated only to a year are not counted in any month."
+        desc += " " + ngettext("%(count)s article dated only to a year is not counted in any month.",
+                               "%(count)s articles dated only to a year are not counted in any month.",
+                               skipped) % {"count": skipped}
     svg = _root(height, title, desc, ident)
     _axis(svg, scale, AXIS - 12, base)
     top = max((b.total for b in counted), default=0)
@@ -317,7 +349,7 @@ def coverage_svg(items, *, title="Coverage", ident="coverage"):
         width = max(right - left - 1, 1)
         bar = chart * counted_bin.articles / top
         link = ET.SubElement(svg, "a", {"href": counted_bin.url, "class": "tl-bin"})
-        ET.SubElement(link, "title").text = f"{counted_bin.label()}: {counted_bin.articles} articles"
+        ET.SubElement(link, "title").text = f"{counted_bin.label()}: {_articles(counted_bin.articles)}"
         ET.SubElement(link, "rect", {"x": _n(left), "y": _n(base - bar), "width": _n(width), "height": _n(bar),
                                      "fill": ARTICLE_COLOUR, "class": "tl-bar-articles"})
         if width >= 18:
@@ -335,5 +367,7 @@ def coverage_svg(items, *, title="Coverage", ident="coverage"):
             ET.SubElement(link, "title").text = _tooltip(event)
             points = f"{_n(x)},{_n(base + 4)} {_n(x - 5)},{_n(base + 14)} {_n(x + 5)},{_n(base + 14)}"
             ET.SubElement(link, "polygon", {"points": points, "fill": EVENT_COLOUR, "fill-opacity": "0.8"})
-    _text(svg, MARGIN, height - 6, f"Articles per {per} (highest: {top}); red marks are events.", fill="#444")
+    legend = (gettext("Articles per month (highest: %(top)s); red marks are events.") if precision == dates.MONTH
+              else gettext("Articles per year (highest: %(top)s); red marks are events."))
+    _text(svg, MARGIN, height - 6, legend % {"top": top}, fill="#444")
     return _serialise(svg)

@@ -2,7 +2,9 @@
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from archive.models import Entity, Source
 from archive.selectors import external_links
@@ -11,6 +13,7 @@ from archive.timeline.comentions import co_mentions
 from archive.timeline.coverage import attach_lags, exposure_windows
 from archive.timeline.filters import KINDS, BadParameter, Filters, build, parse
 from archive.timeline.items import grouped
+from archive.timeline.labels import entity_kind, event_kind
 from archive.timeline.svg import coverage_svg, timeline_svg
 
 LIST_LIMIT = 500
@@ -34,8 +37,11 @@ def _timeline(request, slug):
         filters = parse(request.GET, entity=entity)
     except Entity.DoesNotExist:
         raise Http404("No entity with this slug.") from None
-    title = f"Timeline of {filters.entity.name}" if filters.entity else "Timeline"
-    return title, build(filters)
+    return _title(filters.entity), build(filters)
+
+
+def _title(entity):
+    return gettext("Timeline of %(name)s") % {"name": entity.name} if entity else gettext("Timeline")
 
 
 def timeline_page(request, slug=None):
@@ -56,13 +62,14 @@ def timeline_page(request, slug=None):
         "years": None if dense else grouped(timeline.items),
         "month_counts": periods.counts_by_month(timeline.items) if dense else None,
         "svg": mark_safe(timeline_svg(timeline.items, title=title, undated=timeline.undated_count)),
-        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=f"Coverage: {title}")) if entity else None,
+        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=gettext("Coverage: %(title)s") % {
+            "title": title})) if entity else None,
         "windows": exposure_windows(entity) if entity else [],
         "co_mentions": co_mentions(entity, limit=10) if entity else [],
         "choices": {
             "entities": Entity.objects.only("slug", "name").order_by("name"),
             "sources": Source.objects.only("slug", "name"),
-            "kinds": KINDS,
+            "kinds": [(kind, event_kind(kind)) for kind in KINDS],
         },
         "query": request.GET.urlencode(),
         "exports": list(EXPORTS),
@@ -79,10 +86,14 @@ def timeline_export(request, fmt, slug=None):
     base_url = request.build_absolute_uri("/")
     if fmt == "timelinejs.json":
         body = exports.to_timelinejs(timeline, title=title, base_url=base_url)
-    elif fmt == "json":
-        body = exports.to_json(timeline, title=title, base_url=base_url)
-    elif fmt == "csv":
-        body = exports.to_csv(timeline, base_url=base_url)
+    elif fmt in ("json", "csv"):
+        # Data for programs: the same words and dates whatever language the reader's browser asks for.
+        with translation.override("en"):
+            title = _title(timeline.filters.entity)
+            if fmt == "json":
+                body = exports.to_json(timeline, title=title, base_url=base_url)
+            else:
+                body = exports.to_csv(timeline, base_url=base_url)
     elif fmt == "ics":
         body = exports.to_ics(timeline, title=title, base_url=base_url, host=request.get_host())
     else:
@@ -123,10 +134,11 @@ def entity_story(entity):
     timeline = build(Filters(entity=entity))
     return {
         "timeline": timeline,
-        "svg": mark_safe(timeline_svg(timeline.items, title=f"Timeline of {entity.name}",
+        "kind_label": entity_kind(entity.kind),
+        "svg": mark_safe(timeline_svg(timeline.items, title=_title(entity),
                                       undated=timeline.undated_count, ident="entity-timeline")),
-        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=f"Coverage of {entity.name}",
-                                               ident="entity-coverage")),
+        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=gettext("Coverage of %(name)s") % {
+            "name": entity.name}, ident="entity-coverage")),
         "windows": exposure_windows(entity),
         "co_mentions": co_mentions(entity),
         "links": external_links(entity),

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import dates
+from archive import dates, search
 from archive.ingest import batch, files
 from archive.ingest.articles import Defaults, parse_date
 from archive.models import Source
@@ -34,7 +34,9 @@ class Command(BaseCommand):
                 self.stderr.write(text)
 
         with Progress(total=total, label="import", unit="articles", stream=self.stderr, enabled=verbosity > 0) as bar:
-            counts = batch.import_paths(expanded, defaults=defaults, failure=failure, note=note, progress=bar)
+            # The index is written once for the whole run instead of once per article.
+            with search.deferred_indexing():
+                counts = batch.import_paths(expanded, defaults=defaults, failure=failure, note=note, progress=bar)
         self.stdout.write(counts.line())
         if counts.failed:
             raise CommandError(f"{counts.failed} article(s) failed; the others were imported.")

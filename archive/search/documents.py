@@ -1,0 +1,159 @@
+"""Records -> search documents: what each record puts into the index, engine-neutral.
+
+A document is a plain dict. Its key ("article:12") names the record; its
+fingerprint tells check_index whether the indexed copy is stale.
+"""
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from archive.models import Article, Entity, Event, Mention
+
+TYPES = ("article", "event", "entity")
+MODELS = {"article": Article, "event": Event, "entity": Entity}
+TYPE_LABELS = {"article": "Article", "event": "Event", "entity": "Entity"}
+
+
+@dataclass(frozen=True)
+class Key:
+    type: str
+    pk: int
+
+    def __str__(self):
+        return f"{self.type}:{self.pk}"
+
+    @classmethod
+    def parse(cls, text):
+        kind, _, pk = text.partition(":")
+        return cls(kind, int(pk))
+
+
+def key_for(record):
+    for kind, model in MODELS.items():
+        if isinstance(record, model):
+            return Key(kind, record.pk)
+    raise TypeError(f"{type(record).__name__} records are not searchable")
+
+
+def _entity_names(entities):
+    names = []
+    for entity in entities:
+        names.append(entity.name)
+        names.extend(alias.name for alias in entity.aliases.all())
+    return names
+
+
+def _base(kind, record, *, title, text, language, entities, source=None, url=""):
+    entities = sorted(entities, key=lambda e: e.slug)
+    doc = {
+        "key": f"{kind}:{record.pk}",
+        "type": kind,
+        "slug": record.slug,
+        "title": title,
+        "text": text,
+        "language": language,
+        "source": source.slug if source else "",
+        "source_name": source.name if source else "",
+        "date": record.date.isoformat() if getattr(record, "date", None) else None,
+        "date_precision": getattr(record, "date_precision", "") if getattr(record, "date", None) else "",
+        "entities": [entity.slug for entity in entities],
+        "names": _entity_names(entities),
+        "url": url or record.get_absolute_url(),
+    }
+    doc["fingerprint"] = fingerprint(doc)
+    return doc
+
+
+def fingerprint(doc):
+    data = {k: v for k, v in doc.items() if k != "fingerprint"}
+    return hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+
+
+def article_document(article):
+    text = "\n\n".join(part for part in (article.kicker, article.teaser, article.body, article.dateline) if part)
+    return _base(
+        "article", article, title=article.title, text=text, language=article.language,
+        entities=[mention.entity for mention in article.mentions.all()], source=article.source,
+    )
+
+
+def event_document(event):
+    entities = {entity.pk: entity for entity in event.entities.all()}
+    if event.incident_id:
+        entities.setdefault(event.incident_id, event.incident)
+    references = " ".join(str(ref) for ref in event.references or [])
+    claims = "\n".join(f"{claim.text} ({claim.source_name})" for claim in event.claims.all())
+    text = "\n\n".join(part for part in (event.description, claims, references) if part)
+    return _base("event", event, title=event.title, text=text, language="en", entities=entities.values())
+
+
+def entity_document(entity):
+    ids = " ".join(str(value) for value in (entity.external_ids or {}).values())
+    text = "\n\n".join(part for part in (entity.description, entity.wikidata, ids) if part)
+    return _base("entity", entity, title=entity.name, text=text, language="", entities=[entity])
+
+
+
+
+def querysets():
+    """Per type, the records with everything their documents need, in few queries."""
+    aliases = "entity__aliases"
+    return {
+        "article": Article.objects.select_related("source").prefetch_related(
+            Prefetch("mentions", queryset=Mention.objects.select_related("entity")), f"mentions__{aliases}",
+        ).order_by("pk"),
+        "event": Event.objects.select_related("incident").prefetch_related(
+            "entities__aliases", "incident__aliases", "claims",
+        ).order_by("pk"),
+        "entity": Entity.objects.prefetch_related("aliases").order_by("pk"),
+    }
+
+
+BUILDERS = {"article": article_document, "event": event_document, "entity": entity_document}
+
+
+def count_all():
+    return sum(qs.count() for qs in querysets().values())
+
+
+def all_documents(chunk_size=1000):
+    """Every searchable record's document, streamed."""
+    for kind, queryset in querysets().items():
+        build = BUILDERS[kind]
+        for record in queryset.iterator(chunk_size=chunk_size):
+            yield build(record)
+
+
+def documents_for(keys):
+    """Documents for the given keys; a key whose record is gone maps to None (remove it)."""
+    by_type = {}
+    for key in keys:
+        by_type.setdefault(key.type, set()).add(key.pk)
+    found = {}
+    sets = querysets()
+    for kind, pks in by_type.items():
+        for record in sets[kind].filter(pk__in=pks):
+            found[Key(kind, record.pk)] = BUILDERS[kind](record)
+    return {key: found.get(key) for key in keys}
+
+
+def all_fingerprints():
+    return {doc["key"]: doc["fingerprint"] for doc in all_documents()}
+
+
+def dependent_keys(record):
+    """Keys of every document that shows something of `record` (an entity's name is in its articles)."""
+    keys = set()
+    if isinstance(record, Entity) and record.pk:
+        keys.add(Key("entity", record.pk))
+        articles = Mention.objects.filter(entity=record).values_list("article_id", flat=True)
+        keys.update(Key("article", pk) for pk in articles)
+        events = Event.objects.filter(entities=record).values_list("pk", flat=True)
+        keys.update(Key("event", pk) for pk in events)
+        keys.update(Key("event", pk) for pk in Event.objects.filter(incident=record).values_list("pk", flat=True))
+    elif isinstance(record, Article | Event) and record.pk:
+        keys.add(key_for(record))
+    return keys

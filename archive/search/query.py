@@ -1,0 +1,371 @@
+"""The query language, parsed into a small tree that every backend compiles its own way.
+
+    words            all must match (AND is the default; AND may be written)
+    a OR b           either
+    NOT a, -a        must not match
+    "a b"            phrase;  "a b"~5  words within five positions
+    word~  word~2    fuzzy (one or two edits)
+    wor*             prefix
+    title: entity: source: lang: type:   one field
+    date:2001  date:2001-08  date:[2001-07 to 2001-09]   date ranges
+    ( ... )          grouping
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from archive import dates
+
+MAX_LENGTH = 500
+MAX_CLAUSES = 40
+FIELDS = ("title", "entity", "source", "lang", "type", "date")
+TYPES = {"article": "article", "articles": "article", "event": "event", "events": "event",
+         "entity": "entity", "entities": "entity"}
+LANGUAGES = {"de": "de", "en": "en", "german": "de", "english": "en", "deutsch": "de", "englisch": "en"}
+
+
+class QueryError(ValueError):
+    """A query that cannot be understood; the message says what to change."""
+
+    def __init__(self, message, parameter="q"):
+        super().__init__(message)
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Term:
+    text: str
+    field: str | None = None  # None: every text field; "title": titles only
+    fuzzy: int = 0
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple
+    field: str | None = None
+    slop: int = 0
+
+
+@dataclass(frozen=True)
+class Match:
+    """An exact value of a keyword field: entity, source, lang or type."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: object  # datetime.date or None for open
+    end: object
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple
+
+
+@dataclass(frozen=True)
+class Not:
+    item: object
+
+
+@dataclass(frozen=True)
+class Alias:
+    """Words that name an entity, expanded to the entity and all its names."""
+
+    text: str
+    entity: str
+    names: tuple = field(default=())
+
+
+_WORD_END = re.compile(r'[\s()"]')
+_FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
+_TILDE = re.compile(r"^~(\d*)")
+
+
+def check_text(text, parameter="q"):
+    if len(text) > MAX_LENGTH:
+        raise QueryError(f"The query is {len(text)} characters long; use at most {MAX_LENGTH}.", parameter)
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and char not in "\t\n\r":
+            raise QueryError(f"The query contains a control character (U+{ord(char):04X}); remove it.", parameter)
+
+
+def parse(text):
+    """Parse a query string into a tree, or None for an empty query. Raises QueryError."""
+    check_text(text)
+    tokens = _Lexer(text).tokens()
+    if not tokens:
+        return None
+    parser = _Parser(tokens)
+    tree = parser.expression()
+    if parser.peek() is not None:
+        raise QueryError("There is a ')' without a matching '('.")
+    if _count(tree) > MAX_CLAUSES:
+        raise QueryError(f"The query has too many parts; use at most {MAX_CLAUSES} words and filters.")
+    return tree
+
+
+def _count(node):
+    if isinstance(node, And | Or):
+        return sum(_count(item) for item in node.items)
+    if isinstance(node, Not):
+        return _count(node.item)
+    return 1
+
+
+# Tokens: ("(",), (")",), ("-",), ("word", text), ("phrase", words, slop, field), ("node", node)
+class _Lexer:
+    def __init__(self, text):
+        self.text = " ".join(text.split())
+        self.pos = 0
+
+    def tokens(self):
+        out = []
+        text = self.text
+        while self.pos < len(text):
+            char = text[self.pos]
+            if char == " ":
+                self.pos += 1
+            elif char in "()":
+                out.append((char,))
+                self.pos += 1
+            elif char == "-" and self.pos + 1 < len(text) and text[self.pos + 1] not in " -":
+                out.append(("-",))
+                self.pos += 1
+            elif char == '"':
+                out.append(self._phrase(None))
+            else:
+                out.append(self._word())
+        return out
+
+    def _phrase(self, field_name):
+        start = self.pos
+        end = self.text.find('"', start + 1)
+        if end < 0:
+            raise QueryError(f"A quotation mark opened at position {start + 1} is never closed.")
+        words = tuple(self.text[start + 1:end].split())
+        self.pos = end + 1
+        slop = 0
+        tilde = _TILDE.match(self.text[self.pos:])
+        if tilde:
+            self.pos += tilde.end()
+            slop = int(tilde.group(1) or 1)
+            if slop > 20:
+                raise QueryError(f'Proximity "..."~{slop} is too wide; use at most ~20.')
+        return ("phrase", words, slop, field_name)
+
+    def _word(self):
+        match = _WORD_END.search(self.text, self.pos)
+        end = match.start() if match else len(self.text)
+        word = self.text[self.pos:end]
+        self.pos = end
+        field_match = _FIELD.match(word)
+        if field_match:
+            name = field_match.group(1).lower()
+            value = field_match.group(2)
+            if name not in FIELDS:
+                raise QueryError(
+                    f"Unknown field {field_match.group(1)!r}: use one of {', '.join(f + ':' for f in FIELDS)} "
+                    'or put the word in quotes ("...").'
+                )
+            if not value:
+                if self.pos < len(self.text) and self.text[self.pos] == '"':
+                    return ("field", name, self._phrase(name))
+                raise QueryError(
+                    f"The field {name}: needs a value right after the colon, e.g. {name}:{_EXAMPLE[name]}."
+                )
+            if name == "date" and value.startswith("["):
+                return ("node", self._range(word))
+            return ("field", name, ("word", value))
+        return ("word", word)
+
+    def _range(self, word):
+        start = self.pos - len(word) + len("date:")
+        end = self.text.find("]", start)
+        if end < 0:
+            raise QueryError("A date range needs a closing ']', e.g. date:[2001-07 to 2001-09].")
+        inner = self.text[start + 1:end]
+        self.pos = end + 1
+        parts = re.split(r"\s+to\s+", inner.strip(), flags=re.I)
+        if len(parts) != 2 or not all(parts):
+            raise QueryError(f"The date range [{inner}] needs two ends, e.g. date:[2001-07 to 2001-09] (* for open).")
+        low = None if parts[0] == "*" else _partial(parts[0])
+        high = None if parts[1] == "*" else _partial(parts[1])
+        if low and high and low.date > high.end:
+            raise QueryError(f"The date range [{inner}] ends before it starts.")
+        return DateRange(low.date if low else None, high.end if high else None)
+
+
+_EXAMPLE = {"title": "hotmail", "entity": "symantec", "source": "taz", "lang": "de", "type": "article",
+            "date": "2001-08"}
+
+
+def _partial(text):
+    try:
+        return dates.PartialDate.parse(text)
+    except dates.PartialDateError as exc:
+        raise QueryError(f"date: {exc}.") from None
+
+
+def _term(word, field_name=None):
+    fuzzy = 0
+    prefix = False
+    tilde = re.search(r"~(\d*)$", word)
+    if tilde:
+        fuzzy = int(tilde.group(1) or 1)
+        if fuzzy not in (1, 2):
+            raise QueryError(f"Fuzzy {word!r}: use ~1 or ~2 (edits allowed).")
+        word = word[:tilde.start()]
+    if word.endswith("*"):
+        prefix = True
+        word = word.rstrip("*")
+        if len(word) < 2:
+            raise QueryError("A prefix search needs at least two letters before '*'.")
+    if "*" in word or "~" in word:
+        raise QueryError(f"{word!r}: '*' and '~' are allowed only at the end of a word.")
+    if not any(c.isalnum() for c in word):
+        return None
+    return Term(word, field_name, fuzzy, prefix)
+
+
+def _field_node(name, value_token):
+    if value_token[0] == "phrase":
+        _, words, slop, _ = value_token
+        text = " ".join(words)
+    else:
+        text = value_token[1]
+        words, slop = (text,), 0
+    if name == "title":
+        if value_token[0] == "phrase":
+            return Phrase(words, "title", slop)
+        return _term(text, "title")
+    if name == "date":
+        period = _partial(text)
+        return DateRange(period.date, period.end)
+    if name == "lang":
+        if text.lower() not in LANGUAGES:
+            raise QueryError(f"lang:{text} is not a language here: use lang:de or lang:en.")
+        return Match("lang", LANGUAGES[text.lower()])
+    if name == "type":
+        if text.lower() not in TYPES:
+            raise QueryError(f"type:{text} is not a record type: use type:article, type:event or type:entity.")
+        return Match("type", TYPES[text.lower()])
+    return Match(name, text)
+
+
+class _Parser:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.pos = 0
+        self.depth = 0
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self):
+        token = self.peek()
+        self.pos += 1
+        return token
+
+    def expression(self):
+        items = [self.conjunction()]
+        while self._is_word("OR"):
+            self.take()
+            items.append(self.conjunction())
+        items = [item for item in items if item is not None]
+        if not items:
+            return None
+        if len(items) == 1:
+            return items[0]
+        # As in Lucene, "a OR b -c" leaves c out of the whole group, not only out of b.
+        excluded, kept = [], []
+        for item in items:
+            if isinstance(item, And) and any(isinstance(part, Not) for part in item.items):
+                positive = tuple(part for part in item.items if not isinstance(part, Not))
+                excluded.extend(part for part in item.items if isinstance(part, Not))
+                if positive:
+                    kept.append(positive[0] if len(positive) == 1 else And(positive))
+            elif isinstance(item, Not):
+                excluded.append(item)
+            else:
+                kept.append(item)
+        group = Or(tuple(kept)) if len(kept) > 1 else (kept[0] if kept else None)
+        if not excluded:
+            return group
+        return And(((group,) if group else ()) + tuple(excluded))
+
+    def conjunction(self):
+        items = []
+        while True:
+            token = self.peek()
+            if token is None or token == (")",) or self._is_word("OR"):
+                break
+            if self._is_word("AND"):
+                self.take()
+                continue
+            node = self.unary()
+            if node is not None:
+                items.append(node)
+        if not items:
+            return None
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+    def unary(self):
+        if self.peek() == ("-",) or self._is_word("NOT"):
+            self.take()
+            if self.peek() is None or self.peek() == (")",):
+                raise QueryError("NOT (or '-') must be followed by what to leave out, e.g. -entity:microsoft.")
+            node = self.unary()
+            return Not(node) if node is not None else None
+        return self.primary()
+
+    def primary(self):
+        token = self.take()
+        kind = token[0]
+        if kind == "(":
+            self.depth += 1
+            if self.depth > 8:
+                raise QueryError("Parentheses are nested too deeply.")
+            node = self.expression()
+            if self.take() != (")",):
+                raise QueryError("A '(' is never closed with ')'.")
+            self.depth -= 1
+            return node
+        if kind == ")":
+            raise QueryError("There is a ')' without a matching '('.")
+        if kind == "node":
+            return token[1]
+        if kind == "phrase":
+            _, words, slop, _ = token
+            words = tuple(w for w in words if any(c.isalnum() for c in w))
+            if not words:
+                return None
+            return Phrase(words, None, slop) if len(words) > 1 else Term(words[0])
+        if kind == "field":
+            return _field_node(token[1], token[2])
+        return _term(token[1])
+
+    def _is_word(self, operator):
+        token = self.peek()
+        return token is not None and token[0] == "word" and token[1] == operator
+
+
+def walk(node):
+    """Every node of a tree, parents first."""
+    if node is None:
+        return
+    yield node
+    if isinstance(node, And | Or):
+        for item in node.items:
+            yield from walk(item)
+    elif isinstance(node, Not):
+        yield from walk(node.item)

@@ -1,0 +1,42 @@
+"""What a search asks and answers, the same for every backend."""
+
+from dataclasses import dataclass, field
+
+
+class SearchUnavailable(RuntimeError):
+    """The index cannot answer now (e.g. it must be rebuilt); the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    types: tuple = ()
+    entities: tuple = ()       # every one must be tagged
+    sources: tuple = ()
+    languages: tuple = ()
+    date_from: object = None   # datetime.date, inclusive
+    date_to: object = None     # datetime.date, inclusive
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    tree: object               # archive.search.query node, or None for everything
+    filters: Filters = Filters()
+    sort: str = "relevance"    # relevance | date | -date
+    page: int = 1
+    per_page: int = 10
+
+
+@dataclass
+class Hit:
+    doc: dict                  # the document as built by archive.search.documents
+    score: float
+    snippet: str               # HTML, escaped, matches wrapped in <mark>
+    matched: list              # why it matched: [{"field": ..., "term": ...}]
+
+
+@dataclass
+class SearchResults:
+    total: int
+    hits: list
+    facets: dict               # name -> Counter(value -> count)
+    suggestion_words: dict = field(default_factory=dict)  # misspelt word -> best word from the archive

@@ -1,0 +1,108 @@
+"""/search/ (HTML) and /api/search (JSON): thin views over archive.search."""
+
+from urllib.parse import urlencode
+
+import nh3
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from archive import search
+
+FILTER_PARAMS = ("type", "entity", "source", "language", "from", "to")
+FACET_PARAM = {"type": "type", "entity": "entity", "source": "source", "language": "language"}
+FACET_TITLES = {"type": "Type", "entity": "Entities", "source": "Sources", "language": "Language"}
+
+
+def api_search(request):
+    try:
+        page = search.search(**search.parse_params(request.GET))
+    except search.QueryError as exc:
+        return JsonResponse({"error": str(exc), "parameter": exc.parameter}, status=400)
+    except search.SearchUnavailable as exc:
+        return JsonResponse({"error": f"Search is unavailable: {exc}."}, status=503)
+    return JsonResponse(page.as_json(), json_dumps_params={"ensure_ascii": False})
+
+
+def search_page(request):
+    context = {"q": request.GET.get("q", ""), "error": None, "result": None}
+    status = 200
+    try:
+        params = search.parse_params(request.GET)
+        if params["text"] or any(request.GET.getlist(name) for name in FILTER_PARAMS):
+            context["result"] = search.search(**params)
+    except search.QueryError as exc:
+        context["error"] = {"message": str(exc), "parameter": exc.parameter}
+        status = 400
+    except search.SearchUnavailable as exc:
+        context["error"] = {"message": f"Search is unavailable: {exc}.", "parameter": None}
+        status = 503
+    if context["result"]:
+        context.update(_page_links(request.GET, context["result"]))
+    return render(request, "search/search.html", context, status=status)
+
+
+def _url(params, **changes):
+    """The search URL for `params` (a QueryDict) with some values replaced; None removes."""
+    data = {key: params.getlist(key) for key in params}
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value if isinstance(value, list) else [value]
+    pairs = [(key, v) for key, values in data.items() for v in values if v != ""]
+    return "?" + urlencode(pairs)
+
+
+def _without(params, key, value):
+    return _url(params, page=None, **{key: [v for v in params.getlist(key) if v != value]})
+
+
+def _page_links(params, result):
+    """Links that narrow, exclude, remove filters, drill into years and turn pages."""
+    facets = []
+    for name, title in FACET_TITLES.items():
+        items = []
+        active = params.getlist(FACET_PARAM[name])
+        for item in result.facets.get(name, []):
+            chosen = item["value"] in active
+            narrow = None if chosen else _url(params, page=None, **{FACET_PARAM[name]: active + [item["value"]]})
+            exclude = None
+            if name in ("entity", "source", "type"):
+                field = {"language": "lang"}.get(name, name)
+                text = f"{params.get('q', '')} -{field}:{item['value']}".strip()
+                exclude = _url(params, q=text, page=None)
+            items.append({**item, "chosen": chosen, "narrow": narrow, "exclude": exclude})
+        if items:
+            facets.append({"title": title, "items": items})
+
+    active = []
+    for name in FILTER_PARAMS:
+        for value in params.getlist(name):
+            active.append({"name": name, "value": value, "remove": _without(params, name, value)})
+
+    histogram = []
+    bars = result.facets.get("month") or result.facets.get("year") or []
+    peak = max((bar["count"] for bar in bars), default=1)
+    for bar in bars:
+        histogram.append({**bar, "percent": max(2, round(100 * bar["count"] / peak)),
+                          "url": _url(params, page=None, **{"from": bar["value"], "to": bar["value"]})})
+
+    pages = {
+        "previous": _url(params, page=str(result.page - 1)) if result.page > 1 else None,
+        "next": _url(params, page=str(result.page + 1)) if result.page < result.pages else None,
+    }
+    sorts = [
+        {"value": value, "label": label, "url": _url(params, sort=value, page=None), "chosen": result.sort == value}
+        for value, label in (("relevance", "relevance"), ("-date", "newest"), ("date", "oldest"))
+    ]
+    results = [{**item, "snippet_html": _safe_snippet(item["snippet"])} for item in result.results]
+    suggestion_url = _url(params, q=result.suggestion, page=None) if result.suggestion else None
+    return {"facet_groups": facets, "active_filters": active, "histogram": histogram,
+            "histogram_months": bool(result.facets.get("month")), "pages": pages, "sorts": sorts,
+            "results": results, "suggestion_url": suggestion_url}
+
+
+def _safe_snippet(snippet):
+    # Snippets are escaped by the backend; cleaning again keeps only <mark>, whatever a backend returns.
+    return mark_safe(nh3.clean(snippet or "", tags={"mark"}, attributes={}))  # noqa: S308
