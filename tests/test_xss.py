@@ -127,3 +127,19 @@ def test_template_syntax_in_records_is_shown_as_written(client, db):
     for page in PAGES:
         html = client.get(page).content.decode()
         assert "{{ 7|add:7 }} {% now &#x27;Y&#x27; %}" in html or "{{ 7|add:7 }} {% now 'Y' %}" in html, page
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_no_vector_survives_in_search_results_or_the_echoed_query(client, db, vector):
+    from archive import search
+
+    hostile_records(f"alert worm {vector}", "https://example.org/")
+    search.rebuild()
+    for query in ("alert", "worm", vector):
+        response = client.get("/search/", {"q": query})
+        assert response.status_code in (200, 400), query
+        assert executable_constructs(response.content.decode(), page=True) == [], query
+    found = client.get("/search/", {"q": "worm"}).content.decode()
+    assert 'href="/articles/hostile-article/"' in found
+    api = client.get("/api/search", {"q": vector})
+    assert api["Content-Type"].startswith("application/json")
