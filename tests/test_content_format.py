@@ -124,3 +124,10 @@ def test_hindsight_notes_are_loaded_and_checked(db, content_copy, capsys):
     assert "notes: note 1: '2002-13-01' is not a real date" in err
     assert "notes: note 3 needs date and text" in err
     assert Article.objects.get(slug="extra").hindsight_notes.count() == 2
+
+
+def test_an_alias_listed_twice_with_different_languages_is_refused(db, content_copy, capsys):
+    (content_copy / "entities" / "twice.yaml").write_text(
+        "name: T\nkind: person\naliases: [Munich, {name: Munich, language: en}]\n", encoding="utf-8")
+    assert "entities/twice.yaml: aliases: alias 'Munich' is listed with different languages" in problems(
+        content_copy, capsys)

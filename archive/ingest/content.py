@@ -427,7 +427,12 @@ def _aliases(r, languages):
             result.append((str(item["name"]).strip(), language))
         else:
             r.problem("aliases", f"{item!r} is neither a name nor {{name, language}}")
-    return sorted(set(result))
+    result = sorted(set(result))
+    names = [name for name, _ in result]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        # One entity holds a name once; its language cannot be two things.
+        r.problem("aliases", f"alias {name!r} is listed with different languages")
+    return result
 
 
 def _claims(r):
