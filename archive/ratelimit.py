@@ -18,20 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import JsonResponse
 
-
-def client_address(request):
-    """The client's address; behind ARCHIVE_PROXY_COUNT trusted proxies, the one the first proxy saw.
-
-    Each proxy appends the address it saw to X-Forwarded-For, so only the last
-    ARCHIVE_PROXY_COUNT entries can be trusted; anything further left is what the
-    client wrote, and a client could write anything there.
-    """
-    proxies = getattr(settings, "ARCHIVE_PROXY_COUNT", 0)
-    if proxies:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
+from archive.security import client_ip
 
 
 def hit(scope, client, limit, *, now=None):
@@ -64,14 +51,18 @@ def too_many_requests(wait, limit):
 
 
 def rate_limited(scope, setting="ARCHIVE_API_RATE"):
-    """Limit a view to settings.<setting> requests per client address; answer 429 with Retry-After beyond."""
+    """Limit a view to settings.<setting> requests per client address; answer 429 with Retry-After beyond.
+
+    The address is archive.security.client_ip's: REMOTE_ADDR, or behind ARCHIVE_PROXY_COUNT
+    proxies the address the first of them saw in X-Forwarded-For.
+    """
 
     def decorate(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
             limit = getattr(settings, setting, None)
             if limit:
-                wait = hit(scope, client_address(request), limit)
+                wait = hit(scope, client_ip(request), limit)
                 if wait is not None:
                     return too_many_requests(wait, limit)
             return view(request, *args, **kwargs)

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.security.LoginRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -133,11 +135,12 @@ ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 
-# A file cache in the data folder: every gunicorn worker on the machine sees the same
-# counts (the local-memory cache is one per process, so each worker would allow the
-# whole limit again), and it needs no table and takes no database write lock, which
-# on SQLite would make every API request wait behind a running import. Several
-# machines need a shared cache instead (the database cache or memcached).
+# A file cache in the data folder, for the API rate limit and the login limit: every
+# gunicorn worker on the machine sees the same counts (the local-memory cache is one
+# per process, so each worker would allow the whole limit again), and it needs no table
+# and takes no database write lock, which on SQLite would make every API request wait
+# behind a running import. Several machines need a shared cache instead (the database
+# cache or memcached).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -149,9 +152,6 @@ CACHES = {
 }
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
 ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")
-# How many reverse proxies in front of the site append to X-Forwarded-For (0: none, use
-# the connection's address). Set it only behind proxies that do, or clients choose their address.
-ARCHIVE_PROXY_COUNT = env_int("ARCHIVE_PROXY_COUNT", 0, minimum=0)
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -164,6 +164,31 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+
+# Sent with every response, in development too, so an inline script fails early.
+# No 'unsafe-inline' anywhere: pages work without script, and the admin loads its
+# scripts from files.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Admin login attempts: failures allowed per address and user name, per address
+# alone, within a window of seconds; then 429 until the window ends.
+ARCHIVE_LOGIN_LIMITS = {
+    "per_account": env_int("ARCHIVE_LOGIN_FAILURES", 5, minimum=1),
+    "per_address": env_int("ARCHIVE_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1),
+    "window": env_int("ARCHIVE_LOGIN_WINDOW", 900, minimum=1),
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: none).
+ARCHIVE_PROXY_COUNT = env_int("ARCHIVE_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,
