@@ -94,3 +94,10 @@ def test_a_rate_reads_as_count_and_seconds(monkeypatch):
     assert env.env_rate("ARCHIVE_API_RATE", "120/60") is None
     monkeypatch.delenv("ARCHIVE_API_RATE")
     assert env.env_rate("ARCHIVE_API_RATE", "120/60") == (120, 60)
+
+
+@pytest.mark.django_db
+def test_the_api_description_names_the_limit(client):
+    spec = client.get("/api/openapi.json").json()
+    for path, item in spec["paths"].items():
+        assert "Retry-After" in item["get"]["responses"]["429"]["headers"], path
