@@ -19,14 +19,11 @@ import functools
 import html
 import logging
 import os
-import pickle
 import re
 import shutil
-import struct
 import threading
 import time
 import uuid
-import zlib
 from collections import Counter
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,12 +65,6 @@ class IndexDamaged(SearchUnavailable):
     pass
 
 
-# What Whoosh raises on an index file cut short, garbled or gone: it reads pickles and
-# packed numbers straight from its files and checks nothing on the way.
-_DAMAGE = (OSError, EOFError, struct.error, pickle.UnpicklingError, zlib.error, ValueError, KeyError, IndexError,
-           TypeError, AttributeError, index.IndexError)
-
-
 @contextmanager
 def _reading_index():
     """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
@@ -81,7 +72,10 @@ def _reading_index():
         yield
     except (SearchUnavailable, IndexBusy):
         raise
-    except _DAMAGE as exc:
+    except Exception as exc:
+        # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
+        # so a file cut short, garbled or gone gives anything from EOFError to MemoryError (a
+        # length read as gigabytes) or ImportError (a pickle naming a module).
         # The details (file names, Whoosh's words) go to the log and check_index, not to readers.
         log.exception("the search index cannot be read")
         raise IndexDamaged("the search index cannot be read (a file of it is damaged or missing); "
