@@ -7,6 +7,7 @@ import gc
 import io
 import logging
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -95,7 +96,7 @@ def test_a_damaged_index_gives_503_saying_to_rebuild_then_rebuild_repairs_it(dam
     assert code == 1
     assert "The search index cannot be read" in output and "rebuild_index" in output
     # What Whoosh ran into, for whoever repairs it; readers are shown no server paths.
-    assert any(name in output for name in ("EOFError", "UnpicklingError", "error:", "FileNotFoundError"))
+    assert re.search(r"rebuild_index`\. \(\w+: ", output), output
     assert str(settings.DATA_DIR) not in page.content.decode()
 
     call_command("rebuild_index", verbosity=0)
