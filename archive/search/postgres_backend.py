@@ -409,14 +409,13 @@ def _or(exprs):
 def _compile_both(cursor, tree):
     """Compilers for German and English documents, with every stem and neighbour looked up."""
     lexicon = Lexicon()
-    for _ in range(2):  # the first pass finds the words to look up
+    # Pass one finds the words to stem, pass two the stems whose fuzzy neighbours to fetch.
+    while True:
         compilers = {lang: Compiler(lang, lexicon) for lang in ("de", "en")}
         exprs = {lang: compiler.compile(tree) for lang, compiler in compilers.items()}
         if not (lexicon.missing_stems or lexicon.missing_near):
             return compilers, exprs
         lexicon.fill(cursor)
-    # Neighbours add their own stems nowhere, so the second pass is complete.
-    return compilers, exprs
 
 
 def _filters_sql(filters):
