@@ -528,17 +528,19 @@ class PostgresBackend:
     def update(self, keys):
         """Write the documents for `keys` as the database holds them now; remove those whose records are gone."""
         _require_postgres()
-        keys = set(keys)
+        keys = sorted(set(keys), key=str)
         if not keys:
             return
-        docs = documents.documents_for(keys)
         with transaction.atomic(), connection.cursor() as cursor:
-            gone = [str(key) for key, doc in docs.items() if doc is None]
-            if gone:
-                cursor.execute(f"DELETE FROM {TABLE} WHERE key = ANY(%s)", [gone])
-            present = [doc for doc in docs.values() if doc is not None]
-            for start in range(0, len(present), BATCH):
-                _write(cursor, present[start:start + BATCH])
+            # In batches, so a bulk import's hundred thousand keys never sit in memory as documents at once.
+            for start in range(0, len(keys), BATCH):
+                docs = documents.documents_for(keys[start:start + BATCH])
+                gone = [str(key) for key, doc in docs.items() if doc is None]
+                if gone:
+                    cursor.execute(f"DELETE FROM {TABLE} WHERE key = ANY(%s)", [gone])
+                present = [doc for doc in docs.values() if doc is not None]
+                if present:
+                    _write(cursor, present)
             _bump(cursor)
 
     def rebuild(self, *, progress=None):
@@ -645,12 +647,17 @@ class PostgresBackend:
             direction = "DESC" if request.sort == "-date" else "ASC"
             order = f"d.date {direction} NULLS LAST, {TYPE_ORDER}, d.record_pk"
         offset = (request.page - 1) * request.per_page
+        # Ranked without the stored document, which is read for the page's rows only: sorting rows
+        # that carry it would read every match's document.
         cursor.execute(
-            f"SELECT d.key, d.doc, {score} AS score FROM {TABLE} d WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
+            f"SELECT d.key, {score} AS score FROM {TABLE} d WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
             score_params + params + [request.per_page, offset])
-        rows = [(key, _json(doc), float(score)) for key, doc, score in cursor.fetchall()]
-        if not rows:
+        ranked = cursor.fetchall()
+        if not ranked:
             return []
+        cursor.execute(f"SELECT key, doc FROM {TABLE} WHERE key = ANY(%s)", [[key for key, _ in ranked]])
+        stored = dict(cursor.fetchall())
+        rows = [(key, _json(stored[key]), float(score)) for key, score in ranked]
         matched = self._matched_lexemes(cursor, rows, compilers)
         snippets = self._snippets(cursor, rows, matched)
         hits = []
