@@ -104,7 +104,7 @@ def _spell_words(doc):
 
 
 def _write(cursor, docs):
-    cursor.executemany(UPSERT, [_row(doc) for doc in docs])
+    cursor.executemany(UPSERT, [_row(doc) for doc in docs])  # docs in key order, as every writer
     spell = set()
     for doc in docs:
         spell.update(_spell_words(doc))
@@ -115,7 +115,7 @@ def _write(cursor, docs):
     cursor.execute(
         f"INSERT INTO {WORDS} (kind, word) SELECT DISTINCT 'l', u.lexeme FROM {TABLE} d, "
         "unnest(ts_filter(d.vec, '{a,b,c}')) u WHERE d.key = ANY(%s) AND length(u.lexeme) <= 200 "
-        "ON CONFLICT DO NOTHING", [[doc["key"] for doc in docs]])
+        "ORDER BY 2 ON CONFLICT DO NOTHING", [[doc["key"] for doc in docs]])  # one order: no deadlock between writers
 
 
 def _bump(cursor):
