@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from archive.env import env_bool, env_list, env_str
+from archive.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "archive.security.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -58,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "archive.security.LoginRateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -144,6 +146,39 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
+    # Login failures are counted in the cache; a file cache is shared by all the
+    # web workers on one machine (several machines need a shared cache instead).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+        }
+    }
+
+# Sent with every response, in development too, so an inline script fails early.
+# No 'unsafe-inline' anywhere: pages work without script, and the admin loads its
+# scripts from files.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# Admin login attempts: failures allowed per address and user name, per address
+# alone, within a window of seconds; then 429 until the window ends.
+ARCHIVE_LOGIN_LIMITS = {
+    "per_account": env_int("ARCHIVE_LOGIN_FAILURES", 5, minimum=1),
+    "per_address": env_int("ARCHIVE_LOGIN_FAILURES_PER_ADDRESS", 20, minimum=1),
+    "window": env_int("ARCHIVE_LOGIN_WINDOW", 900, minimum=1),
+}
+# How many reverse proxies in front of the site append to X-Forwarded-For (0: none).
+ARCHIVE_PROXY_COUNT = env_int("ARCHIVE_PROXY_COUNT", 0, minimum=0)
 
 LOGGING = {
     "version": 1,

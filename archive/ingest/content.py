@@ -5,28 +5,35 @@ Layout of a content folder (each record one file, named by its slug):
     articles/<slug>.md      (YAML front matter, Markdown body)
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from archive import dates
 from archive.ingest.frontmatter import FrontMatterError, load_yaml, split
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
+from archive.rendering import safe_url
 
 SOURCE_KEYS = {"name", "language", "country", "url", "description"}
 ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_ids"}
 ARTICLE_KEYS = {
     "slug", "title", "kicker", "teaser", "source", "date", "date_precision", "date_inferred",
-    "date_reason", "byline", "dateline", "language", "url", "entities", "origin", "removed_boilerplate",
+    "date_reason", "byline", "dateline", "language", "language_detected", "url", "entities", "origin",
+    "imported_at", "removed_boilerplate", "notes",
 }
 EVENT_KEYS = {
     "title", "date", "date_precision", "date_inferred", "date_reason", "kind", "incident",
     "entities", "references", "description", "articles", "claims",
 }
 CLAIM_KEYS = {"text", "source", "url"}
+NOTE_KEYS = {"date", "text", "event", "url", "author"}
+# A date written as this is known to be unknown (an event must say so rather than omit it).
+UNKNOWN_DATE = "unknown"
 
 
 @dataclass
@@ -90,6 +97,12 @@ class _Reader:
             self.problem(name, f"{value!r} is not one of {', '.join(sorted(choices))}")
         return value
 
+    def url(self, name):
+        value = self.text(name)
+        if value and not safe_url(value):
+            self.problem(name, f"{value!r} is not an absolute http or https URL")
+        return value
+
     def slug_list(self, name):
         value = self.data.get(name) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -106,17 +119,74 @@ class _Reader:
 
     def partial_date(self, *, required):
         raw = self.data.get("date")
-        if raw is None or raw == "":
-            if required:
-                self.problem("date", "is missing")
-            return None, dates.DAY
         precision = self.data.get("date_precision")
+        if raw is None or raw == "" or raw == UNKNOWN_DATE:
+            if required and raw != UNKNOWN_DATE:
+                self.problem("date", f"is missing (write {UNKNOWN_DATE!r} if it is not known)")
+            if precision is not None and precision not in dates.PRECISIONS:
+                self.problem("date_precision", f"{precision!r} is not one of day, month, year")
+                precision = None
+            return None, precision or dates.DAY
         try:
             parsed = dates.PartialDate.parse(raw, precision)
         except dates.PartialDateError as exc:
             self.problem("date", str(exc))
             return None, dates.DAY
         return parsed.date, parsed.precision
+
+    def timestamp(self, name):
+        raw = self.data.get(name)
+        if raw is None or raw == "":
+            return None
+        try:
+            value = parse_datetime(str(raw).strip())
+        except ValueError:
+            value = None
+        if value is None:
+            self.problem(name, f"{raw!r} is not a date and time such as 2001-08-10T12:00:00+00:00")
+            return None
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+    def links(self, name, *, key, methods, field_name, default, check, wanted):
+        """Links to other records: a slug each, or {key: slug, method, field_name} where not the default.
+
+        A plain slug means the first of methods and the default value of field_name
+        (a manual tag counted once; a manual, confirmed coverage link). Returns
+        [(slug, method, value)]; check(value) says whether a value is allowed,
+        wanted says so in words.
+        """
+        raw = self.data.get(name) or []
+        if not isinstance(raw, list):
+            self.problem(name, "must be a list")
+            return []
+        keys = {key, "method", field_name}
+        result, seen = [], set()
+        for number, item in enumerate(raw, start=1):
+            if isinstance(item, str) and item:
+                link = (item, methods[0], default)
+            elif isinstance(item, dict) and isinstance(item.get(key), str) and item[key] and set(item) <= keys:
+                method = item.get("method", methods[0])
+                value = item.get(field_name, default)
+                if method not in methods:
+                    self.problem(name, f"item {number}: method {method!r} is not one of {', '.join(methods)}")
+                    continue
+                if not check(value):
+                    self.problem(name, f"item {number}: {field_name} must be {wanted}")
+                    continue
+                link = (item[key], method, value)
+            else:
+                self.problem(name, f"item {number}: {item!r} is neither a slug nor {{{', '.join(sorted(keys))}}}")
+                continue
+            if link[0] in seen:
+                self.problem(name, f"{link[0]!r} is listed twice")
+                continue
+            seen.add(link[0])
+            result.append(link)
+        return result
+
+
+def _is_count(value):
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_COUNT
 
 
 def _files(folder, kind, suffix):
@@ -173,10 +243,11 @@ def read_folder(folder):
             continue
         r = _Reader(shown, data, problems, SOURCE_KEYS)
         content.sources[path.stem] = {
+            "_path": shown,
             "name": r.text("name", required=True),
             "language": r.choice("language", languages, required=False),
             "country": r.text("country"),
-            "url": r.text("url"),
+            "url": r.url("url"),
             "description": r.text("description"),
         }
 
@@ -238,10 +309,17 @@ def read_folder(folder):
             "byline": r.text("byline"),
             "dateline": r.text("dateline"),
             "language": r.choice("language", languages),
-            "url": r.text("url"),
-            "origin": r.text("origin") or shown,
+            "language_detected": r.boolean("language_detected"),
+            "url": r.url("url"),
+            # Written empty on purpose, the origin stays empty; left out, it is this file.
+            "origin": r.text("origin") if "origin" in data else shown,
+            "imported_at": r.timestamp("imported_at"),
             "removed_boilerplate": [str(b) for b in boilerplate],
-            "_entities": r.slug_list("entities"),
+            "_notes": _notes(r) if "notes" in data else None,
+            "_mentions": r.links(
+                "entities", key="entity", methods=list(Mention.Method.values), field_name="count", default=1,
+                check=_is_count, wanted=f"a whole number from 1 to {MAX_COUNT}",
+            ),
             "_path": shown,
         }
 
@@ -267,13 +345,70 @@ def read_folder(folder):
             "references": [str(ref) for ref in references],
             "_incident": r.text("incident"),
             "_entities": r.slug_list("entities"),
-            "_articles": r.slug_list("articles"),
+            "_coverage": r.links(
+                "articles", key="article", methods=list(Coverage.Method.values), field_name="confirmed",
+                default=True, check=lambda value: isinstance(value, bool), wanted="true or false",
+            ),
             "_claims": _claims(r),
             "_path": shown,
         }
 
+    _check_fields(content)
     _check_links(content, folder)
     return content
+
+
+# The largest value a PositiveIntegerField holds on every database.
+MAX_COUNT = 2**31 - 1
+MODELS = {"sources": Source, "entities": Entity, "articles": Article, "events": Event}
+
+
+def _texts(value):
+    """Every piece of text inside a value (lists and mappings included)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(key)
+            yield from _texts(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _texts(item)
+
+
+def _check_fields(content):
+    """What the database would refuse: over-long text, NUL characters, slugs unfit for an address.
+
+    SQLite stores such values anyway, PostgreSQL refuses them mid-transaction;
+    both are reported here, before anything is written.
+    """
+    for kind, model in MODELS.items():
+        slug_length = model._meta.get_field("slug").max_length
+        for slug, record in getattr(content, kind).items():
+            path = record["_path"]
+            if slug != slugify(slug) and kind != "articles":  # articles report their slug when read
+                content.problems.append(Problem(path, None, f"the file name {slug!r} is not a slug "
+                                                            "(lowercase letters, digits, hyphens)"))
+            if len(slug) > slug_length:
+                content.problems.append(Problem(path, None, f"the slug is longer than {slug_length} characters"))
+            for name, value in record.items():
+                if name.startswith("_") or value is None:
+                    continue
+                limit = getattr(model._meta.get_field(name), "max_length", None)
+                if isinstance(value, str) and limit and len(value) > limit:
+                    content.problems.append(Problem(path, name, f"is longer than {limit} characters"))
+                if any("\x00" in text for text in _texts(value)):
+                    content.problems.append(Problem(path, name, "contains a NUL character"))
+            related = [
+                ("aliases", [(name, 200) for name, _ in record.get("_aliases", [])]),
+                ("claims", [pair for text, source, url in record.get("_claims", [])
+                            for pair in ((text, 500), (source, 300), (url, 1000))]),
+            ]
+            for name, texts in related:
+                if any(len(text) > limit for text, limit in texts):
+                    content.problems.append(Problem(path, name, "has a text longer than the database holds"))
+                if any("\x00" in text for text, _ in texts):
+                    content.problems.append(Problem(path, name, "contains a NUL character"))
 
 
 def _aliases(r, languages):
@@ -292,7 +427,12 @@ def _aliases(r, languages):
             result.append((str(item["name"]).strip(), language))
         else:
             r.problem("aliases", f"{item!r} is neither a name nor {{name, language}}")
-    return sorted(set(result))
+    result = sorted(set(result))
+    names = [name for name, _ in result]
+    for name in sorted({name for name in names if names.count(name) > 1}):
+        # One entity holds a name once; its language cannot be two things.
+        r.problem("aliases", f"alias {name!r} is listed with different languages")
+    return result
 
 
 def _claims(r):
@@ -308,8 +448,43 @@ def _claims(r):
         unknown = set(item) - CLAIM_KEYS
         if unknown:
             r.problem("claims", f"claim {number}: unknown keys {', '.join(sorted(unknown))}")
-        claims.append((str(item["text"]), str(item["source"]), str(item.get("url") or "")))
+        url = str(item.get("url") or "").strip()
+        if url and not safe_url(url):
+            r.problem("claims", f"claim {number}: {url!r} is not an absolute http or https URL")
+        claims.append((str(item["text"]), str(item["source"]), url))
     return claims
+
+
+def _notes(r):
+    """Hindsight notes: [(date, text, event slug, url, author)], in the file's order."""
+    raw = r.data.get("notes") or []
+    if not isinstance(raw, list):
+        r.problem("notes", "must be a list")
+        return []
+    notes = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not item.get("text") or not item.get("date"):
+            r.problem("notes", f"note {number} needs date and text")
+            continue
+        unknown = set(item) - NOTE_KEYS
+        if unknown:
+            r.problem("notes", f"note {number}: unknown keys {', '.join(sorted(unknown))}")
+        try:
+            day = dates.PartialDate.parse(item["date"], dates.DAY).date
+        except dates.PartialDateError as exc:
+            r.problem("notes", f"note {number}: {exc}")
+            continue
+        url = str(item.get("url") or "").strip()
+        if url and not safe_url(url):
+            r.problem("notes", f"note {number}: {url!r} is not an absolute http or https URL")
+        author = str(item.get("author") or "").strip()
+        if len(author) > 200 or len(url) > 1000:
+            r.problem("notes", f"note {number}: author or url is longer than the database holds")
+        text = str(item["text"])
+        if "\x00" in text + author + url:
+            r.problem("notes", f"note {number}: contains a NUL character")
+        notes.append((day, text, str(item.get("event") or ""), url, author))
+    return notes
 
 
 def _check_links(content, folder):
@@ -321,16 +496,21 @@ def _check_links(content, folder):
     for record in content.articles.values():
         if record["_source"] and record["_source"] not in known_sources:
             problems.append(Problem(record["_path"], "source", f"unknown source {record['_source']!r}"))
-        for slug in record["_entities"]:
+        for slug, _, _ in record["_mentions"]:
             if slug not in known_entities:
                 problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
+    known_events = set(content.events) | set(Event.objects.values_list("slug", flat=True))
+    for record in content.articles.values():
+        for note in record["_notes"] or []:
+            if note[2] and note[2] not in known_events:
+                problems.append(Problem(record["_path"], "notes", f"unknown event {note[2]!r}"))
     for record in content.events.values():
         if record["_incident"] and record["_incident"] not in known_entities:
             problems.append(Problem(record["_path"], "incident", f"unknown entity {record['_incident']!r}"))
         for slug in record["_entities"]:
             if slug not in known_entities:
                 problems.append(Problem(record["_path"], "entities", f"unknown entity {slug!r}"))
-        for slug in record["_articles"]:
+        for slug, _, _ in record["_coverage"]:
             if slug not in known_articles:
                 problems.append(Problem(record["_path"], "articles", f"unknown article {slug!r}"))
 
@@ -390,13 +570,17 @@ def apply(content, *, prune=False):
             entities[slug] = Entity.objects.get(slug=slug)
         return entities[slug]
 
+    pending_articles = []
     for slug, record in content.articles.items():
         before = counts.created
         values = _public(record)
         source_slug = record["_source"]
         values["source"] = (sources.get(source_slug) or Source.objects.get(slug=source_slug)) if source_slug else None
         article, changed = _upsert(Article, slug, values, counts)
-        _tally(counts, before, changed, _set_manual_mentions(article, [entity(s) for s in record["_entities"]]))
+        mentions = [(entity(slug), method, count) for slug, method, count in record["_mentions"]]
+        changed = _set_mentions(article, mentions) or changed
+        # Notes may point to events, so they are set (and the article tallied) once events exist.
+        pending_articles.append((article, record, counts.created > before, changed))
 
     for slug, record in content.events.items():
         before = counts.created
@@ -405,6 +589,12 @@ def apply(content, *, prune=False):
         event, changed = _upsert(Event, slug, values, counts)
         related = _set_event_links(event, record, entity)
         _tally(counts, before, changed, related)
+
+    for article, record, created, changed in pending_articles:
+        if record["_notes"] is not None:
+            changed = _set_notes(article, record["_notes"]) or changed
+        if not created:
+            _tally(counts, counts.created, changed, False)
 
     if prune:
         for model, kept in (
@@ -419,19 +609,37 @@ def apply(content, *, prune=False):
     return counts
 
 
-def _set_manual_mentions(article, wanted):
-    """Make the manual tags match the file; tags found by alias match stay."""
+def _set_notes(article, wanted):
+    """A file that lists notes says what they all are; without the key, notes stay as they are."""
+    have = [(n.date, n.text, n.event.slug if n.event else "", n.url, n.author)
+            for n in article.hindsight_notes.select_related("event").order_by("date", "id")]
+    if have == sorted(wanted, key=lambda note: note[0]):
+        return False
+    article.hindsight_notes.all().delete()
+    for day, text, event_slug, url, author in wanted:
+        event = Event.objects.get(slug=event_slug) if event_slug else None
+        HindsightNote.objects.create(article=article, date=day, text=text, event=event, url=url, author=author)
+    return True
+
+
+def _set_mentions(article, wanted):
+    """Make the tags the file lists match it; manual tags it leaves out go, alias-match tags stay.
+
+    wanted is [(entity, method, count)]. Alias-match tags are found by the
+    recogniser, not written by hand, so a hand-written file that does not list
+    them must not remove them.
+    """
     existing = {m.entity_id: m for m in article.mentions.all()}
-    wanted_ids = {e.id for e in wanted}
+    wanted_ids = {e.id for e, _, _ in wanted}
     changed = False
-    for entity in wanted:
+    for entity, method, count in wanted:
         mention = existing.get(entity.id)
         if mention is None:
-            Mention.objects.create(article=article, entity=entity, method=Mention.Method.MANUAL)
+            Mention.objects.create(article=article, entity=entity, method=method, count=count)
             changed = True
-        elif mention.method != Mention.Method.MANUAL:
-            mention.method = Mention.Method.MANUAL
-            mention.save(update_fields=["method"])
+        elif (mention.method, mention.count) != (method, count):
+            mention.method, mention.count = method, count
+            mention.save(update_fields=["method", "count"])
             changed = True
     for entity_id, mention in existing.items():
         if mention.method == Mention.Method.MANUAL and entity_id not in wanted_ids:
@@ -447,16 +655,23 @@ def _set_event_links(event, record, entity):
         event.entities.set(wanted_entities)
         changed = True
 
-    wanted_articles = set(Article.objects.filter(slug__in=record["_articles"]).values_list("id", flat=True))
-    manual = set(event.coverage.filter(method=Coverage.Method.MANUAL).values_list("article_id", flat=True))
-    if manual != wanted_articles:
-        event.coverage.filter(method=Coverage.Method.MANUAL).exclude(article_id__in=wanted_articles).delete()
-        for article_id in wanted_articles - manual:
-            Coverage.objects.update_or_create(
-                event=event, article_id=article_id,
-                defaults={"method": Coverage.Method.MANUAL, "confirmed": True},
-            )
-        changed = True
+    # As with tags: listed links follow the file, manual links left out go, suggestions stay.
+    ids = dict(Article.objects.filter(slug__in=[slug for slug, _, _ in record["_coverage"]]).values_list("slug", "id"))
+    wanted = {ids[slug]: (method, confirmed) for slug, method, confirmed in record["_coverage"]}
+    existing = {c.article_id: c for c in event.coverage.all()}
+    for article_id, (method, confirmed) in wanted.items():
+        link = existing.get(article_id)
+        if link is None:
+            Coverage.objects.create(event=event, article_id=article_id, method=method, confirmed=confirmed)
+            changed = True
+        elif (link.method, link.confirmed) != (method, confirmed):
+            link.method, link.confirmed = method, confirmed
+            link.save(update_fields=["method", "confirmed"])
+            changed = True
+    for article_id, link in existing.items():
+        if link.method == Coverage.Method.MANUAL and article_id not in wanted:
+            link.delete()
+            changed = True
 
     have_claims = list(event.claims.values_list("text", "source_name", "url"))
     if have_claims != record["_claims"]:

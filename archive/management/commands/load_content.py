@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from archive.ingest import content
 
@@ -17,12 +18,21 @@ class Command(BaseCommand):
 
     def handle(self, *args, folder=None, prune=False, **options):
         folder = Path(folder) if folder else settings.CONTENT_DIR
-        found = content.read_folder(folder)
-        if found.problems:
-            for problem in found.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(f"{len(found.problems)} problem(s) in {folder}; nothing was written.")
-        counts = content.apply(found, prune=prune)
+        try:
+            found = content.read_folder(folder)
+            if found.problems:
+                for problem in found.problems:
+                    self.stderr.write(str(problem))
+                raise CommandError(f"{len(found.problems)} problem(s) in {folder}; nothing was written.")
+            counts = content.apply(found, prune=prune)
+        except DatabaseError as exc:
+            # A missing or read-only data folder, or a database not yet migrated:
+            # say which, without a traceback; the transaction has left nothing behind.
+            raise CommandError(
+                f"the database cannot be used ({exc}); nothing was written. Check that the data folder "
+                f"{settings.DATA_DIR} (ARCHIVE_DATA_DIR) exists and is writable and that "
+                "`python manage.py migrate` has run."
+            ) from None
         self.stdout.write(counts.line())
         if not (counts.created or counts.updated or counts.deleted):
             self.stdout.write("Nothing changed: the database already matches the content files.")

@@ -1,0 +1,26 @@
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from archive.ingest.export import ExportError, export_archive
+from archive.models import Article, Entity, Event, Source
+from archive.progress import Progress
+
+
+class Command(BaseCommand):
+    help = "Write every record into FOLDER in the content/ format, so `load_content FOLDER` rebuilds the archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", help="a new or empty folder to write into")
+
+    def handle(self, *args, folder, **options):
+        started = time.monotonic()
+        total = sum(model.objects.count() for model in (Source, Entity, Article, Event))
+        bar = Progress(total=total, label="exporting", unit="records", stream=self.stderr,
+                       enabled=options["verbosity"] > 0)
+        try:
+            with bar:
+                counts = export_archive(folder=folder, progress=lambda kind, count: bar.advance())
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write(f"{counts.line()}  -> {folder} ({time.monotonic() - started:.1f}s)")
