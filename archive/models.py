@@ -256,3 +256,42 @@ class HindsightNote(models.Model):
     def save(self, *args, **kwargs):
         self.text_html = render_markdown(self.text)
         super().save(*args, **kwargs)
+
+
+class SearchDocument(models.Model):
+    """One search document as archive.search.documents builds it, for the PostgreSQL search backend.
+
+    On PostgreSQL the table also has a weighted `vec` tsvector column with a GIN index,
+    written by the backend (see archive/search/postgres_backend.py). On SQLite it stays unused.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)  # "article:12"
+    type = models.CharField(max_length=10)
+    record_pk = models.BigIntegerField()
+    source = models.CharField(max_length=100, blank=True)
+    language = models.CharField(max_length=5, blank=True)
+    date = models.DateField(null=True)
+    date_precision = models.CharField(max_length=10, blank=True)
+    entities = models.JSONField(default=list)
+    doc = models.JSONField()
+    fingerprint = models.CharField(max_length=16)
+
+    class Meta:
+        indexes = [models.Index(fields=["date"], name="archive_sea_date_idx")]
+
+    def __str__(self):
+        return self.key
+
+
+class SearchWord(models.Model):
+    """The archive's vocabulary for fuzzy terms ("l": indexed lexemes) and did-you-mean ("s": title and
+    entity-name words), matched by pg_trgm similarity. Used by the PostgreSQL search backend only."""
+
+    kind = models.CharField(max_length=1)
+    word = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "word"], name="archive_searchword_unique")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.word}"

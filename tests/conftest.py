@@ -13,6 +13,7 @@ def pytest_configure(config):
     config.addinivalue_line(
         "markers", "postgres_only: needs PostgreSQL; runs in the PostgreSQL pass of `make test`, skipped on SQLite"
     )
+    config.addinivalue_line("markers", "whoosh_only: a search test of the Whoosh backend only")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -53,3 +54,16 @@ def loaded(db):
 def db_vendor():
     """The database the suite runs on: "sqlite" or "postgresql"."""
     return connection.vendor
+
+
+# The search tests run with every engine the database offers: Whoosh always, PostgreSQL's own on PostgreSQL.
+SEARCH_BACKENDS = ["whoosh"] + (["postgres"] if connection.vendor == "postgresql" else [])
+
+
+@pytest.fixture(params=SEARCH_BACKENDS)
+def search_backend(request, settings):
+    """settings.ARCHIVE_SEARCH_BACKEND for the test; modules opt in with usefixtures("search_backend")."""
+    if request.param != "whoosh" and request.node.get_closest_marker("whoosh_only"):
+        pytest.skip("about the Whoosh index's files")
+    settings.ARCHIVE_SEARCH_BACKEND = request.param
+    return request.param

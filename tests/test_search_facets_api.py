@@ -7,6 +7,8 @@ from archive.search import Filters
 from tests import search_corpus
 from tests.search_corpus import slugs
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 CONTRACT_KEYS = {"type", "slug", "title", "url", "date", "source", "language", "snippet", "entities", "score"}
 
 
@@ -142,6 +144,7 @@ def test_an_unknown_backend_is_refused_by_name(settings):
         search.get_backend()
 
 
+@pytest.mark.whoosh_only
 def test_an_index_from_another_version_asks_for_a_rebuild(corpus, client, settings):
     from pathlib import Path
 

@@ -9,7 +9,7 @@ from archive import search
 from archive.models import Entity
 from tests.importing import run_import, write_jsonl
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("search_backend")]
 
 RECORDS = [
     {"title": "Nimda follows Code Red", "body": "The Nimda worm spread after Code Red and hit Microsoft.",

@@ -9,7 +9,7 @@ from archive.models import Article, Entity, EntityAlias, Mention
 from tests import search_corpus
 from tests.search_corpus import slugs
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("search_backend")]
 
 
 def titles(query):

@@ -5,6 +5,8 @@ from archive.search import Filters
 from tests import search_corpus
 from tests.search_corpus import slugs
 
+pytestmark = pytest.mark.usefixtures("search_backend")
+
 ARTICLES = Filters(types=("article",))
 
 

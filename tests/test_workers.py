@@ -75,6 +75,7 @@ def site(transactional_db, tmp_path):
         "DATABASE_URL": server_database_url(),
         "ARCHIVE_DATA_DIR": str(settings.DATA_DIR),
         "ARCHIVE_DEBUG": "false",
+        "ARCHIVE_SEARCH_BACKEND": settings.ARCHIVE_SEARCH_BACKEND,
     }
     command = [
         sys.executable, "-m", "gunicorn", "archive.wsgi:application",
@@ -190,11 +191,12 @@ class Browser:
 def read_through_every_worker(server, path, first_request_id):
     """Read `path` until every worker has answered; returns each worker's bodies and the next request id."""
     bodies, request_id = {}, first_request_id
+    mark = "&" if "?" in path else "?"
     with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:
         for _ in range(50):
             ids = range(request_id, request_id + 4 * WORKERS)
             request_id += len(ids)
-            fetched = dict(zip(ids, pool.map(lambda r: fetch(server, f"{path}?r={r}"), ids), strict=True))
+            fetched = dict(zip(ids, pool.map(lambda r: fetch(server, f"{path}{mark}r={r}"), ids), strict=True))
             pids = wait_for_log_lines(server, ids)
             for r, body in fetched.items():
                 bodies.setdefault(pids[r], []).append(body)

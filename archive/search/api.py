@@ -26,7 +26,7 @@ from archive.search.query import QueryError
 from archive.search.text import fold
 from archive.search.types import Filters, SearchRequest
 
-BACKENDS = {"whoosh": "archive.search.whoosh_backend"}
+BACKENDS = {"whoosh": "archive.search.whoosh_backend", "postgres": "archive.search.postgres_backend"}
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE = 1000
 FACET_LIMITS = {"entity": 15, "source": 10}

@@ -1,0 +1,232 @@
+"""Scale benchmark: the whole site on N articles, on SQLite + Whoosh and on PostgreSQL + postgres search.
+
+    scripts/with-postgres .venv/bin/python bench/bench_scale.py --articles 100000
+    .venv/bin/python bench/bench_scale.py --articles 20000 --stacks sqlite
+
+Reads the real corpora (default ../shared/data beside the checkout, or --data) and
+repeats them until there are N articles with a title: every copy gets its own dates
+(random days 1990-2025, one in ten left undated), its own URL and a closing sentence
+naming two of the corpus's 200 commonest proper nouns, which exist as entities, so
+the importer's tagging varies too. Each stack runs in its own process, one after the
+other (`--stacks sqlite,postgres`; postgres needs DATABASE_URL, which scripts/with-postgres
+sets), and measures:
+
+  import       import_articles' own path (one transaction per article, tagging, search
+               updates deferred to the end); records/s without the final index write
+  index write  the deferred write of every imported document at the end of the import
+  rebuild      rebuild_index from scratch (docs/s)
+  search       api.search (parse, alias expansion, top 10, total, facets, snippets,
+               suggestions) p50 / p95 in ms per kind of query
+  pages        article, entity and entity-timeline pages through Django's test client, p95 in ms
+
+Prints one Markdown table with a column per stack.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+PROPER = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b")
+WORD = re.compile(r"[a-zäöüß]{5,}")
+CORPORA = ("incident_articles.jsonl", "scale_corpus.jsonl.gz")
+
+
+def read_corpus(data):
+    rows = []
+    for name in CORPORA:
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(data / name, "rt", encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return [row for row in rows if (row.get("title") or "").strip() and (row.get("body") or "").strip()]
+
+
+def proper_nouns(rows, count=200):
+    found = Counter()
+    for row in rows:
+        found.update(set(PROPER.findall(row["body"])))
+    return [name for name, _ in found.most_common(count)]
+
+
+def write_articles(rows, names, total, path, seed=7):
+    rng = random.Random(seed)
+    with open(path, "w", encoding="utf-8") as out:
+        for number in range(total):
+            copy, row = divmod(number, len(rows))
+            record = dict(rows[row])
+            if copy or not record.get("date"):
+                record["date"] = None if rng.random() < 0.1 else \
+                    f"{rng.randint(1990, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            if copy:
+                picked = rng.sample(names, 2)
+                record["body"] += f"\n\nCopy {copy} of this report also named {picked[0]} and {picked[1]}."
+                record["url"] = f"{record['url']}#copy-{copy}" if record.get("url") else None
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def percentile(values, share):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(share * (len(values) - 1))))]
+
+
+def timed(function, repeat):
+    times = []
+    for argument in repeat:
+        started = time.perf_counter()
+        function(argument)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def run_stack(args):
+    """One stack in this process: the database and engine come from the environment."""
+    workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-{args.stack}-"))
+    os.environ["ARCHIVE_DATA_DIR"] = str(workdir)
+    os.environ["ARCHIVE_SEARCH_BACKEND"] = "postgres" if args.stack == "postgres" else "whoosh"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.utils.text import slugify
+
+    from archive import search
+    from archive.ingest import batch, files
+    from archive.ingest.articles import Defaults
+    from archive.models import Article, Entity, Mention
+    from archive.search import Filters
+
+    if args.stack == "postgres" and connection.vendor != "postgresql":
+        sys.exit("the postgres stack needs DATABASE_URL=postgres://... (run under scripts/with-postgres)")
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql":  # a database of its own is best; at least start empty
+        call_command("flush", interactive=False, verbosity=0)
+
+    rows = read_corpus(args.data)
+    names = proper_nouns(rows)
+    for name in names:
+        Entity.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": "organization"})
+    path = workdir / "articles.jsonl"
+    write_articles(rows, names, args.articles, path)
+    figures = {"articles": args.articles}
+
+    failures = []
+    started = time.perf_counter()
+    with search.deferred_indexing():
+        counts = batch.import_paths(files.expand([path]), defaults=Defaults(), note=lambda text: None,
+                                    failure=lambda where, field, why: failures.append((where, field, why)))
+        imported = time.perf_counter()
+    finished = time.perf_counter()
+    figures["import records/s"] = f"{counts.total / (imported - started):,.0f}"
+    figures["import created / failed"] = f"{counts.created:,} / {counts.failed:,}"
+    documents = Article.objects.count() + Entity.objects.count()
+    figures["index write at import end s"] = f"{finished - imported:,.1f}"
+    print(f"[{args.stack}] imported {counts.line()} in {imported - started:.0f} s, index write "
+          f"{finished - imported:.0f} s", file=sys.stderr, flush=True)
+
+    started = time.perf_counter()
+    built = search.rebuild()
+    elapsed = time.perf_counter() - started
+    figures["rebuild s"] = f"{elapsed:,.1f}"
+    figures["rebuild docs/s"] = f"{built / elapsed:,.0f}"
+    print(f"[{args.stack}] rebuilt {built} documents of {documents} in {elapsed:.0f} s", file=sys.stderr, flush=True)
+
+    rng = random.Random(11)
+    vocabulary = Counter()
+    for row in rng.sample(rows, 3000):
+        vocabulary.update(WORD.findall(row["body"].lower()))
+    ranked = [word for word, _ in vocabulary.most_common()]
+    common, rare = ranked[:60], [w for w, n in vocabulary.items() if n == 3][:400]
+    entity_slugs = list(Mention.objects.values_list("entity__slug", flat=True).distinct()[:100])
+    kinds = {
+        "common word": [(w, Filters()) for w in rng.sample(common, min(args.queries, len(common)))],
+        "rare word": [(w, Filters()) for w in rng.sample(rare, min(args.queries, len(rare)))],
+        "two words": [(f"{a} {b}", Filters()) for a, b in zip(rng.sample(common, 30), rng.sample(common, 30),
+                                                              strict=True)],
+        "phrase": [(f'"{" ".join(row["body"].split()[5:7])}"', Filters()) for row in rng.sample(rows, args.queries)],
+        "prefix": [(w[:5] + "*", Filters()) for w in rng.sample(common, min(args.queries, len(common)))],
+        "fuzzy": [(w + "~", Filters()) for w in rng.sample(common, min(args.queries, len(common)))],
+        "common word, lang=en + year": [(w, Filters(languages=("en",), date_from=_date(2001, 1, 1),
+                                                    date_to=_date(2001, 12, 31)))
+                                        for w in rng.sample(common, min(args.queries, len(common)))],
+        "entity filter": [("", Filters(entities=(slug,))) for slug in rng.sample(entity_slugs, min(30,
+                                                                                               len(entity_slugs)))],
+    }
+    for kind, queries in kinds.items():
+        search.search(*queries[0][:1], filters=queries[0][1])  # warm the per-process caches
+        times = timed(lambda query: search.search(query[0], filters=query[1]), queries)
+        figures[f"search {kind} p50 / p95 ms"] = f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}"
+        print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
+
+    client = Client()
+    articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:args.pages]]
+    counted = Counter(Mention.objects.values_list("entity_id", flat=True)).most_common(5)
+    busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (args.pages // 5 or 1)
+    pages = {
+        "article page": articles,
+        "entity page (5 most tagged)": busiest,
+        "entity timeline page (5 most tagged)": [url + "timeline/" for url in busiest],
+    }
+    for kind, urls in pages.items():
+        client.get(urls[0])
+
+        def get(url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        times = timed(get, urls)
+        figures[f"{kind} p95 ms"] = f"{percentile(times, 0.95):.0f}"
+        print(f"[{args.stack}] {kind}: p95 {figures[f'{kind} p95 ms']} ms", file=sys.stderr, flush=True)
+    print(json.dumps(figures))
+
+
+def _date(year, month, day):
+    import datetime as dt
+
+    return dt.date(year, month, day)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the corpora")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--stacks", default="sqlite,postgres", help="sqlite, postgres or both, comma-separated")
+    parser.add_argument("--queries", type=int, default=40, help="queries per kind")
+    parser.add_argument("--pages", type=int, default=40, help="requests per kind of page")
+    parser.add_argument("--stack", help=argparse.SUPPRESS)  # set for the per-stack child process
+    args = parser.parse_args()
+    if args.stack:
+        run_stack(args)
+        return
+    columns = {}
+    for stack in args.stacks.split(","):
+        env = dict(os.environ)
+        if stack == "sqlite":
+            env.pop("DATABASE_URL", None)
+        command = [sys.executable, __file__, "--stack", stack, "--data", str(args.data), "--articles",
+                   str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)]
+        result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
+        columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
+    labels = {"sqlite": "SQLite + Whoosh", "postgres": "PostgreSQL + postgres"}
+    print("| | " + " | ".join(labels[s] for s in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for row in next(iter(columns.values())):
+        print(f"| {row} | " + " | ".join(str(column.get(row, "")) for column in columns.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()

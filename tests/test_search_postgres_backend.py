@@ -1,0 +1,49 @@
+"""What only the PostgreSQL backend does: its documents live in the database, beside the records."""
+
+import pytest
+from django.db import connection
+
+from archive import search
+from archive.models import Article, SearchDocument
+from tests import search_corpus
+from tests.search_corpus import slugs
+
+
+@pytest.fixture
+def postgres_search(settings):
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"
+
+
+@pytest.mark.postgres_only
+def test_a_failed_rebuild_leaves_the_old_documents_answering(db, postgres_search):
+    search_corpus.build()
+    before = search.search("Hotmail")
+    Article.objects.filter(slug="bbc-markets").update(title="Hotmail markets")
+
+    def fail_halfway(count):
+        if count == 5:
+            raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        search.rebuild(progress=fail_halfway)
+    after = search.search("Hotmail")
+    assert slugs(after) == slugs(before) and "bbc-markets" not in slugs(after)
+    assert SearchDocument.objects.count() == search.check().records
+
+
+@pytest.mark.postgres_only
+def test_documents_carry_a_weighted_vector_and_the_vocabulary_follows(db, postgres_search):
+    search_corpus.build()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT ts_filter(vec, '{a}')::text FROM archive_searchdocument WHERE key = %s",
+                       [f"article:{Article.objects.get(slug='bbc-markets').pk}"])
+        title_lexemes = cursor.fetchone()[0]
+    assert "'market'" in title_lexemes and "'oil'" in title_lexemes and "'trader'" not in title_lexemes
+    assert search.search("Hotmial").suggestion == "Hotmail"
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="about running on SQLite")
+def test_on_sqlite_it_answers_503_naming_database_url(db, client, postgres_search):
+    response = client.get("/api/search", {"q": "worm"})
+    assert response.status_code == 503
+    assert "DATABASE_URL" in response.json()["error"]
