@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from whoosh import fields, index
+from whoosh import fields, index, sorting
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
@@ -167,6 +167,11 @@ def schema():
 
 def _date_number(iso):
     return int(iso.replace("-", "")) if iso else 0
+
+
+def _undated_last(number):
+    """Oldest-first sort key: undated records (0) after every date, as elsewhere on the site."""
+    return number or 99999999
 
 
 def _facet_bytes(doc):
@@ -756,8 +761,10 @@ class WhooshBackend:
         allowed = _allowed(state, request.filters)
         table = _facet_table(state)
         sort = {}
-        if request.sort in ("date", "-date"):
-            sort = {"sortedby": "date", "reverse": request.sort == "-date"}
+        if request.sort == "-date":
+            sort = {"sortedby": "date", "reverse": True}  # undated records hold 0: last
+        elif request.sort == "date":
+            sort = {"sortedby": sorting.TranslateFacet(_undated_last, sorting.FieldFacet("date"))}
         # One pass scores every match: measured faster than counting and ranking in two passes,
         # since Whoosh would match (and check phrase positions) twice.
         if allowed is not None and not allowed:  # Whoosh reads an empty filter as none
