@@ -34,6 +34,7 @@ from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
+from whoosh.matching import AndNotMatcher
 
 from archive.search import documents
 from archive.search import query as q
@@ -450,6 +451,20 @@ def _alias(node):
     return _any(parts)
 
 
+class _AndNotMatcher(AndNotMatcher):
+    # Whoosh checks its first document against the excluded side only when both sides start
+    # on the same document: an excluded record whose excluded term also occurs in an earlier
+    # document came through ("Wurm -entity:microsoft" kept a Microsoft article).
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
 def compile_tree(node):
     if node is None:
         return wq.Every()
@@ -458,12 +473,12 @@ def compile_tree(node):
         negative = [compile_tree(item.item) for item in node.items if isinstance(item, q.Not)]
         result = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
         for item in negative:
-            result = wq.AndNot(result, item)
+            result = _AndNot(result, item)
         return result
     if isinstance(node, q.Or):
         return wq.Or([compile_tree(item) for item in node.items])
     if isinstance(node, q.Not):
-        return wq.AndNot(wq.Every(), compile_tree(node.item))
+        return _AndNot(wq.Every(), compile_tree(node.item))
     if isinstance(node, q.Term):
         return _term(node)
     if isinstance(node, q.Phrase):
