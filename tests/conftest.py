@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 CONTENT = Path(settings.CONTENT_DIR)
 
@@ -49,3 +50,10 @@ def loaded(db):
 def db_vendor():
     """The database the suite runs on: "sqlite" or "postgresql"."""
     return connection.vendor
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in German leaves German active in the thread; the next test starts in the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
