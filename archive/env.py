@@ -51,3 +51,20 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def env_rate(name, default):
+    """A request limit "COUNT/SECONDS" (e.g. "120/60": 120 requests a minute) as (count, seconds).
+
+    "off" (or "0") turns the limit off and gives None.
+    """
+    value = os.environ.get(name)
+    text = (default if value is None or value.strip() == "" else value).strip().lower()
+    if text in ("off", "0"):
+        return None
+    count, slash, seconds = text.partition("/")
+    if slash and count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0:
+        return int(count), int(seconds)
+    raise ImproperlyConfigured(
+        f"{name}={text!r} is not a rate: write COUNT/SECONDS, e.g. 120/60 for 120 requests a minute, or off."
+    )

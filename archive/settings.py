@@ -9,7 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from archive.env import env_bool, env_int, env_list, env_str
+from archive.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -135,6 +135,24 @@ ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 
+# A file cache in the data folder, for the API rate limit and the login limit: every
+# gunicorn worker on the machine sees the same counts (the local-memory cache is one
+# per process, so each worker would allow the whole limit again), and it needs no table
+# and takes no database write lock, which on SQLite would make every API request wait
+# behind a running import. Several machines need a shared cache instead (the database
+# cache or memcached).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        # One entry per client address and minute. Every write lists the folder to see whether
+        # to cull, so the folder is kept to a few thousand files (a few ms to list).
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+}
+# Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
+ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -146,14 +164,6 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    # Login failures are counted in the cache; a file cache is shared by all the
-    # web workers on one machine (several machines need a shared cache instead).
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache"),
-        }
-    }
 
 # Sent with every response, in development too, so an inline script fails early.
 # No 'unsafe-inline' anywhere: pages work without script, and the admin loads its

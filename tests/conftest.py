@@ -30,6 +30,10 @@ def _data_dir(tmp_path, settings):
     """Every test gets its own data folder, so nothing touches var/."""
     settings.DATA_DIR = tmp_path / "data"
     settings.DATA_DIR.mkdir()
+    # The cache (rate-limit counts) lives in the data folder too, as it does on a site.
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(settings.DATA_DIR / "cache")}}
+    # Tests call the API far faster than any reader; the rate-limit tests set their own limit.
+    settings.ARCHIVE_API_RATE = None
 
 
 @pytest.fixture

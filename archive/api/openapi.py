@@ -49,6 +49,12 @@ def _operation(summary, parameters, example, paged=True):
     else:
         responses["404"] = {"description": "No record with this slug.",
                             "content": {"application/json": {"schema": ERROR}}}
+    responses["429"] = {
+        "description": "Too many requests from this address (ARCHIVE_API_RATE, shared with /api/search); "
+                       "try again after Retry-After seconds.",
+        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+        "content": {"application/json": {"schema": ERROR}},
+    }
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses,
                     "x-example": example}}
 

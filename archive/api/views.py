@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
+from archive.ratelimit import rate_limited
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 PAGING = {"page", "page_size"}
@@ -48,6 +49,7 @@ def _page(request, queryset, serialize):
     }
 
 
+@rate_limited("api")
 @require_GET
 def article_list(request):
     try:
@@ -65,6 +67,7 @@ def article_list(request):
         return _error(exc)
 
 
+@rate_limited("api")
 @require_GET
 def article_detail(request, slug):
     try:
@@ -73,6 +76,7 @@ def article_detail(request, slug):
         return _not_found("article", slug)
 
 
+@rate_limited("api")
 @require_GET
 def entity_list(request):
     try:
@@ -83,6 +87,7 @@ def entity_list(request):
         return _error(exc)
 
 
+@rate_limited("api")
 @require_GET
 def entity_detail(request, slug):
     try:
@@ -95,6 +100,7 @@ def entity_detail(request, slug):
     return _json(data)
 
 
+@rate_limited("api")
 @require_GET
 def event_list(request):
     try:
@@ -111,6 +117,7 @@ def event_list(request):
         return _error(exc)
 
 
+@rate_limited("api")
 @require_GET
 def event_detail(request, slug):
     try:

@@ -180,7 +180,7 @@ def _clean_language(data, defaults, values, problems):
     known = settings.ARCHIVE_LANGUAGES
     stated = data.get("language")
     if stated not in (None, ""):
-        if stated not in known:
+        if not isinstance(stated, str) or stated not in known:
             problems.append(("language", f"{stated!r} is not one of {', '.join(sorted(known))}"))
         values["language"], values["language_detected"] = stated, False
         return

@@ -16,10 +16,10 @@ from archive.search.api import (
     update_keys,
 )
 from archive.search.query import QueryError
-from archive.search.types import Filters, SearchUnavailable
+from archive.search.types import Filters, IndexWriteFailed, SearchUnavailable
 
 __all__ = [
     "Drift", "Filters", "QueryError", "SearchPage", "check", "deferred_indexing", "get_backend", "index_record",
     "index_records", "parse_params", "rebuild", "remove_record", "repair", "search", "SearchUnavailable",
-    "update_keys",
+    "update_keys", "IndexWriteFailed",
 ]

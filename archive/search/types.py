@@ -7,6 +7,13 @@ class SearchUnavailable(RuntimeError):
     """The index cannot answer now (e.g. it must be rebuilt); the message says what to do."""
 
 
+class IndexWriteFailed(RuntimeError):
+    """The index could not be written (read-only or full disk); the database keeps the records.
+
+    The message says what was not written and how to catch up once the cause is fixed.
+    """
+
+
 @dataclass(frozen=True)
 class Filters:
     types: tuple = ()

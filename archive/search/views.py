@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from archive import dates, search
+from archive.ratelimit import rate_limited
 
 FILTER_PARAMS = ("type", "entity", "source", "language", "from", "to")
 FACET_PARAM = {"type": "type", "entity": "entity", "source": "source", "language": "language"}
@@ -28,6 +29,7 @@ MATCH_FIELDS = {"title": _("title"), "text": _("text"), "entity name": _("entity
 SORT_LABELS = (("relevance", _("relevance")), ("-date", _("newest")), ("date", _("oldest")))
 
 
+@rate_limited("api")
 def api_search(request):
     try:
         page = search.search(**search.parse_params(request.GET))

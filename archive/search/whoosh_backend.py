@@ -39,7 +39,7 @@ from whoosh.matching import AndNotMatcher
 from archive.search import documents
 from archive.search import query as q
 from archive.search.text import fold
-from archive.search.types import Hit, SearchResults, SearchUnavailable
+from archive.search.types import Hit, IndexWriteFailed, SearchResults, SearchUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,27 @@ class IndexBusy(RuntimeError):
 
 class IndexOutdated(SearchUnavailable):
     pass
+
+
+class IndexDamaged(SearchUnavailable):
+    pass
+
+
+@contextmanager
+def _reading_index():
+    """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
+    try:
+        yield
+    except (SearchUnavailable, IndexBusy):
+        raise
+    except Exception as exc:
+        # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
+        # so a file cut short, garbled or gone gives anything from EOFError to MemoryError (a
+        # length read as gigabytes) or ImportError (a pickle naming a module).
+        # The details (file names, Whoosh's words) go to the log and check_index, not to readers.
+        log.exception("the search index cannot be read")
+        raise IndexDamaged("the search index cannot be read (a file of it is damaged or missing); "
+                           "run `python manage.py rebuild_index`") from exc
 
 
 def _create_index(folder):
@@ -664,15 +685,30 @@ class WhooshBackend:
             return
         root = _root()
         queue = root / "queue"
-        queue.mkdir(parents=True, exist_ok=True)
-        tmp = queue / f".{uuid.uuid4().hex}.tmp"
-        tmp.write_text("\n".join(sorted(keys)) + "\n")
-        os.replace(tmp, queue / f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.keys")
+        queued = False
         try:
+            queue.mkdir(parents=True, exist_ok=True)
+            tmp = queue / f".{uuid.uuid4().hex}.tmp"
+            try:
+                tmp.write_text("\n".join(sorted(keys)) + "\n")
+                os.replace(tmp, queue / f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.keys")
+            finally:
+                tmp.unlink(missing_ok=True)
+            queued = True
             self.drain()
         except IndexBusy:
             # The keys stay queued; the next writer writes them. Nobody is shown a lock error.
             log.warning("search index busy; %d updates left queued for the next writer", len(keys))
+        except OSError as exc:
+            # A read-only or full disk: the database has the records, the index misses them.
+            # check_index lists them as missing; queued keys are also written by the next writer.
+            where = exc.filename or root
+            left = "left queued for the next writer" if queued else "not queued"
+            raise IndexWriteFailed(
+                f"the search index cannot be written ({exc.strerror or exc} in {where}): {len(keys)} update(s) "
+                f"{left}; the database is unaffected. Once the folder is writable, run "
+                "`python manage.py check_index --fix`"
+            ) from exc
 
     def drain(self, timeout=LOCK_TIMEOUT):
         """Write every queued key; returns how many were written."""
@@ -761,18 +797,24 @@ class WhooshBackend:
     # reading
 
     def generation(self):
-        state = _reading.get()
+        with _reading_index():
+            state = _reading.get()
         return f"{state[1]}:{state[2]}"
 
     def fingerprints(self):
         """Key -> fingerprint of every indexed document."""
-        searcher = _reading.get()[3]
-        return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"] for fields_ in searcher.all_stored_fields()}
+        with _reading_index():
+            searcher = _reading.get()[3]
+            return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"] for fields_ in searcher.all_stored_fields()}
 
     def search(self, request):
+        compiled = compile_tree(request.tree)
+        with _reading_index():
+            return self._search(request, compiled)
+
+    def _search(self, request, compiled):
         state = _reading.get()
         searcher = state[3]
-        compiled = compile_tree(request.tree)
         allowed = _allowed(state, request.filters)
         table = _facet_table(state)
         sort = {}
@@ -809,7 +851,8 @@ class WhooshBackend:
         return SearchResults(total=len(matched), hits=hits, facets=facets, suggestion_words=suggestion_words)
 
     def vocabulary_contains(self, word):
-        return bool(_reading.get()[3].reader().doc_frequency("spell", fold(word)))
+        with _reading_index():
+            return bool(_reading.get()[3].reader().doc_frequency("spell", fold(word)))
 
 
 @functools.cache

@@ -35,9 +35,16 @@ class Command(BaseCommand):
 
         with Progress(total=total, label="import", unit="articles", stream=self.stderr, enabled=verbosity > 0) as bar:
             # The index is written once for the whole run instead of once per article.
-            with search.deferred_indexing():
-                counts = batch.import_paths(expanded, defaults=defaults, failure=failure, note=note, progress=bar)
+            try:
+                with search.deferred_indexing():
+                    counts = batch.import_paths(expanded, defaults=defaults, failure=failure, note=note, progress=bar)
+            except search.IndexWriteFailed as exc:
+                index_error = exc
+            else:
+                index_error = None
         self.stdout.write(counts.line())
+        if index_error:
+            raise CommandError(f"The articles are saved, but {index_error}.")
         if counts.failed:
             raise CommandError(f"{counts.failed} article(s) failed; the others were imported.")
 
