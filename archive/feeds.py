@@ -1,25 +1,34 @@
-"""RSS and Atom feeds: articles as they are added to the archive, overall and per entity.
+"""RSS and Atom feeds: articles as they are added to the archive, overall and per entity,
+and the newest articles matching a search.
 
-Feeds follow what is new to the archive (created_at), not publication dates: a reader
-subscribes to learn of additions, which may be old articles.
+The overall and entity feeds follow what is new to the archive (created_at), not
+publication dates: a reader subscribes to learn of additions, which may be old articles.
+A search feed lists what the search page shows sorted by "newest": publication dates.
 """
 
+import dataclasses
+from urllib.parse import urlencode
+
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from archive import dates
+from archive import dates, search
 from archive.models import Article, Entity
 
 FEED_LENGTH = 30
+SEARCH_FILTERS = ("type", "entity", "source", "language", "from", "to")
 
 
 def newest(articles):
-    return articles.select_related("source").prefetch_related("mentions__entity").order_by(
-        "-created_at", "-id"
-    )[:FEED_LENGTH]
+    return newest_first(articles)[:FEED_LENGTH]
+
+
+def newest_first(articles):
+    return articles.select_related("source").prefetch_related("mentions__entity").order_by("-created_at", "-id")
 
 
 class ArticlesFeed(Feed):
@@ -80,6 +89,53 @@ class EntityArticlesFeed(ArticlesFeed):
 
 
 class EntityArticlesAtomFeed(EntityArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class SearchArticlesFeed(ArticlesFeed):
+    """The newest articles (by publication date) matching a search and its filters: /search/feed.atom?q=..."""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except search.QueryError as exc:
+            return HttpResponseBadRequest(f"{exc.parameter or 'q'}: {exc}", content_type="text/plain; charset=utf-8")
+        except search.SearchUnavailable as exc:
+            return HttpResponse(f"Search is unavailable: {exc}.", status=503, content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request):
+        params = search.parse_params(request.GET)
+        kept = [(key, value) for key in ("q", *SEARCH_FILTERS) for value in request.GET.getlist(key) if value.strip()]
+        return {"params": params, "query": urlencode(kept)}
+
+    def title(self, obj):
+        text = obj["params"]["text"]
+        if text:
+            return _("Incident Archive: search for “%(query)s”") % {"query": text}
+        return _("Incident Archive: search")
+
+    def description(self, obj):
+        return _("The newest articles matching this search, by publication date.")
+
+    def link(self, obj):
+        return reverse("search") + (f"?{obj['query']}" if obj["query"] else "")
+
+    def items(self, obj):
+        params = obj["params"]
+        filters = params["filters"]
+        if filters.types and "article" not in filters.types:
+            return []
+        page = search.search(params["text"], filters=dataclasses.replace(filters, types=("article",)),
+                             sort="-date", per_page=FEED_LENGTH)
+        slugs = [result["slug"] for result in page.results]
+        found = {article.slug: article for article in newest_first(Article.objects.filter(slug__in=slugs))}
+        return [found[slug] for slug in slugs if slug in found]
+
+
+class SearchArticlesAtomFeed(SearchArticlesFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj):

@@ -15,6 +15,8 @@ urlpatterns = [
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("search/", search_views.search_page, name="search"),
     path("api/search", search_views.api_search, name="api-search"),
+    path("search/feed.atom", feeds.SearchArticlesAtomFeed(), name="search-feed-atom"),
+    path("search/feed.rss", feeds.SearchArticlesFeed(), name="search-feed-rss"),
     path("admin/", admin.site.urls),
     path("", include("archive.timeline.urls")),
     path("api/", include("archive.api.urls")),

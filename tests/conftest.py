@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 CONTENT = Path(settings.CONTENT_DIR)
 
@@ -67,3 +68,10 @@ def search_backend(request, settings):
         pytest.skip("about the Whoosh index's files")
     settings.ARCHIVE_SEARCH_BACKEND = request.param
     return request.param
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in German leaves German active in the thread; the next test starts in the default language."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

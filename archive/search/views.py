@@ -1,18 +1,32 @@
 """/search/ (HTML) and /api/search (JSON): thin views over archive.search."""
 
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import nh3
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from archive import search
+from archive import dates, search
 from archive.ratelimit import rate_limited
 
 FILTER_PARAMS = ("type", "entity", "source", "language", "from", "to")
 FACET_PARAM = {"type": "type", "entity": "entity", "source": "source", "language": "language"}
-FACET_TITLES = {"type": "Type", "entity": "Entities", "source": "Sources", "language": "Language"}
+FACET_TITLES = {"type": _("Type"), "entity": _("Entities"), "source": _("Sources"), "language": _("Language")}
+FILTER_NAMES = {"type": _("type"), "entity": _("entity"), "source": _("source"), "language": _("language"),
+                "from": _("from"), "to": _("to")}
+# The backend labels types, languages and the fields a hit matched in English; readers get their language.
+VALUE_LABELS = {
+    "type": {"article": _("Article"), "event": _("Event"), "entity": _("Entity")},
+    "language": {"de": _("German"), "en": _("English")},
+}
+MATCH_FIELDS = {"title": _("title"), "text": _("text"), "entity name": _("entity name"), "entity": _("entity"),
+                "compound word": _("compound word")}
+SORT_LABELS = (("relevance", _("relevance")), ("-date", _("newest")), ("date", _("oldest")))
 
 
 @rate_limited("api")
@@ -41,6 +55,8 @@ def search_page(request):
         status = 503
     if context["result"]:
         context.update(_page_links(request.GET, context["result"]))
+    if context["result"] is not None or context["q"]:
+        context["feeds"] = _feed_links(request.GET)
     return render(request, "search/search.html", context, status=status)
 
 
@@ -74,20 +90,23 @@ def _page_links(params, result):
                 field = {"language": "lang"}.get(name, name)
                 text = f"{params.get('q', '')} -{field}:{item['value']}".strip()
                 exclude = _url(params, q=text, page=None)
-            items.append({**item, "chosen": chosen, "narrow": narrow, "exclude": exclude})
+            label = VALUE_LABELS.get(name, {}).get(item["value"], item["label"])
+            items.append({**item, "label": label, "chosen": chosen, "narrow": narrow, "exclude": exclude})
         if items:
             facets.append({"title": title, "items": items})
 
     active = []
     for name in FILTER_PARAMS:
         for value in params.getlist(name):
-            active.append({"name": name, "value": value, "remove": _without(params, name, value)})
+            active.append({"name": name, "label": FILTER_NAMES[name], "value": value,
+                           "remove": _without(params, name, value)})
 
     histogram = []
     bars = result.facets.get("month") or result.facets.get("year") or []
     peak = max((bar["count"] for bar in bars), default=1)
     for bar in bars:
-        histogram.append({**bar, "percent": max(2, round(100 * bar["count"] / peak)),
+        histogram.append({**bar, "label": _period_label(bar["value"]),
+                          "percent": max(2, round(100 * bar["count"] / peak)),
                           "url": _url(params, page=None, **{"from": bar["value"], "to": bar["value"]})})
 
     pages = {
@@ -96,13 +115,41 @@ def _page_links(params, result):
     }
     sorts = [
         {"value": value, "label": label, "url": _url(params, sort=value, page=None), "chosen": result.sort == value}
-        for value, label in (("relevance", "relevance"), ("-date", "newest"), ("date", "oldest"))
+        for value, label in SORT_LABELS
     ]
-    results = [{**item, "snippet_html": _safe_snippet(item["snippet"])} for item in result.results]
+    results = [_result(item) for item in result.results]
     suggestion_url = _url(params, q=result.suggestion, page=None) if result.suggestion else None
     return {"facet_groups": facets, "active_filters": active, "histogram": histogram,
             "histogram_months": bool(result.facets.get("month")), "pages": pages, "sorts": sorts,
             "results": results, "suggestion_url": suggestion_url}
+
+
+def _feed_links(params):
+    """The query and filters of this search, as the address of its feeds (no page, no sort)."""
+    kept = [(key, value) for key in ("q",) + FILTER_PARAMS for value in params.getlist(key) if value.strip()]
+    query = "?" + urlencode(kept) if kept else ""
+    return {"atom": reverse("search-feed-atom") + query, "rss": reverse("search-feed-rss") + query}
+
+
+def _ui_language():
+    return "de" if (translation.get_language() or "en").startswith("de") else "en"
+
+
+def _period_label(value):
+    """A histogram bar's year or month ("2001-08") in the reader's language."""
+    period = dates.PartialDate.parse(value)
+    return dates.display(period.date, period.precision, _ui_language())
+
+
+def _result(item):
+    dated = None
+    if item["date"]:
+        period = dates.PartialDate.parse(item["date"])
+        dated = SimpleNamespace(date=period.date, date_precision=period.precision)
+    matched = [{"term": m["term"], "field": MATCH_FIELDS.get(m["field"], m["field"])} for m in item.get("matched", [])]
+    return {**item, "type_label": VALUE_LABELS["type"].get(item["type"], item["type"]),
+            "language_label": VALUE_LABELS["language"].get(item["language"], item["language"]),
+            "dated": dated, "matched": matched, "snippet_html": _safe_snippet(item["snippet"])}
 
 
 def _safe_snippet(snippet):

@@ -29,11 +29,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from whoosh import fields, index
+from whoosh import fields, index, sorting
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
+from whoosh.matching import AndNotMatcher
 
 from archive.search import documents
 from archive.search import query as q
@@ -188,6 +189,11 @@ def schema():
 
 def _date_number(iso):
     return int(iso.replace("-", "")) if iso else 0
+
+
+def _undated_last(number):
+    """Oldest-first sort key: undated records (0) after every date, as elsewhere on the site."""
+    return number or 99999999
 
 
 def _facet_bytes(doc):
@@ -466,6 +472,20 @@ def _alias(node):
     return _any(parts)
 
 
+class _AndNotMatcher(AndNotMatcher):
+    # Whoosh checks its first document against the excluded side only when both sides start
+    # on the same document: an excluded record whose excluded term also occurs in an earlier
+    # document came through ("Wurm -entity:microsoft" kept a Microsoft article).
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher, context=None):
+        return _AndNotMatcher(self.a.matcher(searcher, context), self.b.matcher(searcher, searcher.boolean_context()))
+
+
 def compile_tree(node):
     if node is None:
         return wq.Every()
@@ -474,12 +494,12 @@ def compile_tree(node):
         negative = [compile_tree(item.item) for item in node.items if isinstance(item, q.Not)]
         result = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
         for item in negative:
-            result = wq.AndNot(result, item)
+            result = _AndNot(result, item)
         return result
     if isinstance(node, q.Or):
         return wq.Or([compile_tree(item) for item in node.items])
     if isinstance(node, q.Not):
-        return wq.AndNot(wq.Every(), compile_tree(node.item))
+        return _AndNot(wq.Every(), compile_tree(node.item))
     if isinstance(node, q.Term):
         return _term(node)
     if isinstance(node, q.Phrase):
@@ -798,8 +818,10 @@ class WhooshBackend:
         allowed = _allowed(state, request.filters)
         table = _facet_table(state)
         sort = {}
-        if request.sort in ("date", "-date"):
-            sort = {"sortedby": "date", "reverse": request.sort == "-date"}
+        if request.sort == "-date":
+            sort = {"sortedby": "date", "reverse": True}  # undated records hold 0: last
+        elif request.sort == "date":
+            sort = {"sortedby": sorting.TranslateFacet(_undated_last, sorting.FieldFacet("date"))}
         # One pass scores every match: measured faster than counting and ranking in two passes,
         # since Whoosh would match (and check phrase positions) twice.
         if allowed is not None and not allowed:  # Whoosh reads an empty filter as none
