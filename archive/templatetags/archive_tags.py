@@ -8,6 +8,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from archive import dates, rendering
+from archive.timeline.labels import EVENT_KINDS
 
 register = template.Library()
 
@@ -62,15 +63,7 @@ KIND_LABELS = {
     "vulnerability": _("Vulnerabilities"),
     "group": _("Groups"),
     "place": _("Places"),
-    "disclosure": _("disclosure"),
-    "advisory": _("advisory"),
-    "patch": _("patch"),
-    "outbreak": _("outbreak"),
-    "peak": _("peak"),
-    "attack": _("attack"),
-    "arrest": _("arrest"),
-    "statement": _("statement"),
-    "other": _("other"),
+    **EVENT_KINDS,
 }
 
 LANGUAGE_LABELS = {"de": _("German"), "en": _("English")}
