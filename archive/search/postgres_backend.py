@@ -34,7 +34,7 @@ from django.db import connection, transaction
 
 from archive.search import documents
 from archive.search import query as q
-from archive.search.text import fold
+from archive.search.text import edit_distance, fold
 from archive.search.types import Hit, SearchResults, SearchUnavailable
 
 TABLE = "archive_searchdocument"
@@ -176,7 +176,7 @@ class Lexicon:
                     "AND abs(length(word) - length(%s)) <= %s ORDER BY similarity(word, %s) DESC LIMIT 200",
                     [word, word, word, edits, word])
                 self.near[(word, edits)] = tuple(
-                    found for (found,) in cursor.fetchall() if distance(word, found) <= edits)
+                    found for (found,) in cursor.fetchall() if edit_distance(word, found) <= edits)
             self.missing_near.clear()
 
 
@@ -465,18 +465,6 @@ def _snippet_html(marked):
     return text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
 
 
-def distance(a, b):
-    """Edit distance counting a swap of two neighbours as one edit (Hotmial -> Hotmail)."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            value = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, rows[-2][j - 2] + 1)
-            row.append(value)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 def _suggest(cursor, query_words):
@@ -495,7 +483,7 @@ def _suggest(cursor, query_words):
         cursor.execute("SET pg_trgm.similarity_threshold = 0.2")
         cursor.execute(f"SELECT word FROM {WORDS} WHERE kind = 's' AND word %% %s AND word <> %s "
                        "ORDER BY similarity(word, %s) DESC LIMIT 100", [folded, folded, folded])
-        near = [(distance(folded, c), c) for (c,) in cursor.fetchall()]
+        near = [(edit_distance(folded, c), c) for (c,) in cursor.fetchall()]
         near = [pair for pair in near if pair[0] <= edits]
         if not near:
             continue

@@ -21,3 +21,16 @@ def fold(word, *, digraphs=True):
     if digraphs:
         text = _DIGRAPH.sub(r"\1", text)
     return text
+
+def edit_distance(a, b):
+    """Edit distance counting a swap of two neighbours as one edit (Hotmial -> Hotmail)."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            value = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                value = min(value, rows[-2][j - 2] + 1)
+            row.append(value)
+        rows.append(row)
+    return rows[-1][-1]

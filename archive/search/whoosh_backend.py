@@ -38,7 +38,7 @@ from whoosh.matching import AndNotMatcher
 
 from archive.search import documents
 from archive.search import query as q
-from archive.search.text import fold
+from archive.search.text import edit_distance, fold
 from archive.search.types import Hit, IndexWriteFailed, SearchResults, SearchUnavailable
 
 log = logging.getLogger(__name__)
@@ -628,19 +628,6 @@ def _matched(terms):
 
 # --- suggestions ----------------------------------------------------------------------
 
-def _distance(a, b):
-    """Edit distance counting a swap of two neighbours as one edit (Hotmial -> Hotmail)."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            value = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                value = min(value, rows[-2][j - 2] + 1)
-            row.append(value)
-        rows.append(row)
-    return rows[-1][-1]
 
 
 def _known(reader, word):
@@ -664,7 +651,7 @@ def _suggest(reader, words):
         candidates = [c for c in reader.terms_within("spell", folded, maxdist) if c != folded]
         if not candidates:
             continue
-        best = min(candidates, key=lambda c: (_distance(folded, c), -reader.doc_frequency("spell", c), c))
+        best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency("spell", c), c))
         if _analyze(ENGLISH, best) == _analyze(ENGLISH, folded) or _analyze(GERMAN, best) == _analyze(GERMAN, folded):
             continue  # only an inflection of a known word ("modem" for "modems")
         corrections[word] = best.capitalize() if word[:1].isupper() else best
