@@ -13,7 +13,7 @@ from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Coverage, Entity, Event, Source
-from archive.timeline.items import KIND_ARTICLE, from_article, from_event, ordered
+from archive.timeline.items import KIND_ARTICLE, ItemCounts, from_article, from_event, ordered
 from archive.timeline.labels import LANGUAGES, event_kind, reader_language
 
 KINDS = [*Event.Kind.values, KIND_ARTICLE]
@@ -181,19 +181,11 @@ def articles(filters):
 
 
 @dataclass
-class Timeline:
+class Timeline(ItemCounts):
     filters: Filters
     items: list  # dated items, in order
     undated: list  # the first undated items, for listing beside the axis
     undated_count: int
-
-    @property
-    def event_count(self):
-        return sum(1 for item in self.items if item.is_event)
-
-    @property
-    def article_count(self):
-        return len(self.items) - self.event_count
 
 
 def build(filters):

@@ -19,6 +19,18 @@ KIND_ARTICLE = "article"
 LIFECYCLE = ["disclosure", "advisory", "patch", "outbreak", "peak", "attack", "arrest", "statement", "other"]
 
 
+class ItemCounts:
+    """Counts for anything holding a list of timeline items in `items`."""
+
+    @property
+    def event_count(self):
+        return sum(1 for item in self.items if item.is_event)
+
+    @property
+    def article_count(self):
+        return len(self.items) - self.event_count
+
+
 @dataclass
 class Item:
     type: str  # "event" | "article"

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from archive import dates
 from archive.models import Article, Event
 from archive.timeline.filters import BadParameter
-from archive.timeline.items import from_article, from_event, ordered
+from archive.timeline.items import ItemCounts, from_article, from_event, ordered
 from archive.timeline.labels import reader_language
 
 MIN_YEAR, MAX_YEAR = 1, 9999
@@ -67,7 +67,7 @@ class Neighbour:
 
 
 @dataclass
-class Period:
+class Period(ItemCounts):
     year: int
     month: int | None
     label: str
@@ -76,14 +76,6 @@ class Period:
     year_only: int  # items of the year dated only to the year (shown on the year page, counted on month pages)
     previous: Neighbour | None
     next: Neighbour | None
-
-    @property
-    def event_count(self):
-        return sum(1 for item in self.items if item.is_event)
-
-    @property
-    def article_count(self):
-        return len(self.items) - self.event_count
 
 
 def _month_counts(model, year):
