@@ -4,12 +4,11 @@
     .venv/bin/python bench/bench_scale.py --articles 20000 --stacks sqlite
 
 Reads the real corpora (default ../shared/data beside the checkout, or --data) and
-repeats them until there are N articles with a title: every copy gets its own dates
-(random days 1990-2025, one in ten left undated), its own URL and a closing sentence
-naming two of the corpus's 200 commonest proper nouns, which exist as entities, so
-the importer's tagging varies too. Each stack runs in its own process, one after the
-other (`--stacks sqlite,postgres`; postgres needs DATABASE_URL, which scripts/with-postgres
-sets), and measures:
+repeats them until there are N articles with a title (bench/corpus.py: every copy gets
+its own date, URL and a closing sentence naming two of the corpus's 200 commonest
+proper nouns, which exist as entities, so the importer's tagging varies too). Each
+stack runs in its own process, one after the other (`--stacks sqlite,postgres`; postgres
+needs DATABASE_URL, which scripts/with-postgres sets), and measures:
 
   import       import_articles' own path (one transaction per article, tagging, search
                updates deferred to the end); records/s without the final index write
@@ -23,7 +22,6 @@ Prints one Markdown table with a column per stack.
 """
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -36,42 +34,16 @@ import time
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
-PROPER = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b")
 WORD = re.compile(r"[a-zäöüß]{5,}")
-CORPORA = ("incident_articles.jsonl", "scale_corpus.jsonl.gz")
 
 
-def read_corpus(data):
-    rows = []
-    for name in CORPORA:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(data / name, "rt", encoding="utf-8") as handle:
-            rows.extend(json.loads(line) for line in handle if line.strip())
-    return [row for row in rows if (row.get("title") or "").strip() and (row.get("body") or "").strip()]
-
-
-def proper_nouns(rows, count=200):
-    found = Counter()
-    for row in rows:
-        found.update(set(PROPER.findall(row["body"])))
-    return [name for name, _ in found.most_common(count)]
-
-
-def write_articles(rows, names, total, path, seed=7):
-    rng = random.Random(seed)
+def write_articles(rows, names, total, path):
     with open(path, "w", encoding="utf-8") as out:
-        for number in range(total):
-            copy, row = divmod(number, len(rows))
-            record = dict(rows[row])
-            if copy or not record.get("date"):
-                record["date"] = None if rng.random() < 0.1 else \
-                    f"{rng.randint(1990, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
-            if copy:
-                picked = rng.sample(names, 2)
-                record["body"] += f"\n\nCopy {copy} of this report also named {picked[0]} and {picked[1]}."
-                record["url"] = f"{record['url']}#copy-{copy}" if record.get("url") else None
+        for record in corpus.repeated(rows, names, total):
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
@@ -116,8 +88,8 @@ def run_stack(args):
     if connection.vendor == "postgresql":  # a database of its own is best; at least start empty
         call_command("flush", interactive=False, verbosity=0)
 
-    rows = read_corpus(args.data)
-    names = proper_nouns(rows)
+    rows = corpus.read_corpus(args.data, titled=True)
+    names = corpus.proper_nouns(rows)
     for name in names:
         Entity.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": "organization"})
     path = workdir / "articles.jsonl"
@@ -202,7 +174,7 @@ def _date(year, month, day):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the corpora")
+    parser.add_argument("--data", type=Path, default=corpus.DEFAULT_DATA, help="folder holding the corpora")
     parser.add_argument("--articles", type=int, default=100_000)
     parser.add_argument("--stacks", default="sqlite,postgres", help="sqlite, postgres or both, comma-separated")
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")

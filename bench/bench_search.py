@@ -1,15 +1,17 @@
 """Search benchmark: our Whoosh backend beside SQLite FTS5 on the same real articles, in one run.
 
-    .venv/bin/python bench/bench_search.py [--data ../shared/data] [--sizes 10000,22195] [--queries 100]
+    .venv/bin/python bench/bench_search.py [--data ../shared/data] [--size 10000] [--queries 100]
+    .venv/bin/python bench/bench_search.py --size 100000 --folder /tmp/bench-100k   # kept for reruns
 
-Loads the corpora into a temporary SQLite database (bulk_create; no import command needed),
+Loads the corpora into a SQLite database (bulk_create; no import command needed),
+repeated with varied dates beyond the corpus's 22,195 articles (bench/corpus.py),
 tags each article with up to three of the corpus's 200 commonest proper nouns (as entities),
 builds our index with rebuild() and an FTS5 table over the same articles, then times per kind
 of query: top 10 + total + facet counts + snippets. Prints a Markdown table.
+With --folder, a second run on the same folder and size reuses the database and both indexes.
 """
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -22,19 +24,12 @@ import time
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = ROOT.parent / "shared" / "data"
 WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
-PROPER = re.compile(r"(?<=[a-z,] )([A-Z][a-z]{3,})\b")
-
-
-def read_corpus(data):
-    rows = []
-    with open(data / "incident_articles.jsonl", encoding="utf-8") as handle:
-        rows.extend(json.loads(line) for line in handle if line.strip())
-    with gzip.open(data / "scale_corpus.jsonl.gz", "rt", encoding="utf-8") as handle:
-        rows.extend(json.loads(line) for line in handle if line.strip())
-    return rows
+PROPER = corpus.PROPER
 
 
 def setup_django(folder):
@@ -148,19 +143,35 @@ def percentiles(samples):
     return statistics.median(samples) * 1000, samples[int(0.95 * (len(samples) - 1))] * 1000
 
 
-def run_size(rows, size, queries, folder):
+def build(rows, folder):
+    """Database, our index and the FTS5 table; returns the indexing figures."""
+    from archive import search
+
+    count = load(rows)
+    started = time.perf_counter()
+    search.rebuild(progress=_progress(count))
+    whoosh_seconds = time.perf_counter() - started
+    index_bytes = sum(f.stat().st_size for f in (folder / "search").rglob("*") if f.is_file())
+    fts_path = folder / "fts.sqlite3"
+    db, fts_seconds = build_fts(fts_path, rows)
+    db.close()
+    return {"size": count, "whoosh_rate": count / whoosh_seconds, "fts_rate": count / fts_seconds,
+            "whoosh_mb": index_bytes / 1e6, "fts_mb": fts_path.stat().st_size / 1e6}
+
+
+def _progress(total):
+    def report(done):
+        if done % 5000 == 0 or done == total:
+            print(f"  indexed {done:,} of {total:,}", file=sys.stderr, flush=True)
+    return report
+
+
+def measure(rows, queries, folder):
     from archive import search
     from archive.search import Filters
 
-    subset = rows[:size]
-    count = load(subset)
-    started = time.perf_counter()
-    search.rebuild()
-    whoosh_seconds = time.perf_counter() - started
-    index_bytes = sum(f.stat().st_size for f in (folder / "search").rglob("*") if f.is_file())
-    fts_path = folder / f"fts-{size}.sqlite3"
-    db, fts_seconds = build_fts(fts_path, subset)
-    sets = query_sets(subset, queries)
+    sets = query_sets(rows, queries)
+    db = sqlite3.connect(folder / "fts.sqlite3")
     search.search("warm up")  # opens the searcher once, as a running site has
     fts_query(db, '"warm"')
     table = []
@@ -176,29 +187,39 @@ def run_size(rows, size, queries, folder):
             theirs.append(time.perf_counter() - started)
         table.append((kind, percentiles(ours), percentiles(theirs)))
     db.close()
-    return {
-        "size": count, "whoosh_rate": count / whoosh_seconds, "fts_rate": count / fts_seconds,
-        "whoosh_mb": index_bytes / 1e6, "fts_mb": fts_path.stat().st_size / 1e6, "table": table,
-    }
+    return table
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder with the corpora")
-    parser.add_argument("--size", type=int, default=10000, help="articles to index (the corpus has 22,195)")
+    parser.add_argument("--data", type=Path, default=corpus.DEFAULT_DATA, help="folder with the corpora")
+    parser.add_argument("--size", type=int, default=10000,
+                        help="articles to index (beyond the corpus's 22,195 it is repeated with varied dates)")
     parser.add_argument("--queries", type=int, default=100, help="queries per kind")
+    parser.add_argument("--folder", type=Path, help="work here and keep it; a rerun with the same size reuses it")
     args = parser.parse_args()
-    rows = [row for row in read_corpus(args.data) if row.get("body")]
+    source = corpus.read_corpus(args.data)
+    rows = list(corpus.repeated(source, corpus.proper_nouns(source), args.size))
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        folder = Path(tmp)
+        folder = args.folder or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        built = folder / "built.json"
         setup_django(folder)
-        result = run_size(rows, args.size, args.queries, folder)
+        if built.exists() and json.loads(built.read_text())["size"] == args.size:
+            result = json.loads(built.read_text())
+            print(f"reusing the database and indexes in {folder}", file=sys.stderr)
+        else:
+            if built.exists():
+                sys.exit(f"{folder} holds another size; use an empty folder")
+            result = build(rows, folder)
+            built.write_text(json.dumps(result))
+        table = measure(rows, args.queries, folder)
     print(f"\n{result['size']} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets\n")
     print("| | Whoosh (ours) | SQLite FTS5 |")
     print("|---|---|---|")
     print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} |")
     print(f"| index size MB | {result['whoosh_mb']:.1f} | {result['fts_mb']:.1f} |")
-    for kind, (o50, o95), (f50, f95) in result["table"]:
+    for kind, (o50, o95), (f50, f95) in table:
         print(f"| {kind} | {o50:.1f} / {o95:.1f} | {f50:.1f} / {f95:.1f} |")
 
 
