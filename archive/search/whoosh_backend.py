@@ -16,6 +16,7 @@ nothing: its keys are written by the next one.
 
 import fcntl
 import functools
+import heapq
 import html
 import logging
 import os
@@ -26,17 +27,18 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from itertools import chain
 from pathlib import Path
 
 from django.conf import settings
-from whoosh import fields, index, sorting
+from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
 from whoosh.matching import AndNotMatcher
 
-from archive.search import documents
+from archive.search import documents, whoosh_ranking
 from archive.search import query as q
 from archive.search.text import edit_distance, fold
 from archive.search.types import Hit, IndexWriteFailed, SearchResults, SearchUnavailable
@@ -362,17 +364,35 @@ def _generation(folder):
 _reading = _Reading()
 
 
-def _facet_table(state):
+def _ranker(state):
     caches = state[4]
-    if "facets" not in caches:
-        reader = state[3].reader()
-        if not reader.doc_count_all():
-            caches["facets"] = []
-            return caches["facets"]
-        column = reader.column_reader("facets")
-        caches["facets"] = [tuple(value.decode("utf-8").split("\x1f")) if value else ()
-                            for value in (column[n] for n in range(reader.doc_count_all()))]
-    return caches["facets"]
+    if "ranker" not in caches:
+        folder = _root() / state[1]
+        searcher = state[3]
+        readers = [sub.reader() for sub, _ in searcher.leaf_searchers()] if searcher.doc_count_all() else []
+        whoosh_ranking.forget_segments_except(folder, readers)
+        caches["ranker"] = whoosh_ranking.Ranker(
+            searcher, lambda reader: whoosh_ranking.segment_tables(folder, reader))
+    return caches["ranker"]
+
+
+def _per_document(state, fieldname, convert):
+    """A column's value for every document number of the index, from the per-segment tables."""
+    caches = state[4]
+    if fieldname not in caches:
+        values = []
+        for _reader, _offset, tables in _ranker(state).leaves:
+            values.extend(tables.column(fieldname, convert))
+        caches[fieldname] = values
+    return caches[fieldname]
+
+
+def _facet_values(value):
+    return tuple(value.decode("utf-8").split("\x1f")) if value else ()
+
+
+def _facet_table(state):
+    return _per_document(state, "facets", _facet_values)
 
 
 # --- compiling a query tree -----------------------------------------------------------
@@ -514,13 +534,7 @@ def compile_tree(node):
 
 
 def _date_column(state):
-    caches = state[4]
-    if "dates" not in caches:
-        reader = state[3].reader()
-        count = reader.doc_count_all()
-        column = reader.column_reader("date") if count else None
-        caches["dates"] = [column[n] for n in range(count)] if column else []
-    return caches["dates"]
+    return _per_document(state, "date", int)
 
 
 def _allowed(state, filters):
@@ -559,7 +573,7 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 SNIPPET_CHARS = 240
 
 
-def _snippet(hit, doc, matched_terms):
+def _snippet(doc, matched_terms):
     """The passage with the most different matched words, escaped, matches in <mark>.
 
     Cheaper than Whoosh's highlighter, which runs every token through the whole analyzer chain.
@@ -606,10 +620,9 @@ def _lead(text, size=200):
     return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
 
 
-def _matched_terms(hit):
-    # Only text fields: numeric fields (dates) hold encoded bytes, not words.
-    return [(fieldname, term.decode("utf-8") if isinstance(term, bytes) else str(term))
-            for fieldname, term in sorted(hit.matched_terms()) if fieldname in MATCH_LABELS]
+def _matched_terms(terms):
+    # Only text fields: numeric fields (dates) hold encoded numbers, not words.
+    return sorted({(fieldname, term) for fieldname, term in terms if fieldname in MATCH_LABELS})
 
 
 def _matched(terms):
@@ -656,6 +669,16 @@ def _suggest(reader, words):
             continue  # only an inflection of a known word ("modem" for "modems")
         corrections[word] = best.capitalize() if word[:1].isupper() else best
     return corrections
+
+
+def _top(scores, count, sort, state):
+    """The first `count` document numbers in the requested order; ties go to the older document."""
+    if sort == "relevance":
+        return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
+    days = _date_column(state)
+    if sort == "-date":  # undated records hold 0: last
+        return heapq.nsmallest(count, scores, key=lambda docnum: (-days[docnum], docnum))
+    return heapq.nsmallest(count, scores, key=lambda docnum: (_undated_last(days[docnum]), docnum))
 
 
 # --- the backend ----------------------------------------------------------------------
@@ -803,39 +826,33 @@ class WhooshBackend:
         state = _reading.get()
         searcher = state[3]
         allowed = _allowed(state, request.filters)
-        table = _facet_table(state)
-        sort = {}
-        if request.sort == "-date":
-            sort = {"sortedby": "date", "reverse": True}  # undated records hold 0: last
-        elif request.sort == "date":
-            sort = {"sortedby": sorting.TranslateFacet(_undated_last, sorting.FieldFacet("date"))}
-        # One pass scores every match: measured faster than counting and ranking in two passes,
-        # since Whoosh would match (and check phrase positions) twice.
-        if allowed is not None and not allowed:  # Whoosh reads an empty filter as none
+        if allowed is not None and not allowed:
             return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
-        results = searcher.search(compiled, limit=None, filter=allowed, terms=True, **sort)
-        matched = results.docs()
-        counts = Counter()
-        for docnum in matched:
-            counts.update(table[docnum])
+        found = _ranker(state).matches(compiled)
+        scores = found.scores
+        if allowed is not None:
+            scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
+                if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
+        table = _facet_table(state)
+        counts = Counter(chain.from_iterable(map(table.__getitem__, scores)))
         facets = {name: Counter() for name in FACETS}
         for value, count in counts.items():
             name, _, facet_value = value.partition("=")
             facets[name][facet_value] = count
 
-        hits = []
         start = (request.page - 1) * request.per_page
-        if start < len(matched):
-            for hit in results[start:start + request.per_page]:
-                doc = hit["doc"]
-                terms = _matched_terms(hit)
-                hits.append(Hit(doc=doc, score=float(hit.score or 0.0), snippet=_snippet(hit, doc, terms),
-                                matched=_matched(terms)))
+        shown = _top(scores, start + request.per_page, request.sort, state)[start:]
+        hits = []
+        for docnum in shown:
+            doc = searcher.stored_fields(docnum)["doc"]
+            terms = _matched_terms(found.terms_of(docnum))
+            hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=_snippet(doc, terms),
+                            matched=_matched(terms)))
 
         words = [node.text for node in q.walk(request.tree)
                  if isinstance(node, q.Term) and not node.prefix and node.field in (None, "title")]
         suggestion_words = _suggest(searcher.reader(), words) if words else {}
-        return SearchResults(total=len(matched), hits=hits, facets=facets, suggestion_words=suggestion_words)
+        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words)
 
     def vocabulary_contains(self, word):
         with _reading_index():

@@ -1,0 +1,75 @@
+"""Our block-wise matching and scoring gives what Whoosh's own collector gives, query by query.
+
+The index is made to have several segments and deleted documents (records changed after
+the rebuild), which is how a live index looks between merges.
+"""
+
+import pytest
+
+from archive.models import Article
+from archive.search import api
+from archive.search import query as q
+from archive.search import whoosh_backend
+from archive.search.whoosh_ranking import Ranker, segment_tables
+from tests import search_corpus
+
+QUERIES = [
+    "Hotmail", "Wurm", "wurm server", "Hotmail OR Symantec", "Code Red", "Code Red 2", "29 a", "Muenchen",
+    "Strasse", '"Code Red"', '"worm infected"~3', "Symantek~", "Hotm*", "serv*", "Modem", "Internet*",
+    "Wurm -entity:microsoft", "NOT Hotmail", "worm NOT (Hotmail OR backdoor)", "title:Hotmail", "entity:symantec",
+    "source:bbc", "lang:de", "type:event", "date:2001", "date:[2001-07 to 2001-08]", "Code Red date:2001-08",
+    "virus (group OR company)", "Cisco-Modems", "IIS Patch", "nothing-matches-this",
+]
+
+
+@pytest.fixture
+def changed_index(db, settings):
+    settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
+    search_corpus.build()
+    backend = api.get_backend()
+    for slug in ("taz-code-red", "bbc-markets", "bbc-hotmail-outage"):
+        article = Article.objects.get(slug=slug)
+        article.body += " Nachtrag: der Wurm ist fort; the worm is gone."
+        article.save()
+        backend.update({f"article:{article.pk}"})  # one commit each: a segment and a deletion each
+    state = whoosh_backend._reading.get()
+    searcher = state[3]
+    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+    return searcher, whoosh_backend._root() / state[1]
+
+
+def compiled(text):
+    tree, _ = api.expand_aliases(q.parse(text), api._alias_table(api.get_backend().generation()))
+    return whoosh_backend.compile_tree(tree)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_it_matches_and_scores_as_whoosh_does(changed_index, text):
+    searcher, folder = changed_index
+    query = compiled(text)
+    ours = Ranker(searcher, lambda reader: segment_tables(folder, reader)).matches(query).scores
+    theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert set(ours) == set(theirs)
+    for docnum, score in theirs.items():
+        assert ours[docnum] == pytest.approx(score, rel=1e-6), (text, searcher.stored_fields(docnum)["doc"]["key"])
+
+
+def test_the_queries_find_something(changed_index):
+    searcher, folder = changed_index
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    found = [text for text in QUERIES if ranker.matches(compiled(text)).scores]
+    assert len(found) == len(QUERIES) - 1  # all but "nothing-matches-this": the comparison is not empty
+
+
+def test_it_says_which_terms_matched_a_document(changed_index):
+    searcher, folder = changed_index
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    found = ranker.matches(compiled("worm NOT (Hotmail OR backdoor)"))
+    for docnum in found.scores:
+        terms = found.terms_of(docnum)
+        assert terms and all(text.startswith("worm") for _, text in terms)  # never the excluded words
+    theirs = searcher.search(compiled("Hotmail Symantec OR backdoor"), limit=None, terms=True)
+    ours = ranker.matches(compiled("Hotmail Symantec OR backdoor"))
+    for hit in theirs:
+        expected = {(fieldname, text.decode()) for fieldname, text in hit.matched_terms()}
+        assert set(ours.terms_of(hit.docnum)) == expected
