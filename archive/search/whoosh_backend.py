@@ -27,7 +27,7 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
-from itertools import chain
+from itertools import chain, islice
 from pathlib import Path
 
 from django.conf import settings
@@ -538,30 +538,34 @@ def _date_column(state):
 
 
 def _allowed(state, filters):
-    """Documents passing the filters, from the per-generation tables: a set intersection per query
-    is far cheaper than Whoosh intersecting a query with a term that matches most documents."""
+    """Documents passing the filters, from the per-generation tables, or None for no filter."""
     wanted = []
     for name, values in (("type", filters.types), ("source", filters.sources), ("language", filters.languages)):
         if values:
-            wanted.append({f"{name}={value}" for value in values})
-    wanted.extend({f"entity={slug}"} for slug in filters.entities)
+            wanted.append([f"{name}={value}" for value in values])
+    wanted.extend([f"entity={slug}"] for slug in filters.entities)
     dated = filters.date_from or filters.date_to
     if not wanted and not dated:
         return None
     key = ("allowed", filters)
     caches = state[4]
     if key not in caches:
-        table = _facet_table(state)
-        docs = {n for n, values in enumerate(table) if all(not group.isdisjoint(values) for group in wanted)}
+        docs = set()
+        for _reader, offset, tables in _ranker(state).leaves:
+            postings = tables.postings("facets", _facet_values)
+            groups = sorted((set(chain.from_iterable(postings.get(value, ()) for value in group)) for group in wanted),
+                            key=len)
+            found = groups[0].intersection(*groups[1:]) if groups else range(tables.reader.doc_count_all())
+            docs.update(offset + docnum for docnum in found)
         if dated:
             low = int(filters.date_from.strftime("%Y%m%d")) if filters.date_from else 1
             high = int(filters.date_to.strftime("%Y%m%d")) if filters.date_to else 29991231
             days = _date_column(state)
             docs = {n for n in docs if low <= days[n] <= high}
         if len(caches) > 200:  # keep the cache of filter sets small
-            for stale in [k for k in caches if isinstance(k, tuple)]:
+            for stale in [k for k in caches if isinstance(k, tuple) and k[0] == "allowed"]:
                 del caches[stale]
-        caches[key] = docs  # a plain set: Whoosh takes no other; never changed after this
+        caches[key] = docs  # never changed after this
     return caches[key]
 
 
@@ -671,14 +675,27 @@ def _suggest(reader, words):
     return corrections
 
 
+def _facet_counts(state, docnums):
+    table = _facet_table(state)
+    return Counter(chain.from_iterable(map(table.__getitem__, docnums)))
+
+
 def _top(scores, count, sort, state):
     """The first `count` document numbers in the requested order; ties go to the older document."""
     if sort == "relevance":
         return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
     days = _date_column(state)
     if sort == "-date":  # undated records hold 0: last
-        return heapq.nsmallest(count, scores, key=lambda docnum: (-days[docnum], docnum))
-    return heapq.nsmallest(count, scores, key=lambda docnum: (_undated_last(days[docnum]), docnum))
+        key = lambda docnum: (-days[docnum], docnum)  # noqa: E731
+    else:
+        key = lambda docnum: (_undated_last(days[docnum]), docnum)  # noqa: E731
+    if len(scores) * 20 < len(days):
+        return heapq.nsmallest(count, scores, key=key)
+    # Many hits (browsing by date): walk the index in date order, kept per generation, to the first `count`.
+    caches = state[4]
+    if ("order", sort) not in caches:
+        caches[("order", sort)] = sorted(range(len(days)), key=key)
+    return list(islice((docnum for docnum in caches[("order", sort)] if docnum in scores), count))
 
 
 # --- the backend ----------------------------------------------------------------------
@@ -833,8 +850,12 @@ class WhooshBackend:
         if allowed is not None:
             scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
                 if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
-        table = _facet_table(state)
-        counts = Counter(chain.from_iterable(map(table.__getitem__, scores)))
+        if isinstance(compiled, wq.Every) and allowed is None:  # everything: the same counts until the index changes
+            if "all counts" not in state[4]:
+                state[4]["all counts"] = _facet_counts(state, scores)
+            counts = state[4]["all counts"]
+        else:
+            counts = _facet_counts(state, scores)
         facets = {name: Counter() for name in FACETS}
         for value, count in counts.items():
             name, _, facet_value = value.partition("=")

@@ -45,6 +45,7 @@ class SegmentTables:
         self.reader = reader
         self.lengths = {}
         self.columns = {}
+        self.inverted = {}
 
     def length_bytes(self, fieldname):
         if fieldname not in self.lengths:
@@ -58,6 +59,16 @@ class SegmentTables:
             column = self.reader.column_reader(fieldname) if count else None
             self.columns[fieldname] = [convert(value) for value in column] if column is not None else []
         return self.columns[fieldname]
+
+    def postings(self, fieldname, convert):
+        """Each value of a column whose values are tuples -> the segment's documents holding it."""
+        if fieldname not in self.inverted:
+            inverted = {}
+            for docnum, values in enumerate(self.column(fieldname, convert)):
+                for value in values:
+                    inverted.setdefault(value, []).append(docnum)
+            self.inverted[fieldname] = inverted
+        return self.inverted[fieldname]
 
 
 _SEGMENTS = {}
@@ -125,6 +136,8 @@ class Ranker:
                                 for fieldname, text in query.expanded_terms(self.searcher.reader())])
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost)
+        if isinstance(query, wq.Phrase):
+            return self._phrase(query)
         if isinstance(query, wq.And):
             return self._intersection([self._evaluate(sub) for sub in query.subqueries], query.boost)
         if isinstance(query, wq.Or):
@@ -136,7 +149,9 @@ class Ranker:
             return kept
         if isinstance(query, NULL):
             return Matches({})
-        if isinstance(query, wq.Every | wq.NumericRange):
+        if isinstance(query, wq.Every):  # deleted documents are dropped at the end
+            return Matches(dict.fromkeys(range(self.searcher.doc_count_all()), float(query.boost)))
+        if isinstance(query, wq.NumericRange):
             # Filters more than words: every match counts the same.
             return Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost)))
         return self._whoosh_matcher(query)
@@ -173,6 +188,42 @@ class Ranker:
                 for docnum, weight in zip(ids, weights, strict=True):
                     scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
         return Matches(scores, [(fieldname, _text(text), [scores])])
+
+    def _phrase(self, query):
+        """Documents with every word, then those where the words stand in order, each at most
+        `slop` positions after the one before: Whoosh's SpanNear2(ordered, mindist=1), scored as
+        Whoosh scores a phrase (the words' scores summed, times the boost)."""
+        fieldname = query.fieldname
+        words = list(query.words)
+        if fieldname not in self.schema or not words:
+            return Matches({})
+        found = self._intersection([self._term(fieldname, word) for word in words], query.boost)
+        if not found.scores or len(words) == 1:
+            return found
+        decode = self.schema[fieldname].format.decode_positions
+        positions = {word: self._values(fieldname, word, found.scores) for word in dict.fromkeys(words)}
+        slop = query.slop
+        for docnum in list(found.scores):
+            ends = decode(positions[words[0]][docnum])
+            for word in words[1:]:
+                ends = [end for end in decode(positions[word][docnum])
+                        if any(0 < end - before <= slop for before in ends)]
+                if not ends:
+                    del found.scores[docnum]
+                    break
+        return found
+
+    def _values(self, fieldname, text, wanted):
+        """The posting values (encoded positions) of the term for the wanted documents."""
+        values = {}
+        for reader, offset in ((leaf[0], leaf[1]) for leaf in self.leaves):
+            if (fieldname, text) not in reader:
+                continue
+            for ids, block_values in _blocks(_postings(reader, fieldname, text), values=True):
+                for docnum, value in zip(ids, block_values, strict=True):
+                    if offset + docnum in wanted:
+                        values[offset + docnum] = value
+        return values
 
     def _norm_table(self, fieldname):
         """BM25's length normalisation for each of the 256 compressed field lengths."""
@@ -221,20 +272,24 @@ def _postings(reader, fieldname, text):
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _blocks(matcher):
-    """(ids, weights) a block at a time; a term stored inline has a list matcher instead."""
+def _blocks(matcher, values=False):
+    """(ids, weights) or (ids, values) a block at a time; a term stored inline has a list matcher instead."""
     if not hasattr(matcher, "_read_ids"):
-        ids, weights = [], []
+        ids, other = [], []
         while matcher.is_active():
             ids.append(matcher.id())
-            weights.append(matcher.weight())
+            other.append(matcher.value() if values else matcher.weight())
             matcher.next()
-        yield ids, weights
+        yield ids, other
         return
     while matcher.is_active():
         matcher._read_ids()
-        matcher._read_weights()
-        yield matcher._ids, matcher._weights
+        if values:
+            matcher._read_values()
+            yield matcher._ids, matcher._values
+        else:
+            matcher._read_weights()
+            yield matcher._ids, matcher._weights
         matcher._next_block()
 
 
