@@ -13,7 +13,15 @@ from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Coverage, Entity, Event, Source
-from archive.timeline.items import KIND_ARTICLE, ItemCounts, from_article, from_event, ordered
+from archive.timeline.items import (
+    KIND_ARTICLE,
+    ItemCounts,
+    article_item,
+    article_urls,
+    from_article,
+    from_event,
+    ordered,
+)
 from archive.timeline.labels import LANGUAGES, event_kind, reader_language
 
 KINDS = [*Event.Kind.values, KIND_ARTICLE]
@@ -161,14 +169,20 @@ def events(filters):
     return query
 
 
+# Article field -> Item field, for the articles of a timeline.
+ITEM_FIELDS = {"slug": "slug", "title": "title", "date": "date", "date_precision": "precision",
+               "date_inferred": "inferred", "date_reason": "reason", "language": "language", "teaser": "summary",
+               "source__name": "source", "source__slug": "source_slug", "covered_incident": "covered_incident"}
+
+
 def articles(filters):
     """Articles matching the filters, dated or not."""
-    if not filters.wants_articles:
-        return Article.objects.none()
     # The incident of the first event the article is confirmed to cover, to group it with that incident.
     covered = Coverage.objects.filter(article=OuterRef("pk"), confirmed=True, event__incident__isnull=False)
     query = Article.objects.select_related("source").annotate(
         covered_incident=Subquery(covered.order_by("event__date").values("event__incident__name")[:1]))
+    if not filters.wants_articles:
+        return query.none()
     if filters.entity:
         query = query.filter(mentions__entity=filters.entity)
     if filters.source:
@@ -178,6 +192,20 @@ def articles(filters):
     if filters.hide_inferred:
         query = query.filter(date_inferred=False)
     return query
+
+
+def article_items(query):
+    """Items from plain rows: a timeline can hold tens of thousands of articles, whose bodies are long
+    and whose model instances cost more than the items themselves."""
+    url = article_urls()
+    items = []
+    for row in query.values(*ITEM_FIELDS):
+        values = {ITEM_FIELDS[name]: value for name, value in row.items()}
+        values["source"] = values["source"] or ""
+        values["source_slug"] = values["source_slug"] or ""
+        values["covered_incident"] = values["covered_incident"] or ""
+        items.append(article_item(url=url(values["slug"]), **values))
+    return items
 
 
 @dataclass
@@ -192,7 +220,7 @@ def build(filters):
     """The dated items on the axis plus the undated ones counted beside it; a fixed number of queries."""
     window = _overlaps(filters.date_from, filters.date_to)
     found = [from_event(event) for event in events(filters).filter(window, date__isnull=False)]
-    found += [from_article(article) for article in articles(filters).filter(window, date__isnull=False)]
+    found += article_items(articles(filters).filter(window, date__isnull=False))
     undated_events = events(filters).filter(date__isnull=True)
     undated_articles = articles(filters).filter(date__isnull=True)
     undated = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]

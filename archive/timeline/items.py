@@ -7,6 +7,7 @@ after every month of its year. Lists show such items under "sometime in ...".
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -93,16 +94,26 @@ def from_event(event):
     )
 
 
-def from_article(article):
+def from_article(article, url=None):
     source = article.source
-    return Item(
-        type="article", slug=article.slug, title=article.title, url=article.get_absolute_url(),
-        date=article.date, precision=article.date_precision, inferred=article.date_inferred,
-        reason=article.date_reason, source=source.name if source else "",
-        source_slug=source.slug if source else "", language=article.language,
-        summary=article.teaser, covered_incident=getattr(article, "covered_incident", None) or "",
-        record=article,
+    return article_item(
+        slug=article.slug, title=article.title, url=url or article.get_absolute_url(), date=article.date,
+        precision=article.date_precision, inferred=article.date_inferred, reason=article.date_reason,
+        source=source.name if source else "", source_slug=source.slug if source else "",
+        language=article.language, summary=article.teaser,
+        covered_incident=getattr(article, "covered_incident", None) or "", record=article,
     )
+
+
+def article_item(**values):
+    return Item(type="article", **values)
+
+
+def article_urls():
+    """slug -> article address, from one reverse() for a whole list instead of one per article."""
+    marker = "0-slug-0"
+    pattern = reverse("article-detail", args=[marker])
+    return lambda slug: pattern.replace(marker, slug)
 
 
 def ordered(items):
