@@ -99,15 +99,26 @@ def _external_url(key, value):
         return value
     return ""
 def related_articles(article, limit=5):
-    """Other articles naming the same entities, those sharing the most first."""
+    """Other articles naming the same entities, those sharing the most first.
+
+    Counted over the mentions alone, then only the chosen few articles are read: an entity can
+    have tens of thousands of articles, whose bodies a grouped query over articles would carry.
+    """
     entity_ids = [mention.entity_id for mention in article.mentions.all()]
-    return (
-        Article.objects.filter(mentions__entity_id__in=entity_ids)
-        .exclude(pk=article.pk)
-        .annotate(shared=Count("mentions", distinct=True))
-        .select_related("source")
-        .order_by("-shared", F("date").desc(nulls_last=True), "title")[:limit]
+    if not entity_ids:
+        return []
+    ranked = list(
+        Mention.objects.filter(entity_id__in=entity_ids).exclude(article_id=article.pk)
+        .values("article_id").annotate(shared=Count("entity_id", distinct=True))
+        .order_by("-shared", F("article__date").desc(nulls_last=True), "article__title", "article_id")
+        .values_list("article_id", "shared")[:limit]
     )
+    found = Article.objects.select_related("source").in_bulk([pk for pk, _ in ranked])
+    related = []
+    for pk, shared in ranked:
+        found[pk].shared = shared
+        related.append(found[pk])
+    return related
 
 
 def source_neighbours(article):

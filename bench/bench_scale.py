@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import re
 import statistics
 import subprocess
@@ -62,8 +63,19 @@ def timed(function, repeat):
 
 
 def run_stack(args):
-    """One stack in this process: the database and engine come from the environment."""
+    """One stack in this process, in a folder of its own removed afterwards unless --keep."""
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-{args.stack}-"))
+    try:
+        measure_stack(args, workdir)
+    finally:
+        if args.keep:
+            print(f"[{args.stack}] kept {workdir}", file=sys.stderr)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure_stack(args, workdir):
+    """The database and engine come from the environment."""
     os.environ["ARCHIVE_DATA_DIR"] = str(workdir)
     os.environ["ARCHIVE_SEARCH_BACKEND"] = "postgres" if args.stack == "postgres" else "whoosh"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -179,6 +191,8 @@ def main():
     parser.add_argument("--stacks", default="sqlite,postgres", help="sqlite, postgres or both, comma-separated")
     parser.add_argument("--queries", type=int, default=40, help="queries per kind")
     parser.add_argument("--pages", type=int, default=40, help="requests per kind of page")
+    parser.add_argument("--keep", action="store_true", help="keep each stack's data folder (SQLite stack: the "
+                                                            "database and index) for a closer look")
     parser.add_argument("--stack", help=argparse.SUPPRESS)  # set for the per-stack child process
     args = parser.parse_args()
     if args.stack:
@@ -190,7 +204,8 @@ def main():
         if stack == "sqlite":
             env.pop("DATABASE_URL", None)
         command = [sys.executable, __file__, "--stack", stack, "--data", str(args.data), "--articles",
-                   str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)]
+                   str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)] + \
+            (["--keep"] if args.keep else [])
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
     labels = {"sqlite": "SQLite + Whoosh", "postgres": "PostgreSQL + postgres"}

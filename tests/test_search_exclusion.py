@@ -16,8 +16,7 @@ def test_it_leaves_out_a_record_whose_excluded_value_occurs_in_an_earlier_docume
     # article in the index: the excluded term starts on an earlier document than the searched word,
     # an order that once let the article through.
     call_command("load_content", verbosity=0)
-    # The founding article is the record that says "Wurm" (PostgreSQL also reads the word in an
-    # event's reference URL, so the list is not compared whole).
+    # The founding article is a record that says "Wurm".
     assert FOUNDING in [r["slug"] for r in search.search("Wurm").results]
     for query, entity in (("Wurm -entity:microsoft", "microsoft"), ("Wurm NOT Microsoft", "microsoft"),
                           ("Wurm -entity:hotmail", "hotmail")):

@@ -46,3 +46,15 @@ def test_it_sorts_by_date_when_asked(corpus):
 def test_it_finds_articles_events_and_entities_in_one_index(corpus):
     page = search.search("Code Red II")
     assert {"article", "event", "entity"} <= {result["type"] for result in page.results}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_archives_own_incident_comes_first_and_sources_addresses_are_not_text():
+    from django.core.management import call_command
+
+    call_command("load_content", verbosity=0)
+    first = search.search("Code Red").results[0]
+    assert (first["type"], first["slug"]) == ("entity", "code-red")
+    # "Falsche Spur" is in nothing but the address of a source of the 29A event.
+    assert search.search('"Falsche Spur"').total == 0
+    assert all("heise.de" not in result["snippet"] for result in search.search("CodeRed").results)

@@ -84,9 +84,10 @@ def event_document(event):
     entities = {entity.pk: entity for entity in event.entities.all()}
     if event.incident_id:
         entities.setdefault(event.incident_id, event.incident)
-    references = " ".join(str(ref) for ref in event.references or [])
+    # Not the reference URLs: their words ("code-red", "news") would rank and mark an event for what
+    # its sources' addresses say, not what the event is.
     claims = "\n".join(f"{claim.text} ({claim.source_name})" for claim in event.claims.all())
-    text = "\n\n".join(part for part in (event.description, claims, references) if part)
+    text = "\n\n".join(part for part in (event.description, claims) if part)
     return _base("event", event, title=event.title, text=text, language="en", entities=entities.values())
 
 

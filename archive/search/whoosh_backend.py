@@ -46,6 +46,7 @@ from archive.search.types import Hit, IndexWriteFailed, SearchResults, SearchUna
 log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT = 120.0
+WRITE_BATCH = 1000
 TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
 COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
 COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending in it
@@ -761,15 +762,16 @@ class WhooshBackend:
             return len(keys)
 
     def _write(self, ix, keys):
-        parsed = [documents.Key.parse(key) for key in keys]
-        docs = documents.documents_for(parsed)
+        parsed = sorted((documents.Key.parse(key) for key in keys), key=str)
         writer = ix.writer(timeout=LOCK_TIMEOUT)
         try:
-            for key, doc in docs.items():
-                if doc is None:
-                    writer.delete_by_term("key", str(key))
-                else:
-                    writer.update_document(**whoosh_fields(doc))
+            # In batches, so a bulk import's hundred thousand documents never sit in memory at once.
+            for start in range(0, len(parsed), WRITE_BATCH):
+                for key, doc in documents.documents_for(parsed[start:start + WRITE_BATCH]).items():
+                    if doc is None:
+                        writer.delete_by_term("key", str(key))
+                    else:
+                        writer.update_document(**whoosh_fields(doc))
         except BaseException:
             writer.cancel()
             raise
