@@ -7,9 +7,8 @@ the rebuild), which is how a live index looks between merges.
 import pytest
 
 from archive.models import Article
-from archive.search import api
+from archive.search import api, whoosh_backend
 from archive.search import query as q
-from archive.search import whoosh_backend
 from archive.search.whoosh_ranking import Ranker, segment_tables
 from tests import search_corpus
 
