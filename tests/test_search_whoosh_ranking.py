@@ -74,3 +74,50 @@ def test_it_says_which_terms_matched_a_document(changed_index):
     for hit in theirs:
         expected = {(fieldname, text.decode()) for fieldname, text in hit.matched_terms()}
         assert set(ours.terms_of(hit.docnum)) == expected
+
+
+def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
+    """Postings of many blocks, where the rarer parts of a query let whole blocks be skipped."""
+    import random
+
+    from whoosh import index
+    from whoosh import query as wq
+
+    from archive.search.whoosh_ranking import SegmentTables
+
+    rng = random.Random(5)
+    common, rare = ["alpha", "beta", "gamma", "delta"], ["omega", "sigma", "kappa"]
+    ix = index.create_in(str(tmp_path), whoosh_backend.schema())
+    for batch in range(3):  # three segments
+        writer = ix.writer()
+        for n in range(700):
+            words = [rng.choice(common) for _ in range(rng.randint(5, 40))]
+            if rng.random() < 0.05:
+                words.insert(rng.randrange(len(words)), rng.choice(rare))
+            writer.add_document(key=f"{batch}-{n}", type="article", title_en=" ".join(words[:3]),
+                                body_en=" ".join(words))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 700, 7):
+        writer.delete_by_term("key", f"1-{n}")
+    writer.commit(merge=False)
+    queries = [
+        wq.Term("body_en", "alpha"),
+        wq.And([wq.Term("body_en", "alpha"), wq.Term("body_en", "omega")]),
+        wq.And([wq.Term("body_en", "sigma"), wq.Or([wq.Term("body_en", "beta"), wq.Term("title_en", "gamma")])]),
+        wq.Phrase("body_en", ["alpha", "beta"]),
+        wq.Phrase("body_en", ["omega", "gamma"]),
+        wq.Phrase("body_en", ["kappa", "delta", "alpha"], slop=3),
+        wq.And([wq.Phrase("body_en", ["beta", "beta"]), wq.Term("body_en", "kappa")]),
+        whoosh_backend._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")),
+        wq.And([wq.Prefix("body_en", "s"), wq.Term("body_en", "gamma")]),
+    ]
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
+        ranker = Ranker(searcher, SegmentTables)
+        for query in queries:
+            ours = ranker.matches(query).scores
+            theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            assert theirs, query
+            assert set(ours) == set(theirs), query
+            assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query

@@ -12,11 +12,16 @@ snippets mark and what "why it matched" reports.
 """
 
 import array
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
+from pickle import loads
 
+from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
@@ -119,8 +124,10 @@ class Ranker:
 
     # --- public ---
 
-    def matches(self, query):
-        found = self._evaluate(query)
+    def matches(self, query, within=None):
+        """Matches of the query, among the documents `within` (a set) when given."""
+        self._sorted = {}
+        found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
             for docnum in self.deleted if len(self.deleted) < len(scores) else list(scores):
@@ -129,35 +136,51 @@ class Ranker:
         return found
 
     # --- evaluation ---
+    # `within`, when not None, is a set of document numbers: the caller needs no others, so a
+    # part of an And is read only where the rarer parts already matched, skipping whole blocks.
 
-    def _evaluate(self, query):
+    def _evaluate(self, query, within=None):
         if isinstance(query, wq.MultiTerm):  # Prefix, FuzzyTerm: every expanded term, summed
-            return self._union([self._term(fieldname, text, query.boost)
+            return self._union([self._term(fieldname, text, query.boost, within)
                                 for fieldname, text in query.expanded_terms(self.searcher.reader())])
         if isinstance(query, wq.Term):
-            return self._term(query.fieldname, query.text, query.boost)
+            return self._term(query.fieldname, query.text, query.boost, within)
         if isinstance(query, wq.Phrase):
-            return self._phrase(query)
+            return self._phrase(query, within)
         if isinstance(query, wq.And):
-            return self._intersection([self._evaluate(sub) for sub in query.subqueries], query.boost)
+            return self._all(query.subqueries, query.boost, within)
         if isinstance(query, wq.Or):
-            return self._union([self._evaluate(sub) for sub in query.subqueries], query.boost)
+            return self._union([self._evaluate(sub, within) for sub in query.subqueries], query.boost)
         if isinstance(query, wq.AndNot):
-            kept = self._evaluate(query.a)
-            for docnum in self._evaluate(query.b).scores:
-                kept.scores.pop(docnum, None)
+            kept = self._evaluate(query.a, within)
+            if kept.scores:
+                for docnum in self._evaluate(query.b, set(kept.scores)).scores:
+                    kept.scores.pop(docnum, None)
             return kept
         if isinstance(query, NULL):
             return Matches({})
         if isinstance(query, wq.Every):  # deleted documents are dropped at the end
-            return Matches(dict.fromkeys(range(self.searcher.doc_count_all()), float(query.boost)))
+            everything = within if within is not None else range(self.searcher.doc_count_all())
+            return Matches(dict.fromkeys(everything, float(query.boost)))
         if isinstance(query, wq.NumericRange):
             # Filters more than words: every match counts the same.
-            return Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost)))
-        return self._whoosh_matcher(query)
+            return _only(Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost))), within)
+        return _only(self._whoosh_matcher(query), within)
+
+    def _all(self, queries, boost, within):
+        """An And: the rarest part first, each next part only where all before it matched."""
+        reader = self.searcher.reader()
+        parts = []
+        for query in sorted(queries, key=lambda query: query.estimate_size(reader)):
+            part = self._evaluate(query, within)
+            if not part.scores:
+                return Matches({})
+            parts.append(part)
+            within = set(part.scores) if within is None else within.intersection(part.scores)
+        return self._intersection(parts, boost)
 
     def _whoosh_matcher(self, query):
-        """Phrases and the rest: Whoosh steps through them, checking positions where needed."""
+        """Anything else: Whoosh steps through it."""
         scores = {}
         for subsearcher, offset in self.searcher.leaf_searchers():
             matcher = query.matcher(subsearcher, self.searcher.context())
@@ -168,28 +191,54 @@ class Ranker:
         found.terms = [(fieldname, _text(text), [scores]) for fieldname, text in query.iter_all_terms()]
         return found
 
-    def _term(self, fieldname, text, boost=1.0):
+    def _wanted(self, within):
+        """The set as a sorted list, once per set: where blocks may be skipped."""
+        if within is None:
+            return None
+        key = id(within)
+        if key not in self._sorted:
+            self._sorted[key] = (within, sorted(within))  # the set is kept so its id stays its own
+        return self._sorted[key][1]
+
+    def _term(self, fieldname, text, boost=1.0, within=None, positions=None):
+        """The term's documents and scores; with `positions` (a dict), also each one's encoded positions."""
         if fieldname not in self.schema:
             return Matches({})
         present = [leaf for leaf in self.leaves if (fieldname, text) in leaf[0]]
         if not present:
             return Matches({})
+        wanted = self._wanted(within)
         scores = {}
         if not self.schema[fieldname].scorable:
             for reader, offset, _ in present:
-                for ids, _ in _blocks(_postings(reader, fieldname, text)):
-                    scores.update(dict.fromkeys((offset + docnum for docnum in ids), float(boost)))
+                for ids, _, _ in _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset):
+                    found = (offset + docnum for docnum in ids)
+                    if within is not None:
+                        found = (docnum for docnum in found if docnum in within)
+                    scores.update(dict.fromkeys(found, float(boost)))
             return Matches(scores, [(fieldname, _text(text), [scores])])
         factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
         for reader, offset, tables in present:
             lengths = tables.length_bytes(fieldname)
-            for ids, weights in _blocks(_postings(reader, fieldname, text)):
-                for docnum, weight in zip(ids, weights, strict=True):
-                    scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+            blocks = _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset,
+                             values=positions is not None)
+            for ids, weights, values in blocks:
+                if positions is not None:
+                    for docnum, weight, value in zip(ids, weights, values, strict=True):
+                        if within is None or offset + docnum in within:
+                            scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                            positions[offset + docnum] = value
+                elif within is None:
+                    for docnum, weight in zip(ids, weights, strict=True):
+                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                else:
+                    for docnum, weight in zip(ids, weights, strict=True):
+                        if offset + docnum in within:
+                            scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
         return Matches(scores, [(fieldname, _text(text), [scores])])
 
-    def _phrase(self, query):
+    def _phrase(self, query, within=None):
         """Documents with every word, then those where the words stand in order, each at most
         `slop` positions after the one before: Whoosh's SpanNear2(ordered, mindist=1), scored as
         Whoosh scores a phrase (the words' scores summed, times the boost)."""
@@ -197,33 +246,31 @@ class Ranker:
         words = list(query.words)
         if fieldname not in self.schema or not words:
             return Matches({})
-        found = self._intersection([self._term(fieldname, word) for word in words], query.boost)
-        if not found.scores or len(words) == 1:
-            return found
-        decode = self.schema[fieldname].format.decode_positions
-        positions = {word: self._values(fieldname, word, found.scores) for word in dict.fromkeys(words)}
-        slop = query.slop
+        if len(words) == 1:
+            return self._term(fieldname, words[0], query.boost, within)
+        # As _all, rarest word first, reading each word's postings once for scores and positions.
+        reader = self.searcher.reader()
+        positions = {word: {} for word in words}
+        parts = {}
+        for word in sorted(positions, key=lambda word: reader.doc_frequency(fieldname, word)):
+            parts[word] = self._term(fieldname, word, 1.0, within, positions[word])
+            if not parts[word].scores:
+                return Matches({})
+            within = set(parts[word].scores) if within is None else within.intersection(parts[word].scores)
+        # A word twice in the phrase counts twice, as in Whoosh.
+        found = self._intersection([parts[word] for word in words], query.boost)
+        decode = _position_decoder(self.schema[fieldname].format)
+        steps = [gap.__add__ for gap in range(1, max(1, query.slop) + 1)]
         for docnum in list(found.scores):
-            ends = decode(positions[words[0]][docnum])
+            ends = set(decode(positions[words[0]][docnum]))
             for word in words[1:]:
-                ends = [end for end in decode(positions[word][docnum])
-                        if any(0 < end - before <= slop for before in ends)]
+                # Where the next word may stand, met with where it does stand.
+                reachable = set(map(steps[0], ends)).union(*(map(step, ends) for step in steps[1:]))
+                ends = reachable.intersection(decode(positions[word][docnum]))
                 if not ends:
                     del found.scores[docnum]
                     break
         return found
-
-    def _values(self, fieldname, text, wanted):
-        """The posting values (encoded positions) of the term for the wanted documents."""
-        values = {}
-        for reader, offset in ((leaf[0], leaf[1]) for leaf in self.leaves):
-            if (fieldname, text) not in reader:
-                continue
-            for ids, block_values in _blocks(_postings(reader, fieldname, text), values=True):
-                for docnum, value in zip(ids, block_values, strict=True):
-                    if offset + docnum in wanted:
-                        values[offset + docnum] = value
-        return values
 
     def _norm_table(self, fieldname):
         """BM25's length normalisation for each of the 256 compressed field lengths."""
@@ -266,31 +313,65 @@ class Ranker:
         return Matches(scores, terms)
 
 
+def _position_decoder(format_):
+    """Whoosh's Positions.decode_positions without its per-position Python loop."""
+    if type(format_) is not formats.Positions:
+        return format_.decode_positions
+
+    def decode(value):
+        # A position list is a pickle of the gaps, stored without the pickle's final "." (STOP).
+        return accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."))
+    return decode
+
+
 def _postings(reader, fieldname, text):
     matcher = reader.postings(fieldname, text)
     # Deleted documents are dropped once, from the query's result, not posting by posting.
     return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
 
-def _blocks(matcher, values=False):
-    """(ids, weights) or (ids, values) a block at a time; a term stored inline has a list matcher instead."""
-    if not hasattr(matcher, "_read_ids"):
-        ids, other = [], []
+def _blocks(matcher, values=False, wanted=None, offset=0):
+    """(ids, weights, values or None) a block at a time; a term stored inline has a list matcher instead.
+
+    With `wanted` (sorted document numbers, offset by `offset` from the segment's), blocks holding
+    none of them are passed over by their headers alone, without reading their postings.
+    """
+    if not hasattr(matcher, "_read_data"):
+        ids, weights, found = [], [], []
         while matcher.is_active():
             ids.append(matcher.id())
-            other.append(matcher.value() if values else matcher.weight())
+            weights.append(matcher.weight())
+            found.append(matcher.value() if values else None)
             matcher.next()
-        yield ids, other
+        yield ids, weights, found
         return
+    last = -1  # the largest document number of the block before
     while matcher.is_active():
-        matcher._read_ids()
+        top = matcher._maxid
+        if wanted is not None:
+            i = bisect_right(wanted, offset + last)
+            if i == len(wanted):
+                return
+            if wanted[i] > offset + top:
+                last = top
+                matcher._next_block()
+                continue
+        matcher._read_data()
+        # Document numbers are stored as gaps; Whoosh undoes them in a Python generator.
+        ids = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
+        matcher._read_weights()
         if values:
             matcher._read_values()
-            yield matcher._ids, matcher._values
-        else:
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
+        yield ids, matcher._weights, matcher._values if values else None
+        last = top
         matcher._next_block()
+
+
+def _only(found, within):
+    if within is not None:
+        for docnum in [docnum for docnum in found.scores if docnum not in within]:
+            del found.scores[docnum]
+    return found
 
 
 def _text(text):
