@@ -54,7 +54,7 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 ANGLES = {"<": "\ue002", ">": "\ue003"}
 HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, "
                     "MaxFragments=2, FragmentDelimiter=\" … \"")
-TYPE_ORDER = "CASE d.type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
+TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
 
 
 def _require_postgres():
@@ -592,31 +592,46 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             compilers, exprs = _compile_both(cursor, request.tree)
             where, params = _where(exprs, request.filters)
-            facets, total = self._facets(cursor, where, params)
-            hits = self._hits(cursor, request, compilers, where, params) if total else []
+            facets, total, ranked = self._matches(cursor, request, compilers, where, params)
+            hits = self._hits(cursor, ranked, compilers) if ranked else []
             query_words = [node.text for node in q.walk(request.tree)
                            if isinstance(node, q.Term) and not node.prefix and node.field in (None, "title")]
             suggestion_words = _suggest(cursor, query_words) if query_words else {}
         return SearchResults(total=total, hits=hits, facets=facets, suggestion_words=suggestion_words)
 
-    def _facets(self, cursor, where, params):
+    def _matches(self, cursor, request, compilers, where, params):
+        """Facet counts, the total and the page's keys with their scores, from one pass over the matches:
+        each match's vector is read (and unpacked from TOAST) once, for the condition and the rank together."""
+        score, score_params = self._score(compilers)
+        if request.sort == "relevance":
+            order = f"score DESC, {TYPE_ORDER}, record_pk"
+        else:
+            order = f"date {'DESC' if request.sort == '-date' else 'ASC'} NULLS LAST, {TYPE_ORDER}, record_pk"
         cursor.execute(f"""
-            WITH m AS (SELECT d.type, d.source, d.language, d.date, d.date_precision, d.entities
-                       FROM {TABLE} d WHERE {where})
-            SELECT 'type', type, count(*) FROM m GROUP BY type
-            UNION ALL SELECT 'source', source, count(*) FROM m WHERE source <> '' GROUP BY source
-            UNION ALL SELECT 'language', language, count(*) FROM m WHERE language <> '' GROUP BY language
-            UNION ALL SELECT 'year', to_char(date, 'YYYY'), count(*) FROM m WHERE date IS NOT NULL GROUP BY 2
-            UNION ALL SELECT 'month', to_char(date, 'YYYY-MM'), count(*) FROM m
+            WITH m AS MATERIALIZED (
+                SELECT d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, d.record_pk,
+                       {score} AS score
+                FROM {TABLE} d WHERE {where})
+            SELECT 'type', type, count(*), NULL::float8 FROM m GROUP BY type
+            UNION ALL SELECT 'source', source, count(*), NULL FROM m WHERE source <> '' GROUP BY source
+            UNION ALL SELECT 'language', language, count(*), NULL FROM m WHERE language <> '' GROUP BY language
+            UNION ALL SELECT 'year', to_char(date, 'YYYY'), count(*), NULL FROM m WHERE date IS NOT NULL GROUP BY 2
+            UNION ALL SELECT 'month', to_char(date, 'YYYY-MM'), count(*), NULL FROM m
                       WHERE date IS NOT NULL AND date_precision IN ('day', 'month') GROUP BY 2
-            UNION ALL SELECT 'entity', e, count(*) FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
-        """, params)
+            UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
+            UNION ALL (SELECT 'hit', key, row_number() OVER (ORDER BY {order}), score FROM m
+                       ORDER BY {order} LIMIT %s OFFSET %s)
+        """, score_params + params + [request.per_page, (request.page - 1) * request.per_page])
         facets = {name: Counter() for name in FACETS}
-        for name, value, count in cursor.fetchall():
-            facets[name][value] = count
-        return facets, sum(facets["type"].values())
+        ranked = []
+        for name, value, count, score_value in cursor.fetchall():
+            if name == "hit":
+                ranked.append((count, value, float(score_value)))
+            else:
+                facets[name][value] = count
+        return facets, sum(facets["type"].values()), [(key, score_value) for _, key, score_value in sorted(ranked)]
 
-    def _hits(self, cursor, request, compilers, where, params):
+    def _score(self, compilers):
         rank_de = _any(compilers["de"].rank)
         rank_en = _any(compilers["en"].rank)
         if rank_de or rank_en:
@@ -625,27 +640,20 @@ class PostgresBackend:
             score_params = [rank_de or "", rank_en or ""]
         else:
             score, score_params = "0.0", []
+        for slug in dict.fromkeys(compilers["en"].entities):
+            # A tagged entity the query names counts, as the boosted entity term in Whoosh, and the
+            # entity's own record (tagged with itself) counts again: "Code Red" finds Code Red first.
+            score += (" + CASE WHEN d.entities @> %s::jsonb THEN 0.1 ELSE 0 END"
+                      " + CASE WHEN d.type = 'entity' AND d.entities @> %s::jsonb THEN 0.1 ELSE 0 END")
+            score_params.extend([json.dumps([slug])] * 2)
+        return score, score_params
+
+    def _hits(self, cursor, ranked, compilers):
         entities = list(dict.fromkeys(compilers["en"].entities))
-        for slug in entities:  # a tagged entity the query names counts, as the boosted entity term in Whoosh
-            score += " + CASE WHEN d.entities @> %s::jsonb THEN 0.1 ELSE 0 END"
-            score_params.append(json.dumps([slug]))
-        if request.sort == "relevance":
-            order = f"score DESC, {TYPE_ORDER}, d.record_pk"
-        else:
-            direction = "DESC" if request.sort == "-date" else "ASC"
-            order = f"d.date {direction} NULLS LAST, {TYPE_ORDER}, d.record_pk"
-        offset = (request.page - 1) * request.per_page
-        # Ranked without the stored document, which is read for the page's rows only: sorting rows
-        # that carry it would read every match's document.
-        cursor.execute(
-            f"SELECT d.key, {score} AS score FROM {TABLE} d WHERE {where} ORDER BY {order} LIMIT %s OFFSET %s",
-            score_params + params + [request.per_page, offset])
-        ranked = cursor.fetchall()
-        if not ranked:
-            return []
+        # The stored documents of the page's rows only.
         cursor.execute(f"SELECT key, doc FROM {TABLE} WHERE key = ANY(%s)", [[key for key, _ in ranked]])
         stored = dict(cursor.fetchall())
-        rows = [(key, _json(stored[key]), float(score)) for key, score in ranked]
+        rows = [(key, _json(stored[key]), score) for key, score in ranked]
         matched = self._matched_lexemes(cursor, rows, compilers)
         snippets = self._snippets(cursor, rows, matched)
         hits = []
