@@ -62,3 +62,18 @@ def test_it_explains_a_bad_query_in_german(corpus, client):
     assert response.status_code == 400
     assert "Diese Suche lässt sich nicht ausführen" in html and "Anführungszeichen" in html
     assert '<span lang="en">' in html  # the parser's detail stays English and is marked so
+
+
+@pytest.mark.parametrize(("query", "german_text", "english_text"), [
+    ('"Code Red', "Das Anführungszeichen an Stelle 1 wird nicht geschlossen.",
+     "A quotation mark opened at position 1 is never closed."),
+    ("lang:fr", "lang:fr ist hier keine Sprache", "lang:fr is not a language here"),
+    ("date:[2001-09 to 2001-07]", "endet, bevor er beginnt", "ends before it starts"),
+    ("farbe:rot", "Unbekanntes Feld", "Unknown field"),
+])
+def test_it_explains_a_bad_query_in_the_readers_language(db, client, query, german_text, english_text):
+    in_german = german(client, {"q": query})
+    in_english = client.get("/search/", {"q": query})
+    assert in_german.status_code == in_english.status_code == 400
+    assert german_text in in_german.content.decode() and english_text not in in_german.content.decode()
+    assert english_text in in_english.content.decode()

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from archive import dates
 
 MAX_LENGTH = 500
@@ -93,10 +95,12 @@ _TILDE = re.compile(r"^~(\d*)")
 
 def check_text(text, parameter="q"):
     if len(text) > MAX_LENGTH:
-        raise QueryError(f"The query is {len(text)} characters long; use at most {MAX_LENGTH}.", parameter)
+        raise QueryError(gettext("The query is %(length)d characters long; use at most %(most)d.")
+                         % {"length": len(text), "most": MAX_LENGTH}, parameter)
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co") and char not in "\t\n\r":
-            raise QueryError(f"The query contains a control character (U+{ord(char):04X}); remove it.", parameter)
+            raise QueryError(gettext("The query contains a control character (%(code)s); remove it.")
+                             % {"code": f"U+{ord(char):04X}"}, parameter)
 
 
 def parse(text):
@@ -108,9 +112,10 @@ def parse(text):
     parser = _Parser(tokens)
     tree = parser.expression()
     if parser.peek() is not None:
-        raise QueryError("There is a ')' without a matching '('.")
+        raise QueryError(gettext("There is a ')' without a matching '('."))
     if _count(tree) > MAX_CLAUSES:
-        raise QueryError(f"The query has too many parts; use at most {MAX_CLAUSES} words and filters.")
+        raise QueryError(gettext("The query has too many parts; use at most %(most)d words and filters.")
+                         % {"most": MAX_CLAUSES})
     return tree
 
 
@@ -151,7 +156,8 @@ class _Lexer:
         start = self.pos
         end = self.text.find('"', start + 1)
         if end < 0:
-            raise QueryError(f"A quotation mark opened at position {start + 1} is never closed.")
+            raise QueryError(gettext("A quotation mark opened at position %(position)d is never closed.")
+                             % {"position": start + 1})
         words = tuple(self.text[start + 1:end].split())
         self.pos = end + 1
         slop = 0
@@ -160,7 +166,7 @@ class _Lexer:
             self.pos += tilde.end()
             slop = int(tilde.group(1) or 1)
             if slop > 20:
-                raise QueryError(f'Proximity "..."~{slop} is too wide; use at most ~20.')
+                raise QueryError(gettext('Proximity "..."~%(slop)d is too wide; use at most ~20.') % {"slop": slop})
         return ("phrase", words, slop, field_name)
 
     def _word(self):
@@ -174,14 +180,15 @@ class _Lexer:
             value = field_match.group(2)
             if name not in FIELDS:
                 raise QueryError(
-                    f"Unknown field {field_match.group(1)!r}: use one of {', '.join(f + ':' for f in FIELDS)} "
-                    'or put the word in quotes ("...").'
+                    gettext('Unknown field %(field)s: use one of %(fields)s or put the word in quotes ("...").')
+                    % {"field": repr(field_match.group(1)), "fields": ", ".join(f + ":" for f in FIELDS)}
                 )
             if not value:
                 if self.pos < len(self.text) and self.text[self.pos] == '"':
                     return ("field", name, self._phrase(name))
                 raise QueryError(
-                    f"The field {name}: needs a value right after the colon, e.g. {name}:{_EXAMPLE[name]}."
+                    gettext("The field %(field)s: needs a value right after the colon, e.g. %(field)s:%(example)s.")
+                    % {"field": name, "example": _EXAMPLE[name]}
                 )
             if name == "date" and value.startswith("["):
                 return ("node", self._range(word))
@@ -192,16 +199,17 @@ class _Lexer:
         start = self.pos - len(word) + len("date:")
         end = self.text.find("]", start)
         if end < 0:
-            raise QueryError("A date range needs a closing ']', e.g. date:[2001-07 to 2001-09].")
+            raise QueryError(gettext("A date range needs a closing ']', e.g. date:[2001-07 to 2001-09]."))
         inner = self.text[start + 1:end]
         self.pos = end + 1
         parts = re.split(r"\s+to\s+", inner.strip(), flags=re.I)
         if len(parts) != 2 or not all(parts):
-            raise QueryError(f"The date range [{inner}] needs two ends, e.g. date:[2001-07 to 2001-09] (* for open).")
+            raise QueryError(gettext("The date range [%(range)s] needs two ends, e.g. date:[2001-07 to 2001-09] "
+                                     "(* for open).") % {"range": inner})
         low = None if parts[0] == "*" else _partial(parts[0])
         high = None if parts[1] == "*" else _partial(parts[1])
         if low and high and low.date > high.end:
-            raise QueryError(f"The date range [{inner}] ends before it starts.")
+            raise QueryError(gettext("The date range [%(range)s] ends before it starts.") % {"range": inner})
         return DateRange(low.date if low else None, high.end if high else None)
 
 
@@ -223,15 +231,15 @@ def _term(word, field_name=None):
     if tilde:
         fuzzy = int(tilde.group(1) or 1)
         if fuzzy not in (1, 2):
-            raise QueryError(f"Fuzzy {word!r}: use ~1 or ~2 (edits allowed).")
+            raise QueryError(gettext("Fuzzy %(word)s: use ~1 or ~2 (edits allowed).") % {"word": repr(word)})
         word = word[:tilde.start()]
     if word.endswith("*"):
         prefix = True
         word = word.rstrip("*")
         if len(word) < 2:
-            raise QueryError("A prefix search needs at least two letters before '*'.")
+            raise QueryError(gettext("A prefix search needs at least two letters before '*'."))
     if "*" in word or "~" in word:
-        raise QueryError(f"{word!r}: '*' and '~' are allowed only at the end of a word.")
+        raise QueryError(gettext("%(word)s: '*' and '~' are allowed only at the end of a word.") % {"word": repr(word)})
     if not any(c.isalnum() for c in word):
         return None
     return Term(word, field_name, fuzzy, prefix)
@@ -253,11 +261,13 @@ def _field_node(name, value_token):
         return DateRange(period.date, period.end)
     if name == "lang":
         if text.lower() not in LANGUAGES:
-            raise QueryError(f"lang:{text} is not a language here: use lang:de or lang:en.")
+            raise QueryError(gettext("lang:%(value)s is not a language here: use lang:de or lang:en.")
+                             % {"value": text})
         return Match("lang", LANGUAGES[text.lower()])
     if name == "type":
         if text.lower() not in TYPES:
-            raise QueryError(f"type:{text} is not a record type: use type:article, type:event or type:entity.")
+            raise QueryError(gettext("type:%(value)s is not a record type: use type:article, type:event or "
+                                     "type:entity.") % {"value": text})
         return Match("type", TYPES[text.lower()])
     return Match(name, text)
 
@@ -323,7 +333,7 @@ class _Parser:
         if self.peek() == ("-",) or self._is_word("NOT"):
             self.take()
             if self.peek() is None or self.peek() == (")",):
-                raise QueryError("NOT (or '-') must be followed by what to leave out, e.g. -entity:microsoft.")
+                raise QueryError(gettext("NOT (or '-') must be followed by what to leave out, e.g. -entity:microsoft."))
             node = self.unary()
             return Not(node) if node is not None else None
         return self.primary()
@@ -334,14 +344,14 @@ class _Parser:
         if kind == "(":
             self.depth += 1
             if self.depth > 8:
-                raise QueryError("Parentheses are nested too deeply.")
+                raise QueryError(gettext("Parentheses are nested too deeply."))
             node = self.expression()
             if self.take() != (")",):
-                raise QueryError("A '(' is never closed with ')'.")
+                raise QueryError(gettext("A '(' is never closed with ')'."))
             self.depth -= 1
             return node
         if kind == ")":
-            raise QueryError("There is a ')' without a matching '('.")
+            raise QueryError(gettext("There is a ')' without a matching '('."))
         if kind == "node":
             return token[1]
         if kind == "phrase":
