@@ -20,7 +20,7 @@ from django.db import transaction
 
 from archive import dates
 from archive.models import Entity, Source
-from archive.search import documents
+from archive.search import documents, pending
 from archive.search import query as q
 from archive.search.query import QueryError
 from archive.search.text import fold
@@ -62,6 +62,12 @@ def update_keys(keys):
     deferred = _deferred()
     if deferred:
         deferred[-1].update(keys)
+        waiting = getattr(_local, "pending", None)
+        if waiting:  # on disk once committed, in case the run dies before its write
+            if transaction.get_connection().in_atomic_block:
+                transaction.on_commit(lambda: waiting.add(keys))
+            else:
+                waiting.add(keys)
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block:
@@ -108,14 +114,36 @@ def deferred_indexing():
     """Collect every index update made inside the block and write them once at its end.
 
     For bulk importers: thousands of saves become one index write (after the
-    surrounding transaction commits, if there is one).
+    surrounding transaction commits, if there is one). The outermost block also writes
+    what an earlier bulk run, killed before its write, left pending (see pending.py).
     """
     deferred = _deferred()
+    outermost = not deferred
     deferred.append(set())
+    if outermost:
+        _local.pending = pending.start()
+        left = pending.adopt()
+        deferred[-1].update(left)
+        if _local.pending:
+            _local.pending.add(left)
     try:
         yield
     finally:
-        update_keys(deferred.pop())
+        keys = deferred.pop()
+        waiting = None
+        if outermost:
+            waiting, _local.pending = _local.pending, None
+        try:
+            update_keys(keys)
+        except BaseException:
+            if waiting:
+                waiting.abandon()
+            raise
+        if waiting:
+            if transaction.get_connection().in_atomic_block:
+                transaction.on_commit(waiting.done)  # after the write, which waits for the commit too
+            else:
+                waiting.done()
 
 
 def rebuild(*, progress=None):
