@@ -44,7 +44,12 @@ def entity_with_relations(slug):
 
 
 def entity_articles(entity):
-    return Article.objects.filter(mentions__entity=entity).select_related("source").order_by(*OLDEST_FIRST)
+    # What a list shows: an entity can have tens of thousands of articles, sorted before the first are shown.
+    return (
+        Article.objects.filter(mentions__entity=entity).select_related("source")
+        .only("slug", "title", "language", "date", "date_precision", "date_inferred", "source__name")
+        .order_by(*OLDEST_FIRST)
+    )
 
 
 def entity_events(entity):
