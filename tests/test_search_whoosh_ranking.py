@@ -121,3 +121,15 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
             assert theirs, query
             assert set(ours) == set(theirs), query
             assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+
+
+def test_threads_sharing_one_ranker_get_what_one_thread_gets(changed_index):
+    from concurrent.futures import ThreadPoolExecutor
+
+    searcher, folder = changed_index
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    queries = [compiled(text) for text in QUERIES]
+    alone = [ranker.matches(query).scores for query in queries]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda query: ranker.matches(query).scores, queries * 8))
+    assert together == alone * 8

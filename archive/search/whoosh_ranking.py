@@ -12,6 +12,7 @@ snippets mark and what "why it matched" reports.
 """
 
 import array
+import threading
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -121,12 +122,13 @@ class Ranker:
             if reader.has_deletions():
                 self.deleted.update(offset + docnum for docnum in reader.deleted_docs_set)
         self._norms = {}
+        self._local = threading.local()
 
     # --- public ---
 
     def matches(self, query, within=None):
         """Matches of the query, among the documents `within` (a set) when given."""
-        self._sorted = {}
+        self._local.sorted = {}  # per thread: a threaded server shares one Ranker per generation
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -196,9 +198,10 @@ class Ranker:
         if within is None:
             return None
         key = id(within)
-        if key not in self._sorted:
-            self._sorted[key] = (within, sorted(within))  # the set is kept so its id stays its own
-        return self._sorted[key][1]
+        cache = self._local.sorted
+        if key not in cache:
+            cache[key] = (within, sorted(within))  # the set is kept so its id stays its own
+        return cache[key][1]
 
     def _term(self, fieldname, text, boost=1.0, within=None, positions=None):
         """The term's documents and scores; with `positions` (a dict), also each one's encoded positions."""
