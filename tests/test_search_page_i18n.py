@@ -77,3 +77,11 @@ def test_it_explains_a_bad_query_in_the_readers_language(db, client, query, germ
     assert in_german.status_code == in_english.status_code == 400
     assert german_text in in_german.content.decode() and english_text not in in_german.content.decode()
     assert english_text in in_english.content.decode()
+
+
+def test_it_explains_a_bad_parameter_in_the_readers_language(db, client):
+    in_german = german(client, {"q": "Wurm", "page": "-1"})
+    assert in_german.status_code == 400
+    assert "page=-1 liegt außerhalb des Bereichs (1 bis 1000)." in in_german.content.decode()
+    in_english = client.get("/search/", {"q": "Wurm", "page": "-1"})
+    assert "page=-1 is out of range (1 to 1000)." in in_english.content.decode()

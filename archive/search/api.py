@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Entity, Source
@@ -234,7 +235,8 @@ def parse_params(params):
     def one(name, default=""):
         got = values(name)
         if len(got) > 1:
-            raise QueryError(f"{name} is given {len(got)} times; give it once.", name)
+            message = gettext("%(name)s is given %(count)d times; give it once.")
+            raise QueryError(message % {"name": name, "count": len(got)}, name)
         return got[0] if got else default
 
     text = one("q")
@@ -242,24 +244,26 @@ def parse_params(params):
     types = values("type")
     for value in types:
         if value not in documents.TYPES:
-            raise QueryError(f"type={value!r}: use {', '.join(documents.TYPES)}.", "type")
+            message = gettext("type=%(value)s: use %(choices)s.")
+            raise QueryError(message % {"value": repr(value), "choices": ", ".join(documents.TYPES)}, "type")
     languages = values("language")
     for value in languages:
         if value not in LANGUAGE_LABELS:
-            raise QueryError(f"language={value!r}: use de or en.", "language")
+            raise QueryError(gettext("language=%(value)s: use de or en.") % {"value": repr(value)}, "language")
     entities = values("entity")
     sources = values("source")
     for name, group in (("entity", entities), ("source", sources)):
         for value in group:
             if not _SLUG.match(value):
-                raise QueryError(f"{name}={value[:40]!r} is not a slug (letters, digits, '-').", name)
+                raise QueryError(gettext("%(name)s=%(value)s is not a slug (letters, digits, '-').")
+                                 % {"name": name, "value": repr(value[:40])}, name)
     date_from = _date_param(one("from"), "from", end=False) if one("from") else None
     date_to = _date_param(one("to"), "to", end=True) if one("to") else None
     if date_from and date_to and date_from > date_to:
-        raise QueryError("to is before from.", "to")
+        raise QueryError(gettext("to is before from."), "to")
     sort = one("sort", "relevance")
     if sort not in SORTS:
-        raise QueryError(f"sort={sort!r}: use relevance, date or -date.", "sort")
+        raise QueryError(gettext("sort=%(value)s: use relevance, date or -date.") % {"value": repr(sort)}, "sort")
     page = _int_param(one("page", "1"), "page", 1, MAX_PAGE)
     per_page = _int_param(one("per_page", "10"), "per_page", 1, 50)
     filters = Filters(types=tuple(types), entities=tuple(entities), sources=tuple(sources),
@@ -271,9 +275,11 @@ def _int_param(value, name, low, high):
     try:
         number = int(value)
     except ValueError:
-        raise QueryError(f"{name}={value[:20]!r} is not a whole number.", name) from None
+        message = gettext("%(name)s=%(value)s is not a whole number.")
+        raise QueryError(message % {"name": name, "value": repr(value[:20])}, name) from None
     if not low <= number <= high:
-        raise QueryError(f"{name}={number} is out of range ({low} to {high}).", name)
+        raise QueryError(gettext("%(name)s=%(value)d is out of range (%(low)d to %(high)d).")
+                         % {"name": name, "value": number, "low": low, "high": high}, name)
     return number
 
 
@@ -285,7 +291,7 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     """
     filters = filters or Filters()
     if sort not in SORTS:
-        raise QueryError(f"sort={sort!r}: use relevance, date or -date.", "sort")
+        raise QueryError(gettext("sort=%(value)s: use relevance, date or -date.") % {"value": repr(sort)}, "sort")
     tree = q.parse(text)
     backend = get_backend()
     tree, notes = expand_aliases(tree, _alias_table(backend.generation()))
