@@ -64,11 +64,10 @@ def update_keys(keys):
     if deferred:
         deferred[-1].update(keys)
         waiting = getattr(_local, "pending", None)
-        if waiting:  # on disk once committed, in case the run dies before its write
-            if transaction.get_connection().in_atomic_block:
-                transaction.on_commit(lambda: waiting.add(keys))
-            else:
-                waiting.add(keys)
+        if waiting:
+            # On disk at once, before the commit: a run killed just after committing still leaves
+            # the key; one whose transaction never commits leaves a key whose write removes nothing.
+            waiting.add(keys)
         return
     connection = transaction.get_connection()
     if connection.in_atomic_block:
@@ -142,7 +141,10 @@ def deferred_indexing():
             raise
         if waiting:
             if transaction.get_connection().in_atomic_block:
-                transaction.on_commit(waiting.done)  # after the write, which waits for the commit too
+                # The write waits for the commit: until then the keys stay on disk, unlocked, and if the
+                # transaction rolls back the next bulk run writes them (removing what never came to be).
+                waiting.abandon()
+                transaction.on_commit(waiting.forget)
             else:
                 waiting.done()
 

@@ -1,8 +1,9 @@
 """Keys a bulk run has committed but not yet written to the index, kept on disk meanwhile.
 
 A bulk run (import_articles, tag_entities) writes the index once, at its end. Until then
-the keys of its committed records wait in a file of ARCHIVE_DATA_DIR/search-pending/,
-locked for as long as the run's process lives. A run killed before its write leaves the
+the keys of the records it saves wait in a file of ARCHIVE_DATA_DIR/search-pending/
+(each written before its transaction commits, so no committed record is missed), locked
+for as long as the run's process lives. A run killed before its write leaves the
 file unlocked; the next bulk run adopts its keys and writes them with its own, so the
 records the killed run committed reach the index without a repair. (`check_index --fix`
 repairs it too; a rebuild makes the leftovers moot.)
@@ -59,6 +60,10 @@ class PendingKeys:
     def abandon(self):
         """The keys are not written: leave them to the next bulk run."""
         self.file.close()
+
+    def forget(self):
+        """After abandon(): the keys were written after all."""
+        self.path.unlink(missing_ok=True)
 
 
 def start():
