@@ -4,11 +4,15 @@ Whoosh's collectors step through every matching document one at a time and score
 through a tree of matchers, all in Python: a common word in 100k articles cost 100-300 ms.
 Here each term's postings are read a block at a time (ids and weights come as arrays),
 scored with the same BM25F as Whoosh (same idf, field lengths, boosts and sums) and
-added into one dict per query. Phrases and any other query without plain postings still
-go through Whoosh's own matchers, which check positions.
+added into one dict per query. Phrases are checked from positions read the same way;
+a kind of query not handled here goes through Whoosh's own matchers.
 
-The result keeps, for the shown hits only, which terms matched each document: what the
-snippets mark and what "why it matched" reports.
+The result keeps which terms matched each document: what the snippets mark and what
+"why it matched" reports.
+
+Reading blocks uses the internals of Whoosh's posting reader (W3LeafMatcher), which is why
+Whoosh-Reloaded is pinned exactly; tests/test_search_whoosh_ranking.py compares every kind
+of query with Whoosh's own results, so a version that changes them fails there first.
 """
 
 import array
