@@ -120,19 +120,19 @@ def deferred_indexing():
     deferred = _deferred()
     outermost = not deferred
     deferred.append(set())
-    if outermost:
-        _local.pending = pending.start()
-        left = pending.adopt()
-        deferred[-1].update(left)
-        if _local.pending:
-            _local.pending.add(left)
     try:
+        if outermost:
+            _local.pending = pending.start()
+            left = pending.adopt()
+            deferred[-1].update(left)
+            if _local.pending:
+                _local.pending.add(left)
         yield
     finally:
         keys = deferred.pop()
         waiting = None
         if outermost:
-            waiting, _local.pending = _local.pending, None
+            waiting, _local.pending = getattr(_local, "pending", None), None
         try:
             update_keys(keys)
         except BaseException:

@@ -88,8 +88,8 @@ def adopt():
     for path in paths:
         try:
             handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below, after the lock is tried)
-        except FileNotFoundError:
-            continue  # adopted by another process just now
+        except OSError:
+            continue  # adopted by another process just now, or unreadable: check_index still finds it
         with handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
