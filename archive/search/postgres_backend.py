@@ -320,13 +320,7 @@ class Compiler:
         return _or([tagged, self._tsq(_any(phrases))])
 
     def date_range(self, node):
-        conditions, params = ["d.date IS NOT NULL"], []
-        if node.start:
-            conditions.append("d.date >= %s")
-            params.append(node.start)
-        if node.end:
-            conditions.append("d.date <= %s")
-            params.append(node.end)
+        conditions, params = _date_conditions(node.start, node.end)
         return Expr(sql="(" + " AND ".join(conditions) + ")", params=params)
 
     def compile(self, node):
@@ -429,14 +423,22 @@ def _filters_sql(filters):
         parts.append("d.entities @> %s::jsonb")
         params.append(json.dumps([slug]))
     if filters.date_from or filters.date_to:
-        parts.append("d.date IS NOT NULL")
-    if filters.date_from:
-        parts.append("d.date >= %s")
-        params.append(filters.date_from)
-    if filters.date_to:
-        parts.append("d.date <= %s")
-        params.append(filters.date_to)
+        conditions, dates = _date_conditions(filters.date_from, filters.date_to)
+        parts.extend(conditions)
+        params.extend(dates)
     return parts, params
+
+
+def _date_conditions(start, end):
+    """Dated documents from start to end (either may be None): SQL conditions and their parameters."""
+    conditions, params = ["d.date IS NOT NULL"], []
+    if start:
+        conditions.append("d.date >= %s")
+        params.append(start)
+    if end:
+        conditions.append("d.date <= %s")
+        params.append(end)
+    return conditions, params
 
 
 def _where(exprs, filters):

@@ -369,11 +369,9 @@ def _ranker(state):
     caches = state[4]
     if "ranker" not in caches:
         folder = _root() / state[1]
-        searcher = state[3]
-        readers = [sub.reader() for sub, _ in searcher.leaf_searchers()] if searcher.doc_count_all() else []
-        whoosh_ranking.forget_segments_except(folder, readers)
-        caches["ranker"] = whoosh_ranking.Ranker(
-            searcher, lambda reader: whoosh_ranking.segment_tables(folder, reader))
+        ranker = whoosh_ranking.Ranker(state[3], lambda reader: whoosh_ranking.segment_tables(folder, reader))
+        whoosh_ranking.forget_segments_except(folder, [reader for reader, _, _ in ranker.leaves])
+        caches["ranker"] = ranker
     return caches["ranker"]
 
 
