@@ -57,6 +57,9 @@ class Entity(models.Model):
         VULNERABILITY = "vulnerability"
         GROUP = "group"
         PLACE = "place"
+        # A breach or attack known by its own name (Sony Pictures hack), where neither a
+        # malware nor a vulnerability names it.
+        INCIDENT = "incident"
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200)
@@ -102,7 +105,12 @@ class Article(PartialDateMixin):
     title = models.CharField(max_length=500)
     kicker = models.CharField(max_length=300, blank=True, help_text="Dachzeile above the title.")
     teaser = models.TextField(blank=True)
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(blank=True, help_text="Markdown. Empty for an article known by reference.")
+    abstract = models.TextField(
+        blank=True,
+        help_text="Our own short summary of an article recorded by reference, without its text "
+                  "(it cannot be republished): the page shows this and links the original.",
+    )
     body_html = models.TextField(editable=False, blank=True)
     source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True, related_name="articles")
     byline = models.CharField(max_length=300, blank=True, help_text='Author or agencies, e.g. "DPA/AP".')
@@ -135,6 +143,11 @@ class Article(PartialDateMixin):
 
     def get_absolute_url(self):
         return reverse("article-detail", args=[self.slug])
+
+    @property
+    def by_reference(self):
+        """Known by its title, outlet, date and our abstract only: its text is not ours to show."""
+        return bool(self.abstract) and not self.body.strip()
 
 
 def text_hash(title, body):

@@ -131,3 +131,31 @@ def test_an_alias_listed_twice_with_different_languages_is_refused(db, content_c
         "name: T\nkind: person\naliases: [Munich, {name: Munich, language: en}]\n", encoding="utf-8")
     assert "entities/twice.yaml: aliases: alias 'Munich' is listed with different languages" in problems(
         content_copy, capsys)
+
+
+def test_an_article_known_by_reference_has_an_abstract_and_no_body(db, content_copy):
+    write_article(content_copy, FRONT + "abstract: Our own summary.\nurl: https://example.org/a\n", body="")
+    call_command("load_content", str(content_copy))
+    article = Article.objects.get(slug="extra")
+    assert article.by_reference and article.abstract == "Our own summary."
+    assert not Article.objects.get(slug="computervirus-code-red-2-schlaegt-zu").by_reference
+
+
+@pytest.mark.parametrize(
+    ("front", "body", "expected"),
+    [
+        (FRONT, "", "body: is empty (an article known by reference has an abstract instead)"),
+        (FRONT + "abstract: Summary.\n", "Text.\n", "abstract: is only for an article known by reference"),
+    ],
+)
+def test_an_article_has_a_body_or_an_abstract_not_both(db, content_copy, capsys, front, body, expected):
+    write_article(content_copy, front, body=body)
+    assert expected in problems(content_copy, capsys)
+    assert Article.objects.count() == 0
+
+
+def test_an_incident_is_a_kind_of_entity(db, content_copy):
+    (content_copy / "entities" / "sony-pictures-hack.yaml").write_text(
+        "name: Sony Pictures hack\nkind: incident\n", "utf-8")
+    call_command("load_content", str(content_copy))
+    assert Entity.objects.get(slug="sony-pictures-hack").kind == "incident"

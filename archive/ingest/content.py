@@ -24,7 +24,7 @@ ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_i
 ARTICLE_KEYS = {
     "slug", "title", "kicker", "teaser", "source", "date", "date_precision", "date_inferred",
     "date_reason", "byline", "dateline", "language", "language_detected", "url", "entities", "origin",
-    "imported_at", "removed_boilerplate", "notes",
+    "imported_at", "removed_boilerplate", "notes", "abstract",
 }
 EVENT_KEYS = {
     "title", "date", "date_precision", "date_inferred", "date_reason", "kind", "incident",
@@ -290,8 +290,11 @@ def read_folder(folder):
             r.problem("slug", f"{slug!r} is also used by {content.articles[slug]['_path']}")
             continue
         date, precision = r.partial_date(required=False)
-        if not body.strip():
-            problems.append(Problem(shown, "body", "is empty"))
+        abstract = r.text("abstract")
+        if not body.strip() and not abstract:
+            problems.append(Problem(shown, "body", "is empty (an article known by reference has an abstract instead)"))
+        if body.strip() and abstract:
+            r.problem("abstract", "is only for an article known by reference, which has no body")
         boilerplate = data.get("removed_boilerplate") or []
         if not isinstance(boilerplate, list):
             r.problem("removed_boilerplate", "must be a list of texts")
@@ -301,6 +304,7 @@ def read_folder(folder):
             "kicker": r.text("kicker"),
             "teaser": r.text("teaser"),
             "body": body,
+            "abstract": abstract,
             "_source": r.text("source"),
             "date": date,
             "date_precision": precision,

@@ -106,6 +106,7 @@ def article_data(article):
         "title": _text(article.title),
         "kicker": _text(article.kicker),
         "teaser": _text(article.teaser),
+        "abstract": _text(article.abstract),
         "source": article.source.slug if article.source else "",
         "language": article.language,
         "language_detected": article.language_detected,
