@@ -4,6 +4,11 @@ and the newest articles matching a search.
 The overall and entity feeds follow what is new to the archive (created_at), not
 publication dates: a reader subscribes to learn of additions, which may be old articles.
 A search feed lists what the search page shows sorted by "newest": publication dates.
+
+Every text goes through archive.xmltext on its way into the feed (one control character
+in an imported title would otherwise make Django's writer raise), and summaries are
+built from escaped text: RSS descriptions and Atom's <summary type="html"> are HTML to
+a feed reader.
 """
 
 import dataclasses
@@ -13,14 +18,42 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from archive import dates, search
+from archive import dates, search, xmltext
 from archive.models import Article, Entity
 
 FEED_LENGTH = 30
 SEARCH_FILTERS = ("type", "entity", "source", "language", "from", "to")
+
+
+def _clean(value):
+    if isinstance(value, (list, tuple)):
+        return type(value)(_clean(part) for part in value)
+    if isinstance(value, (str, Promise)):
+        return xmltext.clean(value)
+    return value
+
+
+class _CleanText:
+    """A feed writer that drops the characters XML forbids from the feed's and every item's text."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_clean, args), **{key: _clean(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_clean, args), **{key: _clean(value) for key, value in kwargs.items()})
+
+
+class RssFeed(_CleanText, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_CleanText, Atom1Feed):
+    pass
 
 
 def newest(articles):
@@ -32,6 +65,7 @@ def newest_first(articles):
 
 
 class ArticlesFeed(Feed):
+    feed_type = RssFeed
     title = _("Incident Archive: new articles")
     description = _("Articles as they are added to the archive.")
 
@@ -47,8 +81,8 @@ class ArticlesFeed(Feed):
     def item_description(self, item):
         published = dates.display(item.date, item.date_precision, item.language)
         source = item.source.name if item.source else ""
-        lead = " · ".join(part for part in (source, published, item.byline) if part)
-        return f"{lead}. {item.teaser}".strip() if item.teaser else lead
+        lead = " · ".join(escape(part) for part in (source, published, item.byline) if part)
+        return f"{lead}. {escape(item.teaser)}".strip() if item.teaser else lead
 
     def item_author_name(self, item):
         return item.byline or None
@@ -67,7 +101,7 @@ class ArticlesFeed(Feed):
 
 
 class ArticlesAtomFeed(ArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
     subtitle = ArticlesFeed.description
 
 
@@ -89,7 +123,7 @@ class EntityArticlesFeed(ArticlesFeed):
 
 
 class EntityArticlesAtomFeed(EntityArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)
@@ -136,7 +170,7 @@ class SearchArticlesFeed(ArticlesFeed):
 
 
 class SearchArticlesAtomFeed(SearchArticlesFeed):
-    feed_type = Atom1Feed
+    feed_type = AtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)

@@ -1,39 +1,133 @@
 """Requests per client in a fixed time window, so one scraper cannot starve everyone else.
 
-The counts live in Django's cache. The site's cache is a file cache in the data
-folder (settings.CACHES), shared by every web worker on the machine; a per-process
-cache would let each worker allow the whole limit again. Two workers counting the
-same client at the same instant may each read the old count (the file cache has
-no atomic increment), so a burst can pass a few requests over the limit; and when
-more than settings.CACHES' MAX_ENTRIES counts are on file the cache drops a third
-of them at random, which restarts those clients' counts. The limit is a guard
-against floods, not an exact quota.
+The counts live in a small SQLite database in the data folder (COUNTS_FILE), shared by
+every web worker on the machine. Each request adds one to its client's count with a
+single UPSERT, which SQLite runs one at a time, so workers counting the same client at
+the same instant cannot both read the old count: exactly `limit` requests per window
+are let through, however many workers there are. (The file cache used before has no
+atomic increment and let bursts through well past the limit.)
+
+Counts of ended windows are removed at most once a minute per worker, and the table
+is kept to MAX_CLIENTS rows: past that the counts that end soonest are dropped, which
+restarts those clients' counts, so a flood from many addresses cannot fill the disk.
+
+The limit fails open: when the counts cannot be read or written (disk full, folder
+read-only, database locked longer than BUSY_SECONDS) the request is served, and the
+failure is logged once until the counts work again. Refusing every API request
+because a guard's bookkeeping broke would be a worse outage than the flood it guards
+against.
 """
 
 import functools
+import logging
 import math
+import os
+import sqlite3
+import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import JsonResponse
 
-from archive.security import client_ip
+from archive.security import FailOpen, client_ip
+
+logger = logging.getLogger(__name__)
+
+COUNTS_FILE = "ratelimit.sqlite3"
+BUSY_SECONDS = 5
+SWEEP_SECONDS = 60
+MAX_CLIENTS = 100_000
+
+failures = FailOpen(logger, "The API rate limit")
+_local = threading.local()
+
+
+def counts_path():
+    return Path(settings.DATA_DIR) / COUNTS_FILE
+
+
+def _connect(path):
+    connection = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level=None)
+    try:
+        # WAL lets a worker count while another reads; NORMAL skips the fsync of every commit,
+        # which a power cut could cost a few counts, never the file.
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS counts (key TEXT PRIMARY KEY, count INTEGER NOT NULL, ends REAL NOT NULL)"
+            " WITHOUT ROWID")
+        connection.execute("CREATE INDEX IF NOT EXISTS counts_ends ON counts (ends)")
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+class _Held:
+    def __init__(self, path, connection):
+        self.path, self.pid, self.connection, self.swept = path, os.getpid(), connection, 0.0
+
+    def serves(self, path):
+        return self.path == path and self.pid == os.getpid()
+
+
+def _held(path):
+    """This thread's connection to `path`; a new one after a fork or when the data folder changes."""
+    held = getattr(_local, "held", None)
+    if held and held.serves(path):
+        return held
+    # A connection inherited over fork belongs to the parent: it is dropped, not closed.
+    _local.held = None
+    _local.held = _Held(path, _connect(path))
+    return _local.held
+
+
+def _forget(path):
+    held = getattr(_local, "held", None)
+    if held and held.serves(path):
+        _local.held = None
+        held.connection.close()
+
+
+def _sweep(connection, now):
+    connection.execute("DELETE FROM counts WHERE ends <= ?", (now,))
+    over = connection.execute("SELECT count(*) FROM counts").fetchone()[0] - MAX_CLIENTS
+    if over > 0:
+        connection.execute("DELETE FROM counts WHERE key IN (SELECT key FROM counts ORDER BY ends LIMIT ?)", (over,))
+
+
+def _count(path, key, ends, now):
+    held = _held(path)
+    # One statement, so the read and the write are one step for SQLite; fetchall() finishes it,
+    # which commits and frees the write lock.
+    [(count,)] = held.connection.execute(
+        "INSERT INTO counts (key, count, ends) VALUES (?, 1, ?) "
+        "ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count", (key, ends)).fetchall()
+    if now - held.swept >= SWEEP_SECONDS:
+        _sweep(held.connection, now)
+        held.swept = now
+    return count
 
 
 def hit(scope, client, limit, *, now=None):
     """Count one request of `client` in `scope`; return seconds to wait when over `limit`, else None.
 
-    `limit` is (requests, seconds), as settings.ARCHIVE_API_RATE holds it.
+    `limit` is (requests, seconds), as settings.ARCHIVE_API_RATE holds it. When the count
+    cannot be kept the request is let through (None).
     """
     count_allowed, seconds = limit
     now = time.time() if now is None else now
     window = int(now // seconds)
-    key = f"rate:{scope}:{client}:{window}"
     ends = (window + 1) * seconds
-    # The count expires with its window (incr() would give it the cache's default timeout).
-    count = (cache.get(key) or 0) + 1
-    cache.set(key, count, timeout=max(1, math.ceil(ends - now)))
+    path = counts_path()
+    try:
+        count = _count(path, f"{scope}:{client}:{window}", ends, now)
+    except (sqlite3.Error, OSError) as error:
+        _forget(path)
+        failures.failed(str(path), error)
+        return None
+    failures.worked(str(path))
     if count > count_allowed:
         return max(1, math.ceil(ends - now))
     return None

@@ -5,15 +5,48 @@ Both are small enough to read in full, which is why they are middleware here
 rather than a dependency: the site has one fixed policy (no inline script, no
 third-party origin, so no nonces or per-view policies are needed) and one login
 form to guard.
+
+Both limits fail open: when their counts cannot be kept (disk full, folder read-only)
+requests are served as if there were no limit, and the failure is logged once.
 """
 
+import logging
 import math
+import threading
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import NoReverseMatch, reverse
+
+logger = logging.getLogger(__name__)
+
+
+class FailOpen:
+    """Log a guard's failure to keep its counts once per place, not once per request.
+
+    Every request of a broken store would otherwise log the same error, burying the
+    first one; the failure is logged again only after the store has worked in between.
+    """
+
+    def __init__(self, log, what):
+        self.log, self.what = log, what
+        self.failing = set()
+        self.lock = threading.Lock()
+
+    def failed(self, where, error):
+        with self.lock:
+            if where in self.failing:
+                return
+            self.failing.add(where)
+        self.log.error("%s is not enforced: its counts at %s cannot be kept (%s: %s). Requests are served "
+                       "without it until they can.", self.what, where, type(error).__name__, error)
+
+    def worked(self, where):
+        if where in self.failing:
+            with self.lock:
+                self.failing.discard(where)
 
 
 def csp_header(policy):
@@ -88,6 +121,7 @@ class LoginRateLimitMiddleware:
     def __call__(self, request):
         if request.method != "POST" or request.path != _login_path():
             return self.get_response(request)
+        where = _cache_location()
         limits = settings.ARCHIVE_LOGIN_LIMITS
         ip = client_ip(request)
         username = request.POST.get("username", "").strip().casefold()[:150]
@@ -96,16 +130,35 @@ class LoginRateLimitMiddleware:
             _Window(f"login-fail:{ip}", limits["per_address"], limits["window"]),
         ]
         now = time.time()
-        waits = [w for w in (window.retry_after(now) for window in windows) if w]
+        # Any error of the cache backend, not only the file cache's OSError: whatever the store, a
+        # guard that cannot count lets the login through rather than answering 500.
+        try:
+            waits = [w for w in (window.retry_after(now) for window in windows) if w]
+        except Exception as error:
+            login_failures.failed(where, error)
+            return self.get_response(request)
         if waits:
             return _too_many(max(waits))
         response = self.get_response(request)
-        if response.status_code == 200:
-            for window in windows:
-                window.fail(now)
-        elif response.status_code in (301, 302, 303):
-            windows[0].clear()
+        try:
+            if response.status_code == 200:
+                for window in windows:
+                    window.fail(now)
+            elif response.status_code in (301, 302, 303):
+                windows[0].clear()
+        except Exception as error:
+            login_failures.failed(where, error)
+        else:
+            login_failures.worked(where)
         return response
+
+
+login_failures = FailOpen(logger, "The admin login limit")
+
+
+def _cache_location():
+    location = settings.CACHES["default"].get("LOCATION", "")
+    return f"{settings.CACHES['default']['BACKEND']} {location}".strip()
 
 
 def _login_path():

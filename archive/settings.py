@@ -135,22 +135,23 @@ ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 
-# A file cache in the data folder, for the API rate limit and the login limit: every
-# gunicorn worker on the machine sees the same counts (the local-memory cache is one
-# per process, so each worker would allow the whole limit again), and it needs no table
-# and takes no database write lock, which on SQLite would make every API request wait
-# behind a running import. Several machines need a shared cache instead (the database
-# cache or memcached).
+# A file cache in the data folder, for the login limit: every gunicorn worker on the
+# machine sees the same counts (the local-memory cache is one per process, so each worker
+# would allow the whole limit again), and it takes no database write lock, which on SQLite
+# would make every login wait behind a running import. Several machines need a shared
+# cache instead (the database cache or memcached). The API limit keeps its counts in a
+# file of its own in the data folder (archive/ratelimit.py), which can count exactly.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache"),
-        # One entry per client address and minute. Every write lists the folder to see whether
-        # to cull, so the folder is kept to a few thousand files (a few ms to list).
+        # Every write lists the folder to see whether to cull, so the folder is kept to a
+        # few thousand files (a few ms to list).
         "OPTIONS": {"MAX_ENTRIES": 3000},
     }
 }
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
+# Counted in DATA_DIR/ratelimit.sqlite3; see docs/hardening.md.
 ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")
 
 if PRODUCTION:

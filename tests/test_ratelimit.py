@@ -1,5 +1,8 @@
 """One client over the API limit gets 429 with Retry-After; other clients are served as before."""
 
+import sqlite3
+from contextlib import closing
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
@@ -101,3 +104,25 @@ def test_the_api_description_names_the_limit(client):
     spec = client.get("/api/openapi.json").json()
     for path, item in spec["paths"].items():
         assert "Retry-After" in item["get"]["responses"]["429"]["headers"], path
+
+
+def stored_counts():
+    with closing(sqlite3.connect(ratelimit.counts_path())) as connection:
+        return dict(connection.execute("SELECT key, count FROM counts").fetchall())
+
+
+def test_counts_of_ended_windows_are_removed(settings):
+    limit = (5, 60)
+    ratelimit.hit("api", "10.0.0.1", limit, now=1000.0)
+    ratelimit.hit("api", "10.0.0.2", limit, now=1001.0)
+    assert len(stored_counts()) == 2
+    ratelimit.hit("api", "10.0.0.3", limit, now=1000.0 + ratelimit.SWEEP_SECONDS + 60)
+    assert list(stored_counts()) == [f"api:10.0.0.3:{int((1060.0 + ratelimit.SWEEP_SECONDS) // 60)}"]
+
+
+def test_the_counts_are_kept_to_a_bounded_number_of_clients(settings, monkeypatch):
+    monkeypatch.setattr(ratelimit, "MAX_CLIENTS", 3)
+    limit = (5, 3600)
+    for n in range(6):
+        ratelimit.hit("api", f"10.0.1.{n}", limit, now=100.0 + n * ratelimit.SWEEP_SECONDS)
+    assert len(stored_counts()) == 3

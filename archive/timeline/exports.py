@@ -8,6 +8,11 @@ TimelineJS and iCalendar are read by people, so their words and display dates
 follow the active language; CSV and JSON are data for programs, and the views
 write them in English whatever the reader's language, so a script reading them
 gets the same columns and values from every page.
+
+Every text leaves through archive.xmltext, which drops the control characters and
+noncharacters XML 1.0 forbids: iCalendar forbids the same controls, spreadsheet
+programs stop at a NUL in CSV, and TimelineJS puts its texts into a web page. JSON
+could carry them escaped, but the timeline's words are the same in every format.
 """
 
 import csv
@@ -19,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy
 
-from archive import dates
+from archive import dates, xmltext
 
 FIELDS = [
     "type", "slug", "title", "date", "precision", "display_date", "date_inferred", "date_reason",
@@ -38,7 +43,7 @@ def _absolute(base_url, path):
 
 
 def record(item, base_url=""):
-    return {
+    return _cleaned({
         "type": item.type,
         "slug": item.slug,
         "title": item.title,
@@ -52,13 +57,21 @@ def record(item, base_url=""):
         "source": item.source_slug,
         "language": item.language,
         "url": _absolute(base_url, item.url),
-    }
+    })
+
+
+def _cleaned(value):
+    if isinstance(value, dict):
+        return {key: _cleaned(part) for key, part in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(part) for part in value]
+    return xmltext.clean(value) if isinstance(value, str) else value
 
 
 def to_json(timeline, *, title, base_url=""):
     return json.dumps({
-        "title": title,
-        "filters": timeline.filters.describe(),
+        "title": xmltext.clean(title),
+        "filters": xmltext.clean(timeline.filters.describe()),
         "count": len(timeline.items),
         "undated": timeline.undated_count,
         "items": [record(item, base_url) for item in timeline.items],
@@ -117,14 +130,14 @@ def to_timelinejs(timeline, *, title, base_url=""):
             "group": group,
         })
     description = timeline.filters.describe()
-    return json.dumps({
+    return json.dumps(_cleaned({
         "title": {"unique_id": "title", "text": {"headline": escape(title), "text": escape(description)}},
         "events": events,
-    }, ensure_ascii=False, indent=1)
+    }), ensure_ascii=False, indent=1)
 
 
 def _ics_escape(text):
-    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return (xmltext.clean(str(text)).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\r\n", "\\n").replace("\n", "\\n"))
 
 

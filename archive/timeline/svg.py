@@ -5,6 +5,10 @@ imported articles cannot inject markup. Items carry <title> tooltips and links;
 the drawing has <title> and <desc> for screen readers. Past DENSE items the
 timeline stops drawing one row per item and draws counts per month (or per year
 when the span is long), each bar linking to its period page.
+
+ElementTree writes characters XML forbids (a control character in an imported title)
+as they are, which no SVG reader parses; archive.xmltext drops them when the drawing is
+serialised.
 """
 
 import datetime as dt
@@ -14,7 +18,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 
-from archive import dates
+from archive import dates, xmltext
 from archive.timeline.labels import reader_language
 
 NS = "http://www.w3.org/2000/svg"
@@ -57,6 +61,10 @@ def _n(value):
 
 
 def _serialise(svg):
+    for node in svg.iter():
+        node.text, node.tail = xmltext.clean(node.text), xmltext.clean(node.tail)
+        for name, value in node.attrib.items():
+            node.attrib[name] = xmltext.clean(value)
     return ET.tostring(svg, encoding="unicode")
 
 
