@@ -18,7 +18,7 @@ from django.utils.translation import gettext, ngettext
 from archive.incidents.milestones import AFTER_DISCLOSURE, COVERAGE, EXPLOITATION, PATCH
 from archive.incidents.summary import MILESTONE_LABELS, after_disclosure, span_from_disclosure
 from archive.timeline.labels import reader_language
-from archive.timeline.svg import MARGIN, WIDTH, _n, _root, _serialise, _text
+from archive.timeline.svg import CHAR_WIDTH, MARGIN, WIDTH, _n, _root, _serialise, _text
 
 LABEL_WIDTH = 190
 PLOT_LEFT = MARGIN + LABEL_WIDTH
@@ -160,12 +160,12 @@ def comparison_svg(rows, decades, *, title=None, desc="", ident="comparison"):
     rows_height = ROW * max(len(rows), 1)
     medians_top = AXIS + rows_height + 30
     legend_top = medians_top + ROW * len(decades) + 16
-    height = legend_top + 52
+    height = legend_top + 70
     svg = _root(height, title, desc or title, ident)
     # Axis: ticks and labels on top, guide lines through every row.
     grid = ET.SubElement(svg, "g", {"class": "ic-axis", "fill": "#444"})
     _text(grid, PLOT_LEFT, 14, gettext("days from disclosure (logarithmic)"), fill="#444")
-    _text(grid, PLOT_RIGHT + 8, AXIS - 10, gettext("missing"), fill="#444")
+    _text(grid, WIDTH - MARGIN, 14, gettext("missing"), fill="#444", text_anchor="end")
     low_days = -(10 ** abs(axis.low) - 1)
     high_days = 10 ** axis.high - 1
     for days, label in TICKS:
@@ -195,12 +195,19 @@ def _legend(svg, top):
     for name in AFTER_DISCLOSURE:
         _marker(legend, name, x + 5, top)
         _text(legend, x + 16, top + 4, str(MILESTONE_LABELS[name]).capitalize(), fill="#111")
-        x += 40 + 7 * len(str(MILESTONE_LABELS[name]))
+        x += 40 + CHAR_WIDTH * len(str(MILESTONE_LABELS[name]))
     second = top + 22
-    _marker(legend, EXPLOITATION, MARGIN + 5, second, inferred=True)
-    _text(legend, MARGIN + 16, second + 4, gettext("hollow, dashed: inferred date"), fill="#111")
-    ET.SubElement(legend, "rect", {"x": _n(MARGIN + 250), "y": _n(second - 3), "width": "24", "height": "6",
+    x = MARGIN
+    _marker(legend, EXPLOITATION, x + 5, second, inferred=True)
+    label = gettext("hollow, dashed: inferred date")
+    _text(legend, x + 16, second + 4, label, fill="#111")
+    x += 40 + CHAR_WIDTH * len(label)
+    ET.SubElement(legend, "rect", {"x": _n(x), "y": _n(second - 3), "width": "24", "height": "6",
                                    "fill": COLOURS[PATCH], "fill-opacity": "0.25", "stroke": COLOURS[PATCH]})
-    _text(legend, MARGIN + 280, second + 4, gettext("bar: date known only to the month or year"), fill="#111")
-    _marker(legend, PATCH, MARGIN + 560, second, size=4, colour="#999", hollow=True)
-    _text(legend, MARGIN + 570, second + 4, gettext("grey: not recorded"), fill="#111")
+    label = gettext("bar: date known only to the month or year")
+    _text(legend, x + 30, second + 4, label, fill="#111")
+    x += 54 + CHAR_WIDTH * len(label)
+    if x + 120 > WIDTH:  # no room left on the line: a third one
+        x, second = MARGIN, second + 20
+    _marker(legend, PATCH, x + 5, second, size=4, colour="#999", hollow=True)
+    _text(legend, x + 16, second + 4, gettext("grey: not recorded"), fill="#111")
