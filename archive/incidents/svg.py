@@ -185,16 +185,20 @@ def comparison_svg(rows, decades, *, title=None, desc="", ident="comparison"):
     return _serialise(svg)
 
 
+def _upper_first(text):
+    return text[:1].upper() + text[1:]
+
+
 def _legend(svg, top):
     legend = ET.SubElement(svg, "g", {"class": "ic-legend"})
     x = MARGIN
     ET.SubElement(legend, "line", {"x1": _n(x + 4), "x2": _n(x + 4), "y1": _n(top - 7), "y2": _n(top + 7),
                                    "stroke": "#111", "stroke-width": "2"})
-    _text(legend, x + 14, top + 4, str(MILESTONE_LABELS["disclosure"]).capitalize() + " = 0", fill="#111")
+    _text(legend, x + 14, top + 4, _upper_first(str(MILESTONE_LABELS["disclosure"])) + " = 0", fill="#111")
     x += 120
     for name in AFTER_DISCLOSURE:
         _marker(legend, name, x + 5, top)
-        _text(legend, x + 16, top + 4, str(MILESTONE_LABELS[name]).capitalize(), fill="#111")
+        _text(legend, x + 16, top + 4, _upper_first(str(MILESTONE_LABELS[name])), fill="#111")
         x += 40 + CHAR_WIDTH * len(str(MILESTONE_LABELS[name]))
     second = top + 22
     x = MARGIN
