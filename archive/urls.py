@@ -19,6 +19,7 @@ urlpatterns = [
     path("search/feed.rss", feeds.SearchArticlesFeed(), name="search-feed-rss"),
     path("admin/", admin.site.urls),
     path("", include("archive.timeline.urls")),
+    path("", include("archive.incidents.urls")),
     path("api/", include("archive.api.urls")),
     path("feeds/articles.rss", feeds.ArticlesFeed(), name="feed-articles-rss"),
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="feed-articles-atom"),

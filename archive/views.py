@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from archive import citations, selectors
+from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.onthisday import on_this_day
@@ -72,6 +73,7 @@ def entity_detail(request, slug):
         "articles": selectors.entity_articles(entity),
         "events": selectors.entity_events(entity),
         "story": entity_story(entity),
+        "incident": incident_story(entity),
     })
 
 

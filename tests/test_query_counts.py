@@ -4,10 +4,21 @@ import datetime as dt
 
 import pytest
 
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, Mention, Source
+from archive.models import (
+    Article,
+    Claim,
+    Coverage,
+    Entity,
+    EntityAlias,
+    Event,
+    HindsightNote,
+    Mention,
+    Source,
+)
 
 # Generous ceilings: the real check is that the count does not grow with the data.
-BUDGET = 16
+# (The page of an incident reads its milestones, claims, coverage and hindsight notes too.)
+BUDGET = 24
 
 
 def make_articles(n, source, prefix):
@@ -68,6 +79,36 @@ def event_page(n):
     return event.get_absolute_url()
 
 
+def incidents_page(n):
+    """n incidents, each with a disclosure, a patch, an outbreak and a covering article that names it."""
+    source = Source.objects.get_or_create(slug="wire", name="Wire")[0]
+    for i in range(n):
+        incident = Entity.objects.create(slug=f"inc-{n}-{i}", name=f"Incident {i}", kind=Entity.Kind.MALWARE)
+        article = make_articles(1, source, f"ia{n}-{i}")[0]
+        Mention.objects.create(article=article, entity=incident)
+        for kind in (Event.Kind.DISCLOSURE, Event.Kind.PATCH, Event.Kind.OUTBREAK):
+            event = Event.objects.create(slug=f"ie{n}-{i}-{kind}", title=f"{kind} {i}", kind=kind,
+                                         date=dt.date(2001 + i % 20, 7, 1), incident=incident)
+            Coverage.objects.create(event=event, article=article)
+    return "/incidents/"
+
+
+def incident_page(n):
+    """An incident with n events of each milestone kind, each with a claim, covered by n articles with notes."""
+    source = Source.objects.create(slug=f"wire-{n}", name="Wire")
+    incident = Entity.objects.create(slug=f"incident-{n}", name="Incident", kind=Entity.Kind.INCIDENT)
+    articles = make_articles(n, source, f"a{n}")
+    Mention.objects.bulk_create(Mention(article=a, entity=incident) for a in articles)
+    for i, article in enumerate(articles):
+        for kind in (Event.Kind.DISCLOSURE, Event.Kind.PATCH, Event.Kind.ATTACK):
+            event = Event.objects.create(slug=f"v{n}-{i}-{kind}", title=f"{kind} {i}", kind=kind,
+                                         date=dt.date(2001, 7, 1 + i % 28), incident=incident)
+            Claim.objects.create(event=event, text=f"{i} hosts", source_name="Counter")
+            Coverage.objects.create(event=event, article=article)
+        HindsightNote.objects.create(article=article, date=dt.date(2020, 1, 1), text=f"Note {i}.")
+    return incident.get_absolute_url()
+
+
 def home_page(n):
     """n articles, entities and events, each article naming an entity."""
     source = Source.objects.create(slug=f"wire-{n}", name="Wire")
@@ -85,7 +126,10 @@ def queries_for(client, django_assert_max_num_queries, build, n):
     return len(captured)
 
 
-@pytest.mark.parametrize("build", [article_page, entity_page, event_page, home_page], ids=lambda b: b.__name__)
+PAGES = [article_page, entity_page, event_page, home_page, incidents_page, incident_page]
+
+
+@pytest.mark.parametrize("build", PAGES, ids=lambda b: b.__name__)
 def test_it_does_not_grow_the_query_count_with_related_records(client, db, django_assert_max_num_queries, build):
     one = queries_for(client, django_assert_max_num_queries, build, 1)
     fifty = queries_for(client, django_assert_max_num_queries, build, 50)

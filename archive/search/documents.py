@@ -73,7 +73,9 @@ def fingerprint(doc):
 
 
 def article_document(article):
-    text = "\n\n".join(part for part in (article.kicker, article.teaser, article.body, article.dateline) if part)
+    # An article known by reference has no body: its abstract (our own summary) is what can be searched.
+    body = article.body if article.body.strip() else article.abstract
+    text = "\n\n".join(part for part in (article.kicker, article.teaser, body, article.dateline) if part)
     return _base(
         "article", article, title=article.title, text=text, language=article.language,
         entities=[mention.entity for mention in article.mentions.all()], source=article.source,

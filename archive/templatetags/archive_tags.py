@@ -63,6 +63,7 @@ KIND_LABELS = {
     "vulnerability": _("Vulnerabilities"),
     "group": _("Groups"),
     "place": _("Places"),
+    "incident": _("Incidents"),
     **EVENT_KINDS,
 }
 

@@ -29,6 +29,7 @@ ENTITY_KINDS = {
     "vulnerability": _("Vulnerability"),
     "group": _("Group"),
     "place": _("Place"),
+    "incident": _("Incident"),
 }
 
 LANGUAGES = {"de": _("German"), "en": _("English")}

@@ -1,0 +1,1 @@
+"""Incidents side by side: milestones per incident, medians per decade, the comparison drawing."""

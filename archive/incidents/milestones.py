@@ -1,0 +1,247 @@
+"""Per-incident milestones and the medians per decade, as plain functions testable without HTTP.
+
+An incident is an entity that is the `incident` of at least one event. Its milestones:
+
+- disclosure: its earliest dated event of kind disclosure;
+- patch: its earliest dated event of kind patch;
+- exploitation: its earliest dated event of kind outbreak or attack;
+- first coverage: the earliest dated article confirmed to cover any of its events or
+  mentioning the incident entity (articles known by reference count too).
+
+Only events of those kinds are read: an advisory, a catalogue entry or a statement is never
+taken for a disclosure or an exploitation. A missing milestone is None, never guessed.
+Days are counted from the disclosure with the precision of both dates (see Span): exact
+between two days, a range of possible days otherwise; a range counts by its middle in medians.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext
+
+from archive import dates
+from archive.models import Coverage, Entity, Event, Mention
+from archive.timeline.coverage import Span
+
+DISCLOSURE, PATCH, EXPLOITATION, COVERAGE = "disclosure", "patch", "exploitation", "coverage"
+MILESTONES = (DISCLOSURE, PATCH, EXPLOITATION, COVERAGE)
+# The relative ones: days from the disclosure.
+AFTER_DISCLOSURE = (PATCH, EXPLOITATION, COVERAGE)
+KINDS = {
+    Event.Kind.DISCLOSURE: DISCLOSURE,
+    Event.Kind.PATCH: PATCH,
+    Event.Kind.OUTBREAK: EXPLOITATION,
+    Event.Kind.ATTACK: EXPLOITATION,
+}
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated record standing for one milestone of an incident."""
+
+    date: object  # datetime.date, first day of the period
+    precision: str
+    inferred: bool
+    reason: str
+    title: str
+    url: str
+    kind: str = ""  # the event kind, or "article"
+
+    def display(self, language="en"):
+        return dates.display(self.date, self.precision, language)
+
+    def iso(self):
+        return dates.iso(self.date, self.precision)
+
+    @property
+    def sort_key(self):
+        # The earliest by first possible day; a day-exact date before a month or year starting the same day.
+        return (self.date, dates.PRECISIONS.index(self.precision), self.title)
+
+
+@dataclass
+class IncidentRow:
+    entity: Entity
+    first: object = None  # earliest dated event (a Milestone), any kind
+    last: object = None  # latest dated event, any kind
+    milestones: dict = field(default_factory=dict)  # name -> Milestone or None
+    article_count: int = 0
+
+    @property
+    def name(self):
+        return self.entity.name
+
+    @property
+    def slug(self):
+        return self.entity.slug
+
+    @property
+    def kind(self):
+        return self.entity.kind
+
+    @property
+    def first_year(self):
+        return self.first.date.year if self.first else None
+
+    @property
+    def last_year(self):
+        return self.last.date.year if self.last else None
+
+    @property
+    def years(self):
+        if not self.first:
+            return ""
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
+    @property
+    def decade(self):
+        """The decade of its earliest dated event: 1980, 1990, ..."""
+        return self.first_year // 10 * 10 if self.first else None
+
+    @property
+    def disclosure(self):
+        return self.milestones.get(DISCLOSURE)
+
+    @property
+    def patch(self):
+        return self.milestones.get(PATCH)
+
+    @property
+    def exploitation(self):
+        return self.milestones.get(EXPLOITATION)
+
+    @property
+    def coverage(self):
+        return self.milestones.get(COVERAGE)
+
+    def span(self, name):
+        """Days from the disclosure to the milestone: a Span, or None when either date is missing."""
+        start, end = self.disclosure, self.milestones.get(name)
+        if start is None or end is None:
+            return None
+        return Span.between(start.date, start.precision, end.date, end.precision,
+                            inferred=start.inferred or end.inferred)
+
+    def days(self, name):
+        """The middle of the span in days (a number), or None."""
+        span = self.span(name)
+        return None if span is None else (span.low + span.high) / 2
+
+    def spans(self):
+        return {name: self.span(name) for name in AFTER_DISCLOSURE}
+
+
+def _event_milestone(row):
+    return Milestone(date=row["date"], precision=row["date_precision"], inferred=row["date_inferred"],
+                     reason=row["date_reason"], title=row["title"], url=f"/events/{row['slug']}/",
+                     kind=row["kind"])
+
+
+def _article_milestone(row):
+    return Milestone(date=row["article__date"], precision=row["article__date_precision"],
+                     inferred=row["article__date_inferred"], reason=row["article__date_reason"],
+                     title=row["article__title"], url=f"/articles/{row['article__slug']}/", kind="article")
+
+
+def incident_entities():
+    """Entities that are the incident of at least one event."""
+    return Entity.objects.filter(pk__in=Event.objects.filter(incident__isnull=False).values("incident_id"))
+
+
+ARTICLE_FIELDS = ("article_id", "article__date", "article__date_precision", "article__date_inferred",
+                  "article__date_reason", "article__title", "article__slug")
+
+
+def incident_rows(entities=None):
+    """One IncidentRow per incident (all, or the given entities), in order of first year then name.
+
+    Four queries however many incidents there are (three for given entities)."""
+    entities = list(incident_entities() if entities is None else entities)
+    by_id = {entity.pk: IncidentRow(entity=entity, milestones=dict.fromkeys(MILESTONES)) for entity in entities}
+    if not by_id:
+        return []
+    ids = list(by_id)
+    events = Event.objects.filter(incident_id__in=ids, date__isnull=False).values(
+        "incident_id", "kind", "date", "date_precision", "date_inferred", "date_reason", "title", "slug")
+    for event in events:
+        row = by_id[event["incident_id"]]
+        found = _event_milestone(event)
+        if row.first is None or found.sort_key < row.first.sort_key:
+            row.first = found
+        if row.last is None or found.date > row.last.date:
+            row.last = found
+        name = KINDS.get(event["kind"])
+        if name and (row.milestones[name] is None or found.sort_key < row.milestones[name].sort_key):
+            row.milestones[name] = found
+    articles = {pk: set() for pk in ids}
+    covering = Coverage.objects.filter(event__incident_id__in=ids, confirmed=True).values(
+        "event__incident_id", *ARTICLE_FIELDS)
+    mentioning = Mention.objects.filter(entity_id__in=ids).values("entity_id", *ARTICLE_FIELDS)
+    for link in [*covering, *mentioning]:
+        pk = link.get("event__incident_id") or link.get("entity_id")
+        articles[pk].add(link["article_id"])
+        if link["article__date"] is None:
+            continue
+        row, found = by_id[pk], _article_milestone(link)
+        if row.milestones[COVERAGE] is None or found.sort_key < row.milestones[COVERAGE].sort_key:
+            row.milestones[COVERAGE] = found
+    for pk, row in by_id.items():
+        row.article_count = len(articles[pk])
+    return sorted(by_id.values(), key=lambda row: (row.first_year is None, row.first_year or 0, row.name.casefold()))
+
+
+def incident_row(entity):
+    """The row of one entity known to be an incident."""
+    return incident_rows([entity])[0]
+
+
+@dataclass
+class Median:
+    days: float | None  # None when no incident of the decade has both dates
+    count: int  # incidents it is computed from
+    inferred: int  # of which with an inferred date
+    ranged: int  # of which with an imprecise date (a range of days, counted by its middle)
+
+
+@dataclass
+class Decade:
+    decade: int
+    incidents: int  # all incidents of the decade
+    disclosed: int  # those with a disclosure date
+    medians: dict  # milestone name -> Median
+
+    @property
+    def label(self):
+        return gettext("%(decade)ss") % {"decade": self.decade}
+
+
+def _median(rows, name):
+    spans = [span for span in (row.span(name) for row in rows) if span is not None]
+    if not spans:
+        return Median(days=None, count=0, inferred=0, ranged=0)
+    middle = statistics.median((span.low + span.high) / 2 for span in spans)
+    return Median(days=middle, count=len(spans), inferred=sum(span.inferred for span in spans),
+                  ranged=sum(not span.exact for span in spans))
+
+
+def decade_medians(rows):
+    """Per decade (of each incident's first dated event) the median days from disclosure to each milestone."""
+    found = {}
+    for row in rows:
+        if row.decade is not None:
+            found.setdefault(row.decade, []).append(row)
+    return [
+        Decade(decade=decade, incidents=len(members), disclosed=sum(row.disclosure is not None for row in members),
+               medians={name: _median(members, name) for name in AFTER_DISCLOSURE})
+        for decade, members in sorted(found.items())
+    ]
+
+
+def decades_filter_choices(rows):
+    return sorted({row.decade for row in rows if row.decade is not None})
+
+
+def kinds_present(rows):
+    return sorted({row.kind for row in rows})
