@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint setup browser-deps messages
+.PHONY: run test test-sqlite test-postgres lint setup browser-deps java messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -35,18 +35,24 @@ test-postgres: setup
 	scripts/with-postgres $(PY) -m pytest -m "not browser"
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download) and
-# check pages with axe-core from npm. Quick when everything is already there.
+# check pages with axe-core from npm; the HTML check runs the Nu checker (vnu-jar, npm) on
+# Java. Quick when everything is already there.
 CHROMIUM := /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+VNU := tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-browser-deps: $(CHROMIUM) $(AXE)
+browser-deps: $(CHROMIUM) $(AXE) $(VNU) java
+
+# The Nu HTML Checker (tests/test_html_valid.py) is a Java program.
+java:
+	command -v java >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends default-jre-headless; }
 
 $(CHROMIUM):
 	$(SUDO) apt-get update
 	$(SUDO) apt-get install -y --no-install-recommends chromium fonts-dejavu-core
 
-$(AXE): tests/browser/package.json tests/browser/package-lock.json
+$(AXE) $(VNU): tests/browser/package.json tests/browser/package-lock.json
 	command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends npm; }
 	cd tests/browser && npm ci --no-audit --no-fund
 	touch $@

@@ -240,8 +240,8 @@ def ris(article, archive_url=""):
     """RIS for reference managers (Zotero, EndNote, Citavi): one NEWS record."""
     lines = [("TY", "NEWS"), ("TI", article.title)]
     for author in authors(article.byline):
-        # An institutional author goes in whole, followed by a comma, as RIS readers expect.
-        lines.append(("AU", author.inverted() if author.is_person else f"{author.literal},"))
+        # An agency goes in as its name alone: a trailing comma would become part of it.
+        lines.append(("AU", author.inverted() if author.is_person else author.literal))
     if _source_name(article):
         lines.append(("T2", _source_name(article)))
     parts = _date_parts(article)
@@ -303,8 +303,13 @@ def highwire_tags(article, archive_url=""):
     if parts:
         tags.append(("citation_publication_date", _slashed(parts)))
     if _source_name(article):
-        tags.append(("citation_journal_title", _source_name(article)))
+        # Zotero's Embedded Metadata translator makes any page with citation_journal_title a
+        # journal article. A dc:type naming a Zotero item type outranks that guess (RDF.js,
+        # detectType: t.dc comes before exports.defaultUnknownType), and PRISM's publicationName
+        # is where its RDF import reads the publication's title first.
+        tags.append(("prism.publicationName", _source_name(article)))
         tags.append(("citation_publisher", _source_name(article)))
+    tags.append(("DC.type", "newspaperArticle"))
     if article.language:
         tags.append(("citation_language", article.language))
     if archive_url:

@@ -5,6 +5,7 @@ ARCHIVE_DATA_DIR (default var/ in the checkout). Production is chosen with
 ARCHIVE_ENV=production and then refuses to start without its secrets.
 """
 
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -31,11 +32,22 @@ if PRODUCTION:
 
         raise ImproperlyConfigured("Set ARCHIVE_ALLOWED_HOSTS (comma-separated host names).")
     DEBUG = False
+    # Feeds, exports and citations write absolute links; behind a proxy the Host header
+    # is no trustworthy source for them.
+    ARCHIVE_BASE_URL = env_str("ARCHIVE_BASE_URL", required=True)
 else:
     # A fixed key is fine only because development never runs in production mode.
     SECRET_KEY = env_str("ARCHIVE_SECRET_KEY", "dev-only-insecure-key-not-for-production")
     ALLOWED_HOSTS = env_list("ARCHIVE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
     DEBUG = env_bool("ARCHIVE_DEBUG", True)
+    # Empty: absolute links are built from the request's own address.
+    ARCHIVE_BASE_URL = env_str("ARCHIVE_BASE_URL", "")
+if ARCHIVE_BASE_URL and not re.fullmatch(r"https?://[^/?#\s]+(/[^?#\s]*)?", ARCHIVE_BASE_URL):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"ARCHIVE_BASE_URL={ARCHIVE_BASE_URL!r}: give the site's root, e.g. https://archive.example/"
+    )
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "archive.security.ContentSecurityPolicyMiddleware",
+    "archive.api.middleware.ApiMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

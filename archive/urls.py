@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from archive import feeds, views
+from archive.api import views as api_views
 from archive.search import views as search_views
 from archive.sitemaps import SITEMAPS
 
@@ -14,7 +15,7 @@ urlpatterns = [
     path("entities/<slug:slug>/", views.entity_detail, name="entity-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("search/", search_views.search_page, name="search"),
-    path("api/search", search_views.api_search, name="api-search"),
+    path("api/search", api_views.search, name="api-search"),
     path("search/feed.atom", feeds.SearchArticlesAtomFeed(), name="search-feed-atom"),
     path("search/feed.rss", feeds.SearchArticlesFeed(), name="search-feed-rss"),
     path("admin/", admin.site.urls),

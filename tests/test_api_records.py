@@ -97,22 +97,30 @@ def test_it_answers_an_unknown_slug_with_404_json(client, loaded, path):
 @pytest.mark.parametrize(("path", "params", "parameter"), [
     ("/api/articles/", {"page": "0"}, "page"),
     ("/api/articles/", {"page": "x"}, "page"),
-    ("/api/articles/", {"page": "2"}, "page"),
     ("/api/articles/", {"page_size": "101"}, "page_size"),
     ("/api/articles/", {"language": "fr"}, "language"),
     ("/api/articles/", {"from": "2001-13"}, "from"),
     ("/api/articles/", {"to": "last week"}, "to"),
     ("/api/articles/", {"from": "2002", "to": "2001"}, "to"),
-    ("/api/articles/", {"source": "nowhere"}, "source"),
-    ("/api/articles/", {"entity": "nobody"}, "entity"),
     ("/api/articles/", {"sort": "date"}, "sort"),
     ("/api/entities/", {"kind": "robot"}, "kind"),
     ("/api/events/", {"kind": "party"}, "kind"),
-    ("/api/events/", {"entity": "nobody"}, "entity"),
 ])
 def test_it_refuses_a_bad_parameter_with_400_naming_it(client, loaded, path, params, parameter):
     status, data = get(client, path, **params)
     assert status == 400
+    assert data["parameter"] == parameter and parameter in data["error"]
+
+
+@pytest.mark.parametrize(("path", "params", "parameter"), [
+    ("/api/articles/", {"page": "2"}, "page"),
+    ("/api/articles/", {"source": "nowhere"}, "source"),
+    ("/api/articles/", {"entity": "nobody"}, "entity"),
+    ("/api/events/", {"entity": "nobody"}, "entity"),
+])
+def test_it_answers_404_naming_the_parameter_for_what_is_not_there(client, loaded, path, params, parameter):
+    status, data = get(client, path, **params)
+    assert status == 404
     assert data["parameter"] == parameter and parameter in data["error"]
 
 
@@ -126,7 +134,10 @@ def test_it_describes_itself_in_openapi_and_on_a_page(client, loaded):
     assert status == 200 and spec["openapi"].startswith("3.")
     assert set(spec["paths"]) == {
         "/articles/", "/articles/{slug}/", "/entities/", "/entities/{slug}/", "/events/", "/events/{slug}/",
+        "/search",
     }
+    search = {param["name"] for param in spec["paths"]["/search"]["get"]["parameters"]}
+    assert search == {"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page"}
     names = {param["name"] for param in spec["paths"]["/articles/"]["get"]["parameters"]}
     assert names == {"source", "language", "entity", "from", "to", "page", "page_size"}
     html = client.get("/api/").content.decode()
@@ -147,3 +158,44 @@ def test_it_includes_hindsight_notes_in_an_article(client, loaded):
         "date": "2002-01-01", "text": "Seen *later*.", "text_html": "<p>Seen <em>later</em>.</p>",
         "event": "code-red-peak", "url": "", "author": "Editor",
     }]
+
+
+@pytest.mark.parametrize("path", [
+    "/api/entities/?kind=", "/api/articles/?page=", "/api/events/?from=", "/api/search?q=code&type=",
+    "/api/search?q=code&page=+1",
+])
+def test_it_refuses_an_empty_or_loose_value_instead_of_ignoring_it(client, loaded, path):
+    response = client.get(path)
+    assert response.status_code == 400 and response["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize("path", ["/api/articles/a%20b/", "/api/nowhere", "/api/entities/x/y/"])
+def test_it_answers_an_unknown_address_with_json(client, loaded, path):
+    response = client.get(path)
+    assert response.status_code == 404 and "error" in response.json()
+
+
+@pytest.mark.parametrize("method", ["post", "put", "delete", "patch"])
+def test_it_refuses_writes_with_405_json_even_without_a_csrf_token(loaded, method):
+    from django.test import Client
+
+    response = getattr(Client(enforce_csrf_checks=True), method)("/api/articles/")
+    assert response.status_code == 405 and "error" in response.json()
+    assert "GET" in response["Allow"]
+
+
+def test_it_answers_head_like_get_without_a_body(client, loaded):
+    response = client.head("/api/entities/?kind=malware")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("path", [
+    "/api/articles/", "/api/openapi.json", "/api/search?q=code", "/feeds/articles.atom", "/timeline/export.json",
+])
+def test_other_sites_may_read_the_api_feeds_and_exports(client, loaded, path):
+    assert client.get(path)["Access-Control-Allow-Origin"] == "*"
+
+
+def test_pages_for_readers_are_not_shared(client, loaded):
+    assert "Access-Control-Allow-Origin" not in client.get("/")

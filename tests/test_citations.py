@@ -3,6 +3,10 @@
 import datetime as dt
 import json
 
+import bibtexparser
+import pytest
+import rispy
+
 from archive import citations
 from archive.models import Article, Source
 
@@ -94,9 +98,33 @@ def test_it_writes_bibtex_with_agencies_kept_whole_and_specials_escaped():
 def test_it_writes_a_complete_ris_record():
     lines = citations.ris(article(), URL).split("\r\n")
     assert lines[0] == "TY  - NEWS"
-    assert "AU  - DPA," in lines and "AU  - AP," in lines
     assert "T2  - taz" in lines and "LA  - de" in lines and f"UR  - {URL}" in lines
     assert lines[-2] == "ER  -" and lines[-1] == ""
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"byline": "Hans Peter Müller und Reuters"}, {"byline": ""}, {"date": None},
+    {"date": dt.date(2001, 8, 1), "date_precision": "month"}, {"url": "http://taz.de/x"},
+])
+def test_rispy_reads_our_ris_as_we_meant_it(fields):
+    item = article(**fields)
+    [record] = rispy.loads(citations.ris(item, URL))
+    assert record["type_of_reference"] == "NEWS" and record["title"] == item.title
+    expected = [a.inverted() for a in citations.authors(item.byline)]
+    assert record.get("authors", []) == expected
+    assert record["urls"] == [item.url or URL]
+
+
+@pytest.mark.parametrize("fields", [
+    {}, {"title": "50% of IIS & more_{x}"}, {"byline": "Hans Peter Müller und Reuters"}, {"date": None},
+])
+def test_bibtexparser_reads_our_bibtex_without_complaint(fields):
+    item = article(**fields)
+    library = bibtexparser.parse_string(citations.bibtex(item, URL))
+    assert library.failed_blocks == [] and len(library.entries) == 1
+    entry = library.entries[0]
+    assert entry.entry_type == "article" and entry.key == citations.bibtex_key(item)
+    assert entry["url"] == URL and entry["journal"] == "taz"
 
 
 def test_it_writes_csl_json_that_reads_back():
@@ -111,6 +139,9 @@ def test_it_writes_csl_json_that_reads_back():
 
 def test_it_gives_highwire_tags_and_news_article_data():
     tags = citations.highwire_tags(article(date=dt.date(2001, 8, 1), date_precision="month"), URL)
+    # What makes Zotero's Embedded Metadata translator save a newspaper article, not a journal article.
+    assert ("DC.type", "newspaperArticle") in tags and ("prism.publicationName", "taz") in tags
+    assert "citation_journal_title" not in dict(tags)
     assert ("citation_publication_date", "2001/08") in tags
     assert [value for name, value in tags if name == "citation_author"] == ["DPA", "AP"]
     data = citations.news_article(article(), URL)

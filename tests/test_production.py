@@ -30,6 +30,7 @@ def production_env(data_dir, **overrides):
         "ARCHIVE_ENV": "production",
         "ARCHIVE_SECRET_KEY": secrets.token_urlsafe(60),
         "ARCHIVE_ALLOWED_HOSTS": HOST,
+        "ARCHIVE_BASE_URL": f"https://{HOST}/",
         "ARCHIVE_DATA_DIR": str(data_dir),
     })
     env.update(overrides)
@@ -56,7 +57,7 @@ def test_development_settings_would_fail_the_deploy_checks(tmp_path):
     assert "DEBUG" in result.stderr or "DEBUG" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["ARCHIVE_SECRET_KEY", "ARCHIVE_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["ARCHIVE_SECRET_KEY", "ARCHIVE_ALLOWED_HOSTS", "ARCHIVE_BASE_URL"])
 def test_it_refuses_to_start_without_its_secrets(tmp_path, missing):
     result = manage(production_env(tmp_path, **{missing: None}), "check")
     assert result.returncode != 0

@@ -2,11 +2,14 @@
 
 from archive.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from archive.models import LANGUAGE_CHOICES, Entity, Event
+from archive.search.api import LANGUAGE_LABELS as SEARCH_LANGUAGES
+from archive.search.api import MAX_PAGE, SORTS
+from archive.search.documents import TYPES
 
 
 def _param(name, description, schema=None):
     return {"name": name, "in": "query", "required": False, "description": description,
-            "schema": schema or {"type": "string"}}
+            "schema": schema or {"type": "string", "minLength": 1}}
 
 
 PAGE = _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "default": 1})
@@ -14,9 +17,38 @@ PAGE_SIZE = _param(
     "page_size", f"Records per page, at most {MAX_PAGE_SIZE}.",
     {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE, "default": DEFAULT_PAGE_SIZE},
 )
-FROM = _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (from the first day of that period).")
-TO = _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD (to the last day of that period).")
-ENTITY = _param("entity", "Slug of an entity the records name, e.g. code-red-ii.")
+# A year or a month by pattern; a day as a real calendar date (no 30 February).
+DATE = {"anyOf": [
+    {"type": "string", "pattern": r"^(?!0000)[0-9]{4}(-(0[1-9]|1[0-2]))?$"},
+    {"type": "string", "format": "date"},
+]}
+SLUG = {"type": "string", "pattern": r"^[-a-zA-Z0-9_]+$"}
+FROM = _param("from", "Earliest date: YYYY, YYYY-MM or YYYY-MM-DD (from the first day of that period).", DATE)
+TO = _param("to", "Latest date: YYYY, YYYY-MM or YYYY-MM-DD (to the last day of that period).", DATE)
+ENTITY = _param("entity", "Slug of an entity the records name, e.g. code-red-ii.", SLUG)
+
+
+def _many(name, description, items):
+    """A filter that may be repeated (?type=article&type=event), each value one of `items`."""
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": {"type": "array", "items": items}, "style": "form", "explode": True}
+
+
+SEARCH_RESULTS = {
+    "type": "object",
+    "required": ["query", "total", "page", "pages", "results", "facets", "suggestion"],
+    "properties": {
+        "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "results": {"type": "array", "items": {
+            "type": "object", "required": ["type", "slug", "title", "url"],
+            "properties": {"type": {"type": "string", "enum": list(TYPES)}, "slug": {"type": "string"},
+                           "title": {"type": "string"}, "url": {"type": "string"}},
+        }},
+        "facets": {"type": "object"},
+        "suggestion": {"type": ["string", "null"]},
+    },
+}
 
 PAGED = {
     "type": "object",
@@ -30,7 +62,13 @@ PAGED = {
 }
 ERROR = {
     "type": "object", "required": ["error"],
-    "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}},
+    "properties": {"error": {"type": "string"}, "parameter": {"type": ["string", "null"]}},
+}
+RATE_LIMITED = {
+    "description": "Too many requests from this address (ARCHIVE_API_RATE, shared by the whole API); "
+                   "try again after Retry-After seconds.",
+    "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
+    "content": {"application/json": {"schema": ERROR}},
 }
 
 
@@ -43,20 +81,47 @@ def _operation(summary, parameters, example, paged=True):
     }
     if paged:
         responses["400"] = {
-            "description": "A parameter is unknown or malformed; the answer names it.",
+            "description": "A parameter is unknown, empty or malformed; the answer names it.",
+            "content": {"application/json": {"schema": ERROR}},
+        }
+        responses["404"] = {
+            "description": "The page lies past the last one, or the record filtered by does not exist; "
+                           "the answer names the parameter.",
             "content": {"application/json": {"schema": ERROR}},
         }
     else:
         responses["404"] = {"description": "No record with this slug.",
                             "content": {"application/json": {"schema": ERROR}}}
-    responses["429"] = {
-        "description": "Too many requests from this address (ARCHIVE_API_RATE, shared with /api/search); "
-                       "try again after Retry-After seconds.",
-        "headers": {"Retry-After": {"schema": {"type": "integer"}, "description": "Seconds to wait."}},
-        "content": {"application/json": {"schema": ERROR}},
-    }
+    responses["429"] = RATE_LIMITED
     return {"get": {"summary": summary, "parameters": parameters, "responses": responses,
                     "x-example": example}}
+
+
+def _search():
+    errors = {"content": {"application/json": {"schema": ERROR}}}
+    return {"get": {
+        "summary": "Full-text search over articles, events and entities, in the query language of docs/search.md.",
+        "parameters": [
+            _param("q", "The query: words, \"phrases\", -exclusions, field:value (e.g. entity:code-red-ii)."),
+            _many("type", "Only records of these types.", {"type": "string", "enum": list(TYPES)}),
+            _many("entity", "Only records naming all these entities (slugs).", SLUG),
+            _many("source", "Only articles from these sources (slugs).", SLUG),
+            _many("language", "Only records in these languages.", {"type": "string", "enum": list(SEARCH_LANGUAGES)}),
+            FROM, TO,
+            _param("sort", "Order of the results.", {"type": "string", "enum": list(SORTS), "default": "relevance"}),
+            _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
+                                                     "default": 1}),
+            _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+        ],
+        "responses": {
+            "200": {"description": "One page of results with facets.",
+                    "content": {"application/json": {"schema": SEARCH_RESULTS}}},
+            "400": {"description": "A parameter or the query is malformed; the answer names it.", **errors},
+            "429": RATE_LIMITED,
+            "503": {"description": "The search index cannot be read just now.", **errors},
+        },
+        "x-example": "/search?q=code+red&type=article&sort=date",
+    }}
 
 
 def _slug(kind):
@@ -109,6 +174,7 @@ def description(base):
                 "One event with its claims, references and covering articles.",
                 [_slug("event")], "/events/code-red-peak/", paged=False,
             ),
+            "/search": _search(),
         },
     }
 

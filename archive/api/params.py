@@ -1,5 +1,6 @@
 """Query parameters read strictly: a bad or unknown one is an error that names it."""
 
+import re
 from dataclasses import dataclass
 
 from archive import dates
@@ -9,10 +10,13 @@ MAX_PAGE_SIZE = 100
 
 
 class BadParameter(ValueError):
-    def __init__(self, parameter, message):
+    """A parameter the API cannot answer; `status` 404 when it names something that is not there."""
+
+    def __init__(self, parameter, message, status=400):
         super().__init__(message)
         self.parameter = parameter
         self.message = message
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -22,9 +26,18 @@ class Paging:
 
 
 def check_known(query, allowed):
+    refuse_empty(query)
     for name in query:
         if name not in allowed:
             raise BadParameter(name, f"unknown parameter {name!r}; use one of: {', '.join(sorted(allowed))}")
+
+
+def refuse_empty(query):
+    """An empty value ("kind=") is an error, not the parameter left out: a client that
+    sends one has lost a value on the way, and answering as if unfiltered would hide that."""
+    for name, values in query.lists():
+        if any(not value.strip() for value in values):
+            raise BadParameter(name, f"{name!r} is empty; give a value or leave the parameter out")
 
 
 def single(query, name):
@@ -35,10 +48,14 @@ def single(query, name):
 
 
 def positive_int(query, name, default, maximum=None):
-    text = single(query, name)
+    values = query.getlist(name)
+    if len(values) > 1:
+        raise BadParameter(name, f"give {name!r} once")
+    text = values[0] if values else ""
     if not text:
         return default
-    if not text.isdigit() or int(text) < 1:
+    # ASCII digits only: int() would also take " 1", "+1", "1_0" and other scripts' digits.
+    if not re.fullmatch(r"[0-9]+", text) or int(text) < 1:
         raise BadParameter(name, f"{name!r} must be a whole number of 1 or more, not {text!r}")
     if maximum is not None and int(text) > maximum:
         raise BadParameter(name, f"{name!r} may be at most {maximum}, not {text}")

@@ -10,7 +10,7 @@ _MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity
 
 def _existing(model, parameter, slug):
     if slug and not model.objects.filter(slug=slug).exists():
-        raise BadParameter(parameter, f"no {model._meta.verbose_name} with slug {slug!r}")
+        raise BadParameter(parameter, f"no {model._meta.verbose_name} with slug {slug!r}", status=404)
     return slug
 
 

@@ -4,11 +4,12 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
 from archive.ratelimit import rate_limited
+from archive.search import views as search_views
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 PAGING = {"page", "page_size"}
@@ -19,7 +20,7 @@ def _json(data, status=200):
 
 
 def _error(exc):
-    return _json({"error": exc.message, "parameter": exc.parameter}, status=400)
+    return _json({"error": exc.message, "parameter": exc.parameter}, status=exc.status)
 
 
 def _not_found(kind, slug):
@@ -30,7 +31,9 @@ def _page(request, queryset, serialize):
     paging = params.paging(request.GET)
     paginator = Paginator(queryset, paging.page_size)
     if paging.page > max(paginator.num_pages, 1):
-        raise params.BadParameter("page", f"'page' {paging.page} is past the last page, {paginator.num_pages}")
+        raise params.BadParameter(
+            "page", f"'page' {paging.page} is past the last page, {paginator.num_pages}", status=404
+        )
     page = paginator.page(paging.page)
 
     def link(number):
@@ -50,7 +53,7 @@ def _page(request, queryset, serialize):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def article_list(request):
     try:
         params.check_known(request.GET, PAGING | {"source", "language", "entity", "from", "to"})
@@ -68,7 +71,7 @@ def article_list(request):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def article_detail(request, slug):
     try:
         return _json(serializers.article_detail(queries.article(slug), request))
@@ -77,7 +80,7 @@ def article_detail(request, slug):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def entity_list(request):
     try:
         params.check_known(request.GET, PAGING | {"kind"})
@@ -88,7 +91,7 @@ def entity_list(request):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def entity_detail(request, slug):
     try:
         entity = queries.entity(slug)
@@ -101,7 +104,7 @@ def entity_detail(request, slug):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def event_list(request):
     try:
         params.check_known(request.GET, PAGING | {"kind", "entity", "from", "to"})
@@ -118,7 +121,7 @@ def event_list(request):
 
 
 @rate_limited("api")
-@require_GET
+@require_safe
 def event_detail(request, slug):
     try:
         return _json(serializers.event_detail(queries.event(slug), request))
@@ -126,12 +129,23 @@ def event_detail(request, slug):
         return _not_found("event", slug)
 
 
-@require_GET
+def search(request):
+    """/api/search as the search package answers it, after the checks every API list makes."""
+    try:
+        params.refuse_empty(request.GET)
+        for name in ("page", "per_page"):
+            params.positive_int(request.GET, name, 1)
+    except params.BadParameter as exc:
+        return _error(exc)
+    return search_views.api_search(request)
+
+
+@require_safe
 def openapi_json(request):
     return _json(openapi.description(request.build_absolute_uri(reverse("api-index"))))
 
 
-@require_GET
+@require_safe
 def index(request):
     spec = openapi.description(request.build_absolute_uri(reverse("api-index")))
     return render(request, "archive/api.html", {"endpoints": list(openapi.endpoints(spec))})
