@@ -68,7 +68,8 @@ class Scale:
     @classmethod
     def around(cls, items):
         start = min(item.date for item in items)
-        end = max(item.end for item in items)
+        # An open range ("not before") has no end of its own; it runs to the end of the axis.
+        end = max(item.date if item.end == dt.date.max else item.end for item in items)
         start, end = start.replace(day=1), dates.period_end(end, dates.MONTH)
         return cls(start, end)
 
@@ -173,7 +174,7 @@ def _item(svg, scale, item, y):
     else:
         # The whole period, with the marker in its middle: a month item is not on the 1st.
         left = scale.x(item.date)
-        right = scale.x(item.end + dt.timedelta(days=1))
+        right = scale.x(min(item.end, scale.end) + dt.timedelta(days=1))
         ET.SubElement(link, "rect", {"x": _n(left), "y": _n(y - 4), "width": _n(max(right - left, 2)),
                                      "height": "8", "fill": colour, "fill-opacity": "0.25", "stroke": colour,
                                      **dashed})
