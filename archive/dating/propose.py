@@ -133,9 +133,10 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
         reported, ref, confirming = weekday
         evidence.append({"kind": "weekday", "text": ref.text, "date": reported.isoformat(),
                          "confirmed_by": confirming.title})
+        anchor = lo
         lo, hi = reported + DAY, reported + 2 * DAY if hi is None else min(hi, reported + 2 * DAY)
         point = lo
-        why_lo = (f'it reports "{ref.text}" as past; the first such day on or after {_say(lo, language)} '
+        why_lo = (f'it reports "{ref.text}" as past; the first such day on or after {_say(anchor, language)} '
                   f"({why_lo}) is {_say(reported, language, True)}, the day of {confirming.title}; "
                   "a daily's story about a day appears the day after, possibly the day after that "
                   "(the newspaper-day rule)")
