@@ -37,7 +37,8 @@ def test_an_open_range_is_stored_and_shown_with_its_reason(client, santy):
     assert "not before 20 December 2004" in page
     assert "it names Santy, first seen 20 December 2004" in page
     client.cookies["django_language"] = "de"
-    assert "nicht vor dem 20. Dezember 2004" in client.get("/articles/report/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    german = client.get("/articles/report/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "nicht vor dem 20. Dezember 2004" in german
 
 
 def test_a_range_sorts_at_its_first_possible_day_and_filters_by_overlap(client, santy):
@@ -136,3 +137,14 @@ def test_the_command_is_a_dry_run_unless_told(db):
     assert not DateProposal.objects.exists() and Article.objects.get().date is None
     call_command("date_articles", "--apply", stdout=io.StringIO())
     assert Article.objects.get().date_precision == dates.RANGE and DateProposal.objects.count() == 1
+
+
+def test_export_archive_and_load_content_keep_a_range(tmp_path, santy):
+    report, proposal = santy
+    service.accept(proposal, not_before=dt.date(2004, 12, 21), not_after=dt.date(2004, 12, 31))
+    call_command("export_archive", str(tmp_path / "out"), verbosity=0, stdout=io.StringIO())
+    Article.objects.filter(slug="report").delete()
+    call_command("load_content", str(tmp_path / "out"), verbosity=0, stdout=io.StringIO())
+    loaded = Article.objects.get(slug="report")
+    assert (loaded.date, loaded.date_precision, loaded.date_not_after) == (
+        dt.date(2004, 12, 21), dates.RANGE, dt.date(2004, 12, 31))
