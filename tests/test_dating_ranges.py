@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from archive import dates
 from archive.dating import service
-from archive.models import Article, DateProposal
+from archive.models import Article, DateProposal, Event
 from tests import timeline_factories as make
 
 
@@ -148,3 +148,16 @@ def test_export_archive_and_load_content_keep_a_range(tmp_path, santy):
     loaded = Article.objects.get(slug="report")
     assert (loaded.date, loaded.date_precision, loaded.date_not_after) == (
         dt.date(2004, 12, 21), dates.RANGE, dt.date(2004, 12, 31))
+
+
+def test_an_event_dated_by_an_open_range_is_drawn_and_exported(client, db):
+    worm = make.entity("santy", name="Santy")
+    make.event("first", "2004-12-20", entities=[worm], incident=worm)
+    make.event("later", None, entities=[worm], incident=worm)
+    Event.objects.filter(slug="later").update(date=dt.date(2004, 12, 22), date_precision=dates.RANGE)
+    assert client.get("/entities/santy/timeline/").status_code == 200
+    assert client.get("/entities/santy/").status_code == 200
+    ics = client.get("/entities/santy/timeline/export.ics").content.decode()
+    assert "DTSTART;VALUE=DATE:20041222" in ics and "DTEND;VALUE=DATE:20041223" in ics
+    data = json.loads(client.get("/api/events/later/").content)
+    assert (data["date"], data["date_precision"]) == ("2004-12-22/..", "range")

@@ -362,7 +362,7 @@ def coverage_svg(items, *, title=None, ident="coverage"):
         _event_counts(svg, scale, events, base)
     else:
         for event in events:
-            left, right = scale.x(event.date), scale.x(event.end + dt.timedelta(days=1))
+            left, right = scale.x(event.date), scale.x(min(event.end, scale.end) + dt.timedelta(days=1))
             x = (left + right) / 2
             link = ET.SubElement(svg, "a", {"href": event.url, "class": "tl-event-mark"})
             ET.SubElement(link, "title").text = _tooltip(event)
