@@ -1,7 +1,20 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 
-from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
+from archive.dating import service
+from archive.models import (
+    Article,
+    Claim,
+    Coverage,
+    DateProposal,
+    Entity,
+    EntityAlias,
+    Event,
+    HindsightNote,
+    Mention,
+    Source,
+)
 
 
 class ArchiveAdmin(admin.ModelAdmin):
@@ -65,7 +78,8 @@ class ArticleAdmin(ArchiveAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "kicker", "teaser", "body", "language", "language_detected"]}),
         ("Publication", {"fields": [
-            "source", "byline", "dateline", "url", "date", "date_precision", "date_inferred", "date_reason",
+            "source", "byline", "dateline", "url", "date", "date_precision", "date_not_after", "date_inferred",
+            "date_reason",
         ]}),
         ("Provenance", {"fields": [
             "origin", "imported_at", "removed_boilerplate", "content_hash", "created_at", "updated_at",
@@ -109,3 +123,65 @@ class CoverageAdmin(ArchiveAdmin):
     list_editable = ["confirmed"]
     search_fields = ["event__title", "article__title"]
     autocomplete_fields = ["event", "article"]
+
+
+class DateProposalForm(forms.ModelForm):
+    """A proposal as the dating step made it, plus what the editor decides about it."""
+
+    decision = forms.ChoiceField(choices=[("", "decide later"), ("accept", "accept"), ("reject", "reject")],
+                                 required=False)
+    narrow_not_before = forms.DateField(required=False, help_text="Accept a narrower range: its first day.")
+    narrow_not_after = forms.DateField(required=False, help_text="Accept a narrower range: its last day.")
+
+    class Meta:
+        model = DateProposal
+        fields = []
+
+    def clean(self):
+        data = super().clean()
+        lo, hi = data.get("narrow_not_before"), data.get("narrow_not_after")
+        proposal = self.instance
+        if (lo or hi) and data.get("decision") != "accept":
+            raise forms.ValidationError("A narrower range is given by accepting it.")
+        if lo and lo < proposal.not_before or hi and proposal.not_after and hi > proposal.not_after:
+            raise forms.ValidationError("Narrowing may only shrink the proposed range.")
+        if lo and hi and hi < lo:
+            raise forms.ValidationError("The range ends before it begins.")
+        return data
+
+
+@admin.register(DateProposal)
+class DateProposalAdmin(ArchiveAdmin):
+    form = DateProposalForm
+    list_display = ["article", "not_before", "not_after", "point", "status", "created"]
+    list_filter = ["status"]
+    search_fields = ["article__title", "reason"]
+    readonly_fields = ["article", "not_before", "not_after", "point", "reason", "evidence", "status", "created"]
+    actions = ["accept_proposals", "reject_proposals"]
+
+    def has_add_permission(self, request):
+        return False  # proposals come from the dating step, not from hand
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        if decision == "accept":
+            service.accept(obj, not_before=form.cleaned_data.get("narrow_not_before"),
+                           not_after=form.cleaned_data.get("narrow_not_after"))
+        elif decision == "reject":
+            service.reject(obj)
+
+    @admin.action(description="Accept the selected proposals")
+    def accept_proposals(self, request, queryset):
+        done = 0
+        for proposal in queryset.filter(status=DateProposal.Status.PROPOSED).select_related("article"):
+            service.accept(proposal)
+            done += 1
+        self.message_user(request, f"{done} proposal(s) accepted.")
+
+    @admin.action(description="Reject the selected proposals (they are not proposed again)")
+    def reject_proposals(self, request, queryset):
+        done = 0
+        for proposal in queryset.exclude(status=DateProposal.Status.REJECTED).select_related("article"):
+            service.reject(proposal)
+            done += 1
+        self.message_user(request, f"{done} proposal(s) rejected.")

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 
 DAY, MONTH, YEAR = "day", "month", "year"
 PRECISIONS = (DAY, MONTH, YEAR)
-PRECISION_CHOICES = [(DAY, "day"), (MONTH, "month"), (YEAR, "year")]
+# A range is stored as its first possible day (`date`) plus the last (`date_not_after`, empty when
+# open-ended); it is never parsed from "YYYY-MM" forms, so PRECISIONS leaves it out.
+RANGE = "range"
+PRECISION_CHOICES = [(DAY, "day"), (MONTH, "month"), (YEAR, "year"), (RANGE, "range")]
 
 MONTH_NAMES = {
     "en": [
@@ -87,8 +90,10 @@ def truncate(date, precision):
     return date
 
 
-def period_end(date, precision):
-    """The last day of the period a partial date stands for."""
+def period_end(date, precision, not_after=None):
+    """The last day of the period a partial date stands for; an open range has none (date.max)."""
+    if precision == RANGE:
+        return not_after or dt.date.max
     if precision == YEAR:
         return date.replace(month=12, day=31)
     if precision == MONTH:
@@ -96,9 +101,12 @@ def period_end(date, precision):
     return date
 
 
-def iso(date, precision):
+def iso(date, precision, not_after=None):
     if date is None:
         return None
+    if precision == RANGE:
+        # ISO 8601 time intervals; an open end is written "..", as EDTF does.
+        return f"{date.isoformat()}/{not_after.isoformat() if not_after else '..'}"
     if precision == YEAR:
         return f"{date.year:04d}"
     if precision == MONTH:
@@ -106,10 +114,12 @@ def iso(date, precision):
     return date.isoformat()
 
 
-def display(date, precision, language="en"):
+def display(date, precision, language="en", not_after=None):
     """A date as a reader says it, to its precision, in German or English."""
     if date is None:
         return "Datum unbekannt" if language == "de" else "date unknown"
+    if precision == RANGE:
+        return display_range(date, not_after, language)
     months = MONTH_NAMES["de" if language == "de" else "en"]
     if precision == YEAR:
         return str(date.year)
@@ -118,3 +128,14 @@ def display(date, precision, language="en"):
     if language == "de":
         return f"{date.day}. {months[date.month - 1]} {date.year}"
     return f"{date.day} {months[date.month - 1]} {date.year}"
+
+
+def display_range(not_before, not_after, language="en"):
+    """ "not before 20 December 2004", "between 10 and 11 August 2001", in German or English."""
+    first = display(not_before, DAY, language)
+    if not_after is None:
+        return f"nicht vor dem {first}" if language == "de" else f"not before {first}"
+    last = display(not_after, DAY, language)
+    if not_after == not_before:
+        return first
+    return f"zwischen dem {first} und dem {last}" if language == "de" else f"between {first} and {last}"

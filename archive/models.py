@@ -22,15 +22,18 @@ class PartialDateMixin(models.Model):
     date_precision = models.CharField(max_length=5, choices=dates.PRECISION_CHOICES, default=dates.DAY)
     date_inferred = models.BooleanField(default=False, help_text="The date was worked out, not printed.")
     date_reason = models.TextField(blank=True, help_text="Why the date is what it is, shown beside it.")
+    date_not_after = models.DateField(
+        null=True, blank=True, help_text="For a range: its last possible day (empty: open-ended). "
+                                         "`date` is then the first possible day.")
 
     class Meta:
         abstract = True
 
     def date_display(self, language="en"):
-        return dates.display(self.date, self.date_precision, language)
+        return dates.display(self.date, self.date_precision, language, self.date_not_after)
 
     def date_iso(self):
-        return dates.iso(self.date, self.date_precision)
+        return dates.iso(self.date, self.date_precision, self.date_not_after)
 
 
 class Source(models.Model):
@@ -40,6 +43,8 @@ class Source(models.Model):
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 code, e.g. DE.")
     url = models.URLField(blank=True)
     description = models.TextField(blank=True)
+    period_start = models.DateField(null=True, blank=True, help_text="First day the archive's copies can date from.")
+    period_end = models.DateField(null=True, blank=True, help_text="Last day the archive's copies can date from.")
 
     class Meta:
         ordering = ["name"]
@@ -154,6 +159,33 @@ def text_hash(title, body):
     """A fingerprint of what an article says, blind to spacing and case."""
     normal = " ".join(f"{title}\n{body}".split()).casefold()
     return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+class DateProposal(models.Model):
+    """A worked-out publication date for an article, kept with its evidence until an editor decides.
+
+    Rejected proposals stay, so the same range is never proposed for the article again.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed"
+        ACCEPTED = "accepted"
+        REJECTED = "rejected"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="date_proposals")
+    not_before = models.DateField()
+    not_after = models.DateField(null=True, blank=True, help_text="Empty: open-ended.")
+    point = models.DateField(null=True, blank=True, help_text="The most likely day, where the evidence gives one.")
+    reason = models.TextField()
+    evidence = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PROPOSED, db_index=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self):
+        return f"{self.article}: {dates.display_range(self.not_before, self.not_after)} ({self.status})"
 
 
 class Mention(models.Model):

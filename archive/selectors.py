@@ -47,7 +47,7 @@ def entity_articles(entity):
     # What a list shows: an entity can have tens of thousands of articles, sorted before the first are shown.
     return (
         Article.objects.filter(mentions__entity=entity).select_related("source")
-        .only("slug", "title", "language", "date", "date_precision", "date_inferred", "source__name")
+        .only("slug", "title", "language", "date", "date_precision", "date_not_after", "date_inferred", "source__name")
         .order_by(*OLDEST_FIRST)
     )
 

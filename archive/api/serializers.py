@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from archive import dates
+
 
 def _absolute(request, path):
     return request.build_absolute_uri(path) if request else path
@@ -11,6 +13,9 @@ def _date(record):
     return {
         "date": record.date_iso(),
         "date_precision": record.date_precision if record.date else None,
+        # A range: "date" is "first/last" (ISO 8601 interval, ".." when open); these give its ends plainly.
+        "date_not_before": record.date.isoformat() if record.date_precision == dates.RANGE and record.date else None,
+        "date_not_after": record.date_not_after.isoformat() if record.date_not_after else None,
         "date_inferred": record.date_inferred,
     }
 

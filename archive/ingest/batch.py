@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from archive.dating.service import date_article
 from archive.entities.tagging import build_gazetteer
 from archive.ingest import files
 from archive.ingest.articles import (
@@ -81,9 +82,10 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
                 cleaned = clean(item.data, defaults)
                 for warning in cleaned.warnings:
                     unknown[(str(path), warning)].append(item.where)
-                status, _ = import_article(
+                status, article = import_article(
                     cleaned=cleaned, origin=item.where, sources=sources, known=known, gazetteer=gazetteer
                 )
+                date_article(article)  # an undated article gets a proposed, inferred date where evidence allows
             except ImportFailed as exc:
                 counts.failed += 1
                 for field, why in exc.problems:

@@ -72,6 +72,8 @@ class Counts:
 class _Reader:
     """Validates one file's mapping, collecting problems instead of stopping at the first."""
 
+    not_after = None  # the last day of a range date, once partial_date has read one
+
     def __init__(self, path, data, problems, allowed):
         self.path, self.data, self.problems = path, data, problems
         for key in sorted(set(data) - allowed):
@@ -120,6 +122,9 @@ class _Reader:
     def partial_date(self, *, required):
         raw = self.data.get("date")
         precision = self.data.get("date_precision")
+        self.not_after = None
+        if isinstance(raw, str) and "/" in raw:
+            return self._range(raw)
         if raw is None or raw == "" or raw == UNKNOWN_DATE:
             if required and raw != UNKNOWN_DATE:
                 self.problem("date", f"is missing (write {UNKNOWN_DATE!r} if it is not known)")
@@ -133,6 +138,19 @@ class _Reader:
             self.problem("date", str(exc))
             return None, dates.DAY
         return parsed.date, parsed.precision
+
+    def _range(self, raw):
+        """ "2004-12-20/2004-12-31" or "2004-12-20/.." (open-ended), as export_archive writes a range."""
+        first, _, last = raw.partition("/")
+        try:
+            start = dates.PartialDate.parse(first.strip(), dates.DAY).date
+            self.not_after = None if last.strip() == ".." else dates.PartialDate.parse(last.strip(), dates.DAY).date
+        except dates.PartialDateError as exc:
+            self.problem("date", str(exc))
+            return None, dates.DAY
+        if self.not_after is not None and self.not_after < start:
+            self.problem("date", f"{raw!r} ends before it begins")
+        return start, dates.RANGE
 
     def timestamp(self, name):
         raw = self.data.get(name)
@@ -308,6 +326,7 @@ def read_folder(folder):
             "_source": r.text("source"),
             "date": date,
             "date_precision": precision,
+            "date_not_after": r.not_after,
             "date_inferred": r.boolean("date_inferred"),
             "date_reason": r.text("date_reason"),
             "byline": r.text("byline"),
@@ -344,6 +363,7 @@ def read_folder(folder):
             "description": r.text("description"),
             "date": date,
             "date_precision": precision,
+            "date_not_after": r.not_after,
             "date_inferred": r.boolean("date_inferred"),
             "date_reason": r.text("date_reason"),
             "references": [str(ref) for ref in references],

@@ -49,7 +49,7 @@ def _text(value):
 
 
 def _date(record):
-    return dates.iso(record.date, record.date_precision) if record.date else content.UNKNOWN_DATE
+    return dates.iso(record.date, record.date_precision, record.date_not_after) if record.date else content.UNKNOWN_DATE
 
 
 def _timestamp(value):

@@ -35,7 +35,7 @@ def safe_url(url):
 @register.simple_tag
 def ui_date(record):
     """A record's date to its precision, in the reader's language."""
-    return dates.display(record.date, record.date_precision, _ui_language())
+    return dates.display(record.date, record.date_precision, _ui_language(), getattr(record, "date_not_after", None))
 
 
 def _ui_language():

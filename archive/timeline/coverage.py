@@ -88,6 +88,8 @@ def _candidates(event, entity_ids, window_days, min_shared):
         Q(article__date_precision=dates.DAY, article__date__gte=start)
         | Q(article__date_precision=dates.MONTH, article__date__gte=dates.truncate(start, dates.MONTH))
         | Q(article__date_precision=dates.YEAR, article__date__gte=dates.truncate(start, dates.YEAR))
+        | Q(article__date_precision=dates.RANGE, article__date_not_after__gte=start)
+        | Q(article__date_precision=dates.RANGE, article__date_not_after__isnull=True)
     )
     return (
         Mention.objects.filter(in_window, entity_id__in=entity_ids)
@@ -108,9 +110,15 @@ class Span:
     inferred: bool = False
 
     @classmethod
-    def between(cls, start, start_precision, end, end_precision, inferred=False):
-        low = (end - dates.period_end(start, start_precision)).days
-        high = (dates.period_end(end, end_precision) - start).days
+    def between(cls, start, start_precision, end, end_precision, inferred=False, start_not_after=None,
+                end_not_after=None):
+        """The span, or None when a date is an open range: its lag has no upper bound to show."""
+        last_start = dates.period_end(start, start_precision, start_not_after)
+        last_end = dates.period_end(end, end_precision, end_not_after)
+        if dt.date.max in (last_start, last_end):
+            return None
+        low = (end - last_start).days
+        high = (last_end - start).days
         if start_precision == dates.DAY and end_precision == dates.DAY:
             low = high = (end - start).days
         return cls(low=low, high=high, inferred=inferred)
@@ -235,6 +243,7 @@ def exposure_windows(incident):
         span = None
         if start and end:
             inferred = start.date_inferred or end.date_inferred
-            span = Span.between(start.date, start.date_precision, end.date, end.date_precision, inferred)
+            span = Span.between(start.date, start.date_precision, end.date, end.date_precision, inferred,
+                                start.date_not_after, end.date_not_after)
         windows.append(Window(label=str(label), start=start, end=end, span=span))
     return windows

@@ -28,7 +28,7 @@ from archive import dates, xmltext
 
 FIELDS = [
     "type", "slug", "title", "date", "precision", "display_date", "date_inferred", "date_reason",
-    "kind", "incident", "source", "language", "url",
+    "kind", "incident", "source", "language", "url", "date_not_after",
 ]
 NO_INCIDENT = gettext_lazy("Other")
 NO_COVERAGE = gettext_lazy("Articles")
@@ -57,6 +57,8 @@ def record(item, base_url=""):
         "source": item.source_slug,
         "language": item.language,
         "url": _absolute(base_url, item.url),
+        # A range's last possible day ("" when open or not a range); "date" holds the whole interval.
+        "date_not_after": item.not_after.isoformat() if item.not_after else "",
     })
 
 
@@ -89,9 +91,9 @@ def to_csv(timeline, *, base_url=""):
 
 def _tljs_date(item):
     parts = {"year": item.date.year}
-    if item.precision in (dates.DAY, dates.MONTH):
+    if item.precision in (dates.DAY, dates.MONTH, dates.RANGE):
         parts["month"] = item.date.month
-    if item.precision == dates.DAY:
+    if item.precision in (dates.DAY, dates.RANGE):
         parts["day"] = item.date.day
     parts["display_date"] = item.display_date()
     return parts
@@ -122,13 +124,18 @@ def to_timelinejs(timeline, *, title, base_url=""):
             group = item.incident.name if item.incident else str(NO_INCIDENT)
         else:
             group = item.covered_incident or str(NO_COVERAGE)
-        events.append({
+        entry = {
             "unique_id": item.unique_id,
             "start_date": _tljs_date(item),
             "display_date": item.display_date() + (" " + gettext("(inferred)") if item.inferred else ""),
             "text": {"headline": escape(item.title), "text": _tljs_text(item, base_url)},
             "group": group,
-        })
+        }
+        if item.precision == dates.RANGE and item.not_after:
+            # TimelineJS draws a start and end as a span, which is what a range is.
+            end = item.not_after
+            entry["end_date"] = {"year": end.year, "month": end.month, "day": end.day}
+        events.append(entry)
     description = timeline.filters.describe()
     return json.dumps(_cleaned({
         "title": {"unique_id": "title", "text": {"headline": escape(title), "text": escape(description)}},
@@ -167,7 +174,8 @@ def to_ics(timeline, *, title, base_url="", host="incident-archive"):
     for item in timeline.items:
         if not item.is_event:
             continue
-        end = item.end + dt.timedelta(days=1)  # DTEND of an all-day event is exclusive
+        # DTEND of an all-day event is exclusive; an open range is shown on its first possible day.
+        end = (item.date if item.end == dt.date.max else item.end) + dt.timedelta(days=1)
         note = f"{item.kind_label}, {item.display_date()}"
         if item.precision in KNOWN_ONLY_TO:
             note += f" {KNOWN_ONLY_TO[item.precision]}"

@@ -149,6 +149,9 @@ def _overlaps(date_from, date_to):
             Q(date_precision=dates.DAY, date__gte=start)
             | Q(date_precision=dates.MONTH, date__gte=dates.truncate(start, dates.MONTH))
             | Q(date_precision=dates.YEAR, date__gte=dates.truncate(start, dates.YEAR))
+            # A range overlaps when its last possible day is in the window; an open one always may.
+            | Q(date_precision=dates.RANGE, date_not_after__gte=start)
+            | Q(date_precision=dates.RANGE, date_not_after__isnull=True)
         )
     return query
 
@@ -172,7 +175,8 @@ def events(filters):
 # Article field -> Item field, for the articles of a timeline.
 ITEM_FIELDS = {"slug": "slug", "title": "title", "date": "date", "date_precision": "precision",
                "date_inferred": "inferred", "date_reason": "reason", "language": "language", "teaser": "summary",
-               "source__name": "source", "source__slug": "source_slug", "covered_incident": "covered_incident"}
+               "source__name": "source", "source__slug": "source_slug", "covered_incident": "covered_incident",
+               "date_not_after": "not_after"}
 
 
 def articles(filters):

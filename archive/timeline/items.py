@@ -53,6 +53,7 @@ class Item:
     covered_incident: str = ""  # for an article: the incident of the events it covers
     lag: object = None  # for an event: its coverage Lag, when the page computes it
     record: object = field(default=None, repr=False)
+    not_after: object = None  # a range's last possible day (None: open-ended, or not a range)
 
     @property
     def is_event(self):
@@ -60,14 +61,14 @@ class Item:
 
     @property
     def end(self):
-        return dates.period_end(self.date, self.precision)
+        return dates.period_end(self.date, self.precision, self.not_after)
 
     def display_date(self, language=None):
         """The date to its precision, in the given language or else the reader's."""
-        return dates.display(self.date, self.precision, language or reader_language())
+        return dates.display(self.date, self.precision, language or reader_language(), self.not_after)
 
     def iso(self):
-        return dates.iso(self.date, self.precision)
+        return dates.iso(self.date, self.precision, self.not_after)
 
     @property
     def unique_id(self):
@@ -77,8 +78,9 @@ class Item:
 def sort_key(item):
     """Day items first within their month, month items after them, year items after the months."""
     date = item.date
-    month = date.month if item.precision in (dates.DAY, dates.MONTH) else 13
-    day = date.day if item.precision == dates.DAY else 32
+    # A range sorts at its first possible day, as a day item would (docs/dating.md).
+    month = date.month if item.precision in (dates.DAY, dates.MONTH, dates.RANGE) else 13
+    day = date.day if item.precision in (dates.DAY, dates.RANGE) else 32
     # Events before the articles that report them on the same day, in the order of an incident's life.
     stage = LIFECYCLE.index(item.kind) if item.kind in LIFECYCLE else len(LIFECYCLE)
     return (date.year, month, day, stage, item.title.casefold(), item.slug)
@@ -90,7 +92,7 @@ def from_event(event):
         date=event.date, precision=event.date_precision, inferred=event.date_inferred,
         reason=event.date_reason, kind=event.kind, kind_label=capfirst(event_kind(event.kind)),
         incident=event.incident, summary=event.description, claims=getattr(event, "claim_count", 0),
-        record=event,
+        record=event, not_after=event.date_not_after,
     )
 
 
@@ -102,6 +104,7 @@ def from_article(article, url=None):
         source=source.name if source else "", source_slug=source.slug if source else "",
         language=article.language, summary=article.teaser,
         covered_incident=getattr(article, "covered_incident", None) or "", record=article,
+        not_after=article.date_not_after,
     )
 
 

@@ -76,7 +76,8 @@ class Scale:
     @classmethod
     def around(cls, items):
         start = min(item.date for item in items)
-        end = max(item.end for item in items)
+        # An open range ("not before") has no end of its own; it runs to the end of the axis.
+        end = max(item.date if item.end == dt.date.max else item.end for item in items)
         start, end = start.replace(day=1), dates.period_end(end, dates.MONTH)
         return cls(start, end)
 
@@ -181,7 +182,7 @@ def _item(svg, scale, item, y):
     else:
         # The whole period, with the marker in its middle: a month item is not on the 1st.
         left = scale.x(item.date)
-        right = scale.x(item.end + dt.timedelta(days=1))
+        right = scale.x(min(item.end, scale.end) + dt.timedelta(days=1))
         ET.SubElement(link, "rect", {"x": _n(left), "y": _n(y - 4), "width": _n(max(right - left, 2)),
                                      "height": "8", "fill": colour, "fill-opacity": "0.25", "stroke": colour,
                                      **dashed})
@@ -369,7 +370,7 @@ def coverage_svg(items, *, title=None, ident="coverage"):
         _event_counts(svg, scale, events, base)
     else:
         for event in events:
-            left, right = scale.x(event.date), scale.x(event.end + dt.timedelta(days=1))
+            left, right = scale.x(event.date), scale.x(min(event.end, scale.end) + dt.timedelta(days=1))
             x = (left + right) / 2
             link = ET.SubElement(svg, "a", {"href": event.url, "class": "tl-event-mark"})
             ET.SubElement(link, "title").text = _tooltip(event)

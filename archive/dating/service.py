@@ -1,0 +1,114 @@
+"""The archive's side of dating: what it knows about an article, and what a proposal does to it.
+
+A proposal made here is stored as a DateProposal and, unless told otherwise, put on the
+article at once as an inferred date (never as printed), so the article reaches timelines
+and filters; editors then accept, narrow or reject it in the admin.
+"""
+
+from django.db import transaction
+
+from archive import dates
+from archive.dating.propose import Fact, propose
+from archive.models import Article, DateProposal, Entity, Event
+
+# Kinds whose names come into being with the thing: an article naming one is not older than its first event.
+NEW_NAME_KINDS = (Entity.Kind.MALWARE, Entity.Kind.VULNERABILITY, Entity.Kind.INCIDENT)
+
+
+def facts_for(article):
+    """(facts, entity slugs) for `article`: events it covers, first events of what it names, and events
+    of its entities (which can confirm a weekday)."""
+    mentioned = {m.entity_id: m.entity for m in article.mentions.select_related("entity")}
+    slugs = frozenset(e.slug for e in mentioned.values())
+    facts = []
+    for event in Event.objects.filter(coverage__article=article, coverage__confirmed=True, date__isnull=False) \
+            .exclude(date_precision=dates.RANGE).prefetch_related("entities"):
+        facts.append(Fact(event.date, event.date_precision, event.title, "covers",
+                          frozenset(e.slug for e in event.entities.all())))
+    related = (Event.objects.filter(entities__in=mentioned, date__isnull=False)
+               .exclude(date_precision=dates.RANGE).prefetch_related("entities").distinct())
+    firsts = {}
+    for event in related:
+        event_slugs = frozenset(e.slug for e in event.entities.all())
+        for entity in event.entities.all():
+            if entity.id in mentioned and entity.kind in NEW_NAME_KINDS:
+                if entity.id not in firsts or event.date < firsts[entity.id][0].date:
+                    firsts[entity.id] = (event, entity)
+        facts.append(Fact(event.date, event.date_precision, event.title, "related", event_slugs))
+    for event, entity in firsts.values():
+        facts.append(Fact(event.date, event.date_precision, event.title, "names",
+                          frozenset(e.slug for e in event.entities.all()), entity.name))
+    return facts, slugs
+
+
+def proposal_for(article):
+    """The Proposal for `article` (an unsaved archive.dating.propose.Proposal), or None."""
+    source = article.source
+    period = (source.period_start, source.period_end) if source and source.period_start else None
+    facts, slugs = facts_for(article)
+    rejected = [(p.not_before, p.not_after)
+                for p in article.date_proposals.filter(status=DateProposal.Status.REJECTED)]
+    text = "\n".join(part for part in (article.title, article.teaser, article.body) if part)
+    # Reasons are written in English, as the archive's hand-written ones are.
+    return propose(text, language="en", period=period,
+                   facts=facts,
+                   article_entities=slugs, rejected=rejected)
+
+
+@transaction.atomic
+def date_article(article, *, apply=True):
+    """Propose a date for an undated article; store and (with `apply`) use it. Returns the DateProposal or None."""
+    if article.date is not None:
+        return None
+    found = proposal_for(article)
+    if found is None:
+        return None
+    proposal = DateProposal.objects.create(
+        article=article, not_before=found.not_before, not_after=found.not_after, point=found.point,
+        reason=found.reason, evidence=found.evidence)
+    if apply:
+        set_date(article, proposal)
+    return proposal
+
+
+def set_date(article, proposal, *, not_before=None, not_after=None):
+    """Give `article` the proposal's date (or a narrower range an editor chose), as inferred, with its reason."""
+    lo = not_before or proposal.not_before
+    hi = not_after if not_after is not None or not_before is not None else proposal.not_after
+    reason = proposal.reason
+    if proposal.point and not not_before and not not_after:
+        article.date, article.date_precision, article.date_not_after = proposal.point, dates.DAY, None
+    elif hi == lo:
+        article.date, article.date_precision, article.date_not_after = lo, dates.DAY, None
+    else:
+        article.date, article.date_precision, article.date_not_after = lo, dates.RANGE, hi
+    if (lo, hi) != (proposal.not_before, proposal.not_after):
+        reason = f"Narrowed by an editor to {dates.display_range(lo, hi)}. Proposed: {reason}"
+    article.date_inferred, article.date_reason = True, reason
+    article.save(update_fields=["date", "date_precision", "date_not_after", "date_inferred", "date_reason",
+                                "body_html", "content_hash", "updated_at"])
+
+
+def accept(proposal, *, not_before=None, not_after=None):
+    if not_before and not_before < proposal.not_before or (
+            not_after and proposal.not_after and not_after > proposal.not_after):
+        raise ValueError("narrowing may only shrink the proposed range")
+    set_date(proposal.article, proposal, not_before=not_before, not_after=not_after)
+    proposal.status = DateProposal.Status.ACCEPTED
+    proposal.save(update_fields=["status"])
+
+
+def reject(proposal):
+    """Turn a proposal down; the article loses the date it put there, and it is not proposed again."""
+    article = proposal.article
+    if article.date_inferred and article.date_reason.endswith(proposal.reason):
+        article.date, article.date_precision, article.date_not_after = None, dates.DAY, None
+        article.date_inferred, article.date_reason = False, ""
+        article.save(update_fields=["date", "date_precision", "date_not_after", "date_inferred", "date_reason",
+                                    "body_html", "content_hash", "updated_at"])
+    proposal.status = DateProposal.Status.REJECTED
+    proposal.save(update_fields=["status"])
+
+
+def undated_articles():
+    return Article.objects.filter(date__isnull=True).select_related("source")
