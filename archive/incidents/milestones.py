@@ -34,6 +34,9 @@ KINDS = {
     Event.Kind.ATTACK: EXPLOITATION,
 }
 
+# A day-exact date before a month, a year or a range that starts the same day.
+_PRECISION_ORDER = (*dates.PRECISIONS, dates.RANGE)
+
 
 @dataclass(frozen=True)
 class Milestone:
@@ -46,17 +49,18 @@ class Milestone:
     title: str
     url: str
     kind: str = ""  # the event kind, or "article"
+    not_after: object = None  # a range's last possible day (None when open or not a range)
 
     def display(self, language="en"):
-        return dates.display(self.date, self.precision, language)
+        return dates.display(self.date, self.precision, language, self.not_after)
 
     def iso(self):
-        return dates.iso(self.date, self.precision)
+        return dates.iso(self.date, self.precision, self.not_after)
 
     @property
     def sort_key(self):
         # The earliest by first possible day; a day-exact date before a month or year starting the same day.
-        return (self.date, dates.PRECISIONS.index(self.precision), self.title)
+        return (self.date, _PRECISION_ORDER.index(self.precision), self.title)
 
 
 @dataclass
@@ -122,7 +126,8 @@ class IncidentRow:
         if start is None or end is None:
             return None
         return Span.between(start.date, start.precision, end.date, end.precision,
-                            inferred=start.inferred or end.inferred)
+                            inferred=start.inferred or end.inferred,
+                            start_not_after=start.not_after, end_not_after=end.not_after)
 
     def days(self, name):
         """The middle of the span in days (a number), or None."""
@@ -136,13 +141,14 @@ class IncidentRow:
 def _event_milestone(row):
     return Milestone(date=row["date"], precision=row["date_precision"], inferred=row["date_inferred"],
                      reason=row["date_reason"], title=row["title"], url=f"/events/{row['slug']}/",
-                     kind=row["kind"])
+                     kind=row["kind"], not_after=row["date_not_after"])
 
 
 def _article_milestone(row):
     return Milestone(date=row["article__date"], precision=row["article__date_precision"],
                      inferred=row["article__date_inferred"], reason=row["article__date_reason"],
-                     title=row["article__title"], url=f"/articles/{row['article__slug']}/", kind="article")
+                     title=row["article__title"], url=f"/articles/{row['article__slug']}/", kind="article",
+                     not_after=row["article__date_not_after"])
 
 
 def incident_entities():
@@ -151,7 +157,7 @@ def incident_entities():
 
 
 ARTICLE_FIELDS = ("article_id", "article__date", "article__date_precision", "article__date_inferred",
-                  "article__date_reason", "article__title", "article__slug")
+                  "article__date_reason", "article__date_not_after", "article__title", "article__slug")
 
 
 def incident_rows(entities=None):
@@ -164,7 +170,8 @@ def incident_rows(entities=None):
         return []
     ids = list(by_id)
     events = Event.objects.filter(incident_id__in=ids, date__isnull=False).values(
-        "incident_id", "kind", "date", "date_precision", "date_inferred", "date_reason", "title", "slug")
+        "incident_id", "kind", "date", "date_precision", "date_inferred", "date_reason", "date_not_after", "title",
+        "slug")
     for event in events:
         row = by_id[event["incident_id"]]
         found = _event_milestone(event)
