@@ -44,6 +44,11 @@ def text_problem(value):
             "only tab and line breaks are allowed")
 
 
+def remove_controls(value):
+    """The text without the characters the text rule refuses (for records stored before the rule)."""
+    return _FORBIDDEN.sub("", value)
+
+
 def texts_problem(value):
     """text_problem for every text inside a value (lists and mappings, keys included)."""
     if isinstance(value, str):
