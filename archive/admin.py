@@ -1,8 +1,10 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from archive.dating import service
+from archive.ingest import rules
 from archive.models import (
     Article,
     Claim,
@@ -17,12 +19,33 @@ from archive.models import (
 )
 
 
+class RulesForm(forms.ModelForm):
+    """The door rules of archive.ingest.rules, the same as import_articles and load_content apply."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in list(cleaned.items()):
+            try:
+                field = self._meta.model._meta.get_field(name)
+            except FieldDoesNotExist:  # a form's own field: not stored, so no rule
+                continue
+            if isinstance(field, models.URLField) and isinstance(value, str) and value:
+                problem = rules.url_problem(value, max_length=field.max_length)
+            else:
+                problem = rules.texts_problem(value)
+            if problem:
+                self.add_error(name, problem)
+        return cleaned
+
+
 class ArchiveAdmin(admin.ModelAdmin):
+    form = RulesForm
     # Editors paste bare host names; https is the right guess for them.
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MentionInline(admin.TabularInline):
+    form = RulesForm
     model = Mention
     extra = 1
     autocomplete_fields = ["entity"]
@@ -30,6 +53,7 @@ class MentionInline(admin.TabularInline):
 
 
 class CoverageInline(admin.TabularInline):
+    form = RulesForm
     model = Coverage
     extra = 1
     autocomplete_fields = ["article"]
@@ -37,12 +61,14 @@ class CoverageInline(admin.TabularInline):
 
 
 class ClaimInline(admin.TabularInline):
+    form = RulesForm
     model = Claim
     formfield_overrides = ArchiveAdmin.formfield_overrides
     extra = 1
 
 
 class HindsightNoteInline(admin.StackedInline):
+    form = RulesForm
     model = HindsightNote
     formfield_overrides = ArchiveAdmin.formfield_overrides
     extra = 0
@@ -51,6 +77,7 @@ class HindsightNoteInline(admin.StackedInline):
 
 
 class EntityAliasInline(admin.TabularInline):
+    form = RulesForm
     model = EntityAlias
     extra = 1
 

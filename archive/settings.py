@@ -148,6 +148,11 @@ ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 
+# What the importers and the content loader read at most (docs/importing.md): one record
+# (an article file, a JSON line, a content file), and one .jsonl file after decompression.
+ARCHIVE_MAX_RECORD_BYTES = env_int("ARCHIVE_MAX_RECORD_BYTES", 4 * 1024 * 1024, minimum=1024)
+ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_BYTES", 1024 * 1024 * 1024, minimum=1024)
+
 # A file cache in the data folder, for the login limit: every gunicorn worker on the
 # machine sees the same counts (the local-memory cache is one per process, so each worker
 # would allow the whole limit again), and it takes no database write lock, which on SQLite

@@ -1,4 +1,6 @@
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -140,9 +142,21 @@ def test_a_missing_folder_is_an_error(db, tmp_path, capsys):
     assert "is not a folder" in err
 
 
-def test_an_empty_folder_loads_nothing(db, tmp_path, capsys):
-    (tmp_path / "empty").mkdir()
+def test_a_content_folder_with_empty_kinds_loads_nothing(db, tmp_path, capsys):
+    (tmp_path / "empty" / "articles").mkdir(parents=True)
     assert "created: 0  updated: 0  unchanged: 0" in load(tmp_path / "empty", capsys).out
+
+
+@pytest.mark.parametrize("folder", ["empty", "/etc"])
+def test_a_folder_that_is_not_a_content_folder_is_refused(db, tmp_path, folder):
+    folder = tmp_path / folder
+    folder.mkdir(exist_ok=True)
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("load_content", str(folder), "--prune", stderr=io.StringIO())
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("load_content", str(folder), stderr=err)
+    assert f"{folder}: is not a content folder: it has none of the folders sources/, entities/" in err.getvalue()
 
 
 def test_the_default_folder_is_the_projects_content(db, capsys):

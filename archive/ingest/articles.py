@@ -9,6 +9,14 @@ is that article. Fields the import states and that differ are updated; fields it
 leaves empty (no date, no URL) keep what the archive has, and a detected language
 never overrides a stated one. Nothing changed means "unchanged".
 
+Within one run the first record of an article wins: a later record that finds an
+article an earlier record of the same run already created, updated or left alone is
+a "duplicate" and changes nothing. Otherwise two copies that differ (the same text
+under two dates) would each overwrite the other on every run, and a re-run would
+never report "unchanged".
+
+Text and URLs follow archive.ingest.rules, the rules every door shares.
+
 Slugs: the title, with German umlauts and ß spelled out (ä -> ae, ß -> ss), then
 slugified and cut to 80 characters at a word boundary; a taken slug gets -2, -3 ...
 An existing article keeps its slug, so its address never changes.
@@ -25,9 +33,10 @@ from django.utils.text import slugify
 from archive import dates
 from archive.entities.tagging import build_gazetteer, find_entities, set_found_mentions
 from archive.ingest import language as language_detection
+from archive.ingest import rules
 from archive.models import Article, Entity, Mention, Source, text_hash
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CREATED, UPDATED, UNCHANGED, DUPLICATE = "created", "updated", "unchanged", "duplicate"
 
 KNOWN_KEYS = frozenset({
     "title", "kicker", "teaser", "body", "source", "date", "url", "language", "byline",
@@ -38,6 +47,8 @@ TEXT_LIMITS = {"title": 500, "kicker": 300, "teaser": 5000, "byline": 300, "date
 # that is an export gone wrong, and refusing it keeps one record from stalling a run.
 MAX_BODY_CHARS = 1_000_000
 SLUG_LENGTH = 80
+# A source named by an import is created with that name: Source.name's length.
+SOURCE_NAME_LENGTH = 200
 # The fields an import may change on an existing article.
 UPDATABLE = (
     "title", "kicker", "teaser", "body", "byline", "dateline", "url", "language", "language_detected",
@@ -108,6 +119,9 @@ def clean(data, defaults):
         limit = TEXT_LIMITS.get(name)
         if limit and len(value) > limit:
             problems.append((name, f"is {len(value):,} characters long; at most {limit:,} are allowed"))
+        problem = rules.text_problem(value)
+        if problem:
+            problems.append((name, problem))
         return value
 
     values = {name: text(name) for name in ("title", "kicker", "teaser", "byline", "dateline", "date_reason")}
@@ -123,11 +137,13 @@ def clean(data, defaults):
     elif len(body) > MAX_BODY_CHARS:
         problems.append(("body", f"is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}"))
         body = ""
+    elif rules.text_problem(body):
+        problems.append(("body", rules.text_problem(body)))
     values["body"] = body.strip("\n") + "\n" if body else ""
 
     url = text("url")
-    if url and (len(url) > 1000 or not url.startswith(("http://", "https://"))):
-        problems.append(("url", "must be an http(s) address of at most 1,000 characters"))
+    if url and rules.url_problem(url):
+        problems.append(("url", rules.url_problem(url)))
     values["url"] = url
 
     _clean_date(data, defaults, values, problems)
@@ -137,6 +153,8 @@ def clean(data, defaults):
     if not isinstance(boilerplate, list) or not all(isinstance(b, str) for b in boilerplate):
         problems.append(("removed_boilerplate", "must be a list of texts"))
         boilerplate = []
+    elif rules.texts_problem(boilerplate):
+        problems.append(("removed_boilerplate", rules.texts_problem(boilerplate)))
     values["removed_boilerplate"] = boilerplate
 
     entities = data.get("entities") or []
@@ -149,6 +167,9 @@ def clean(data, defaults):
     source = data.get("source")
     if source is not None and not isinstance(source, str):
         problems.append(("source", f"must be text, not {type(source).__name__}"))
+        source = None
+    elif source and (rules.text_problem(source) or len(source.strip()) > SOURCE_NAME_LENGTH):
+        problems.append(("source", rules.text_problem(source) or f"is longer than {SOURCE_NAME_LENGTH} characters"))
         source = None
     if problems:
         raise ImportFailed(problems)
@@ -250,6 +271,8 @@ class KnownArticles:
     """
 
     def __init__(self):
+        # pk -> where the run first met the article; kept across reload(), it is this run's own.
+        self.seen = {}
         self.reload()
 
     def reload(self):
@@ -349,6 +372,9 @@ def import_article(*, cleaned, origin, sources=None, known=None, gazetteer=None)
         else:
             sources.keep()
             known.keep()
+            status, article = result
+            if status != DUPLICATE:
+                known.seen.setdefault(article.pk, origin)
             return result
 
 
@@ -369,6 +395,8 @@ def _import_article(*, cleaned, origin, sources, known, gazetteer):
         )
         status = CREATED
         mentions = {m.entity_id: m for m in article.mentions.all()} if manual else {}
+    elif existing.pk in known.seen:
+        return DUPLICATE, existing
     else:
         article = existing
         changes = _changes(article, values)

@@ -1,6 +1,7 @@
 """Importing many files: each article on its own, every failure reported with where and why."""
 
 import gzip
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -8,9 +9,10 @@ from django.db import DatabaseError
 
 from archive.dating.service import date_article
 from archive.entities.tagging import build_gazetteer
-from archive.ingest import files
+from archive.ingest import files, rules
 from archive.ingest.articles import (
     CREATED,
+    DUPLICATE,
     UNCHANGED,
     UPDATED,
     ImportFailed,
@@ -19,6 +21,9 @@ from archive.ingest.articles import (
     clean,
     import_article,
 )
+
+# Duplicates are listed one a line up to this many per file; a corpus with hundreds says how many.
+MAX_DUPLICATE_LINES = 10
 
 
 @dataclass
@@ -36,21 +41,31 @@ class Counts:
         return self.created + self.updated + self.unchanged + self.failed
 
 
-def count_records(paths):
-    """Roughly how many articles the files hold (one per .md/.txt, one per JSON line), for progress."""
+def count_records(entries):
+    """Roughly how many articles the files hold (one per .md/.txt, one per JSON line), for progress.
+
+    Read under the same rules as the import: a file the import would refuse counts as one
+    (its failure), and counting stops at the file limit.
+    """
     total = 0
-    for path, note in paths:
+    for path, note, folder in entries:
         suffix = files.suffix_of(path)
         if note or not suffix:
             continue
         if suffix in (".md", ".txt"):
             total += 1
             continue
-        opener = gzip.open if suffix == ".jsonl.gz" else open
         try:
-            with opener(path, "rb") as handle:
-                total += sum(chunk.count(b"\n") for chunk in iter(lambda h=handle: h.read(1 << 20), b""))
-        except (OSError, EOFError):
+            with rules.open_regular(path, folder=folder) as raw, (
+                gzip.GzipFile(fileobj=raw, mode="rb") if suffix == ".jsonl.gz" else raw
+            ) as handle:
+                read = lines = 0
+                budget = rules.max_file_bytes()
+                while read <= budget and (chunk := handle.read(1 << 20)):
+                    read += len(chunk)
+                    lines += chunk.count(b"\n")
+                total += max(lines, 1)
+        except (rules.FileRefused, OSError, EOFError, zlib.error):
             total += 1
     return total
 
@@ -67,11 +82,12 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
     gazetteer = build_gazetteer()
     # Unknown fields are reported once per file and field, with the first line, not once per line.
     unknown = defaultdict(list)
-    for path, skipped in expanded:
+    duplicates = defaultdict(list)
+    for path, skipped, folder in expanded:
         if skipped:
             note(f"{path}: {skipped}")
             continue
-        for item in files.read_items(path, source_slug=defaults.source):
+        for item in files.read_items(path, source_slug=defaults.source, folder=folder):
             if progress is not None:
                 progress.advance()
             if item.problem:
@@ -101,9 +117,18 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
                 counts.updated += 1
             elif status == UNCHANGED:
                 counts.unchanged += 1
+            elif status == DUPLICATE:
+                # Counted as unchanged: it changed nothing, on the first run as on every later one.
+                counts.unchanged += 1
+                first = known.seen[article.pk]
+                duplicates[str(path)].append(f"{item.where}: the same article (URL or text) as {first}")
     for (path, warning), wheres in unknown.items():
         more = f" (on {len(wheres)} records, first {wheres[0]})" if len(wheres) > 1 else ""
         note(f"{wheres[0] if len(wheres) == 1 else path}: {warning}{more}")
+    for path, lines in duplicates.items():
+        shown = lines if len(lines) <= MAX_DUPLICATE_LINES else [*lines[:MAX_DUPLICATE_LINES], "..."]
+        note(f"{path}: {len(lines)} duplicate(s) of articles met earlier in this run; the first is kept, "
+             "the later ones change nothing:\n  " + "\n  ".join(shown))
     for source in sources.created:
         note(f"new source {source.slug!r} ({source.name}) created")
     return counts

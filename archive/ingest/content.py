@@ -15,9 +15,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 
 from archive import dates
+from archive.ingest import rules
 from archive.ingest.frontmatter import FrontMatterError, load_yaml, split
 from archive.models import Article, Claim, Coverage, Entity, EntityAlias, Event, HindsightNote, Mention, Source
-from archive.rendering import safe_url
 
 SOURCE_KEYS = {"name", "language", "country", "url", "description"}
 ENTITY_KEYS = {"name", "kind", "aliases", "description", "wikidata", "external_ids"}
@@ -101,8 +101,8 @@ class _Reader:
 
     def url(self, name):
         value = self.text(name)
-        if value and not safe_url(value):
-            self.problem(name, f"{value!r} is not an absolute http or https URL")
+        if value and rules.url_problem(value):
+            self.problem(name, rules.url_problem(value))
         return value
 
     def slug_list(self, name):
@@ -219,18 +219,21 @@ def _relative(path, folder):
         return str(path)
 
 
-def _read_text(path, shown, problems):
+def _read_text(path, shown, problems, folder):
     try:
-        return path.read_text(encoding="utf-8")
+        text = rules.read_limited(path, folder=folder).decode("utf-8")
     except UnicodeDecodeError as exc:
         problems.append(Problem(shown, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-    except OSError as exc:
-        problems.append(Problem(shown, None, f"cannot be read: {exc.strerror}"))
+    except rules.FileRefused as exc:
+        problems.append(Problem(shown, None, str(exc)))
+    else:
+        # Line ends as a text-mode read gives them: the files may come from Windows.
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     return None
 
 
-def _read_mapping(path, shown, problems):
-    text = _read_text(path, shown, problems)
+def _read_mapping(path, shown, problems, folder):
+    text = _read_text(path, shown, problems, folder)
     if text is None:
         return None
     try:
@@ -252,11 +255,16 @@ def read_folder(folder):
     if not folder.is_dir():
         problems.append(Problem(str(folder), None, "is not a folder"))
         return content
+    if not any((folder / kind).is_dir() for kind in MODELS):
+        # Loading, and above all pruning, a folder that is not one would be a mistake, not "nothing changed".
+        problems.append(Problem(str(folder), None, "is not a content folder: it has none of the folders "
+                                                   f"{', '.join(f'{kind}/' for kind in MODELS)}"))
+        return content
     languages = set(settings.ARCHIVE_LANGUAGES)
 
     for path in _files(folder, "sources", ".yaml"):
         shown = _relative(path, folder)
-        data = _read_mapping(path, shown, problems)
+        data = _read_mapping(path, shown, problems, folder)
         if data is None:
             continue
         r = _Reader(shown, data, problems, SOURCE_KEYS)
@@ -271,7 +279,7 @@ def read_folder(folder):
 
     for path in _files(folder, "entities", ".yaml"):
         shown = _relative(path, folder)
-        data = _read_mapping(path, shown, problems)
+        data = _read_mapping(path, shown, problems, folder)
         if data is None:
             continue
         r = _Reader(shown, data, problems, ENTITY_KEYS)
@@ -292,7 +300,7 @@ def read_folder(folder):
 
     for path in _files(folder, "articles", ".md"):
         shown = _relative(path, folder)
-        text = _read_text(path, shown, problems)
+        text = _read_text(path, shown, problems, folder)
         if text is None:
             continue
         try:
@@ -348,7 +356,7 @@ def read_folder(folder):
 
     for path in _files(folder, "events", ".yaml"):
         shown = _relative(path, folder)
-        data = _read_mapping(path, shown, problems)
+        data = _read_mapping(path, shown, problems, folder)
         if data is None:
             continue
         r = _Reader(shown, data, problems, EVENT_KEYS)
@@ -387,21 +395,8 @@ MAX_COUNT = 2**31 - 1
 MODELS = {"sources": Source, "entities": Entity, "articles": Article, "events": Event}
 
 
-def _texts(value):
-    """Every piece of text inside a value (lists and mappings included)."""
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(key)
-            yield from _texts(item)
-    elif isinstance(value, (list, tuple)):
-        for item in value:
-            yield from _texts(item)
-
-
 def _check_fields(content):
-    """What the database would refuse: over-long text, NUL characters, slugs unfit for an address.
+    """What the database would refuse or the rules forbid: over-long text, control characters, bad slugs.
 
     SQLite stores such values anyway, PostgreSQL refuses them mid-transaction;
     both are reported here, before anything is written.
@@ -421,8 +416,9 @@ def _check_fields(content):
                 limit = getattr(model._meta.get_field(name), "max_length", None)
                 if isinstance(value, str) and limit and len(value) > limit:
                     content.problems.append(Problem(path, name, f"is longer than {limit} characters"))
-                if any("\x00" in text for text in _texts(value)):
-                    content.problems.append(Problem(path, name, "contains a NUL character"))
+                problem = rules.texts_problem(value)
+                if problem:
+                    content.problems.append(Problem(path, name, problem))
             related = [
                 ("aliases", [(name, 200) for name, _ in record.get("_aliases", [])]),
                 ("claims", [pair for text, source, url in record.get("_claims", [])
@@ -431,8 +427,9 @@ def _check_fields(content):
             for name, texts in related:
                 if any(len(text) > limit for text, limit in texts):
                     content.problems.append(Problem(path, name, "has a text longer than the database holds"))
-                if any("\x00" in text for text, _ in texts):
-                    content.problems.append(Problem(path, name, "contains a NUL character"))
+                problem = rules.texts_problem([text for text, _ in texts])
+                if problem:
+                    content.problems.append(Problem(path, name, problem))
 
 
 def _aliases(r, languages):
@@ -473,8 +470,8 @@ def _claims(r):
         if unknown:
             r.problem("claims", f"claim {number}: unknown keys {', '.join(sorted(unknown))}")
         url = str(item.get("url") or "").strip()
-        if url and not safe_url(url):
-            r.problem("claims", f"claim {number}: {url!r} is not an absolute http or https URL")
+        if url and rules.url_problem(url):
+            r.problem("claims", f"claim {number}: {rules.url_problem(url)}")
         claims.append((str(item["text"]), str(item["source"]), url))
     return claims
 
@@ -499,14 +496,15 @@ def _notes(r):
             r.problem("notes", f"note {number}: {exc}")
             continue
         url = str(item.get("url") or "").strip()
-        if url and not safe_url(url):
-            r.problem("notes", f"note {number}: {url!r} is not an absolute http or https URL")
+        if url and rules.url_problem(url):
+            r.problem("notes", f"note {number}: {rules.url_problem(url)}")
         author = str(item.get("author") or "").strip()
         if len(author) > 200 or len(url) > 1000:
             r.problem("notes", f"note {number}: author or url is longer than the database holds")
         text = str(item["text"])
-        if "\x00" in text + author + url:
-            r.problem("notes", f"note {number}: contains a NUL character")
+        problem = rules.texts_problem([text, author, url])
+        if problem:
+            r.problem("notes", f"note {number}: {problem}")
         notes.append((day, text, str(item.get("event") or ""), url, author))
     return notes
 

@@ -8,6 +8,12 @@ claims, whose order is the editor's), so equal records give equal files.
 Text is written as the loader reads it back: stripped of surrounding
 whitespace, article bodies with plain newlines.
 
+Records stored before the door rules (archive.ingest.rules) may break them; the
+loader would refuse such a file, and one record would block every backup. Their
+files are written repaired (control characters removed, a URL that breaks the URL
+rule left empty) and each repair is reported with the record and field, so the
+backup is whole and loads back, and the editor knows what to fix in the admin.
+
 Not kept, because the loader sets them: body_html and content_hash (derived
 from the body, text_html of notes), created_at and updated_at (the time of the load).
 """
@@ -15,14 +21,14 @@ from the body, text_html of notes), created_at and updated_at (the time of the l
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Prefetch
 
 from archive import dates
-from archive.ingest import content
+from archive.ingest import content, rules
 from archive.ingest.frontmatter import dump, dump_yaml
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
 
@@ -39,6 +45,7 @@ class ExportCounts:
     entities: int = 0
     articles: int = 0
     events: int = 0
+    repaired: list = field(default_factory=list)
 
     def line(self):
         return "  ".join(f"{kind}: {getattr(self, kind)}" for kind in KINDS)
@@ -154,18 +161,47 @@ def event_data(event):
     }
 
 
-def _records():
+def _repair(value, *, where, name, repairs, key=None):
+    """The value with what breaks the door rules repaired; each repair is added to repairs."""
+    if isinstance(value, str):
+        if (key or name) == "url" and value and rules.url_problem(value):
+            repairs.append(f"{where}: {name}: left empty: {rules.url_problem(value)}")
+            return ""
+        problem = rules.text_problem(value)
+        if problem:
+            repairs.append(f"{where}: {name}: {problem}; written without it")
+            return rules.remove_controls(value)
+        return value
+    if isinstance(value, dict):
+        return {_repair(k, where=where, name=name, repairs=repairs): _repair(v, where=where, name=name,
+                                                                              repairs=repairs, key=k)
+                for k, v in value.items()}
+    if isinstance(value, list):
+        return [_repair(item, where=where, name=name, repairs=repairs, key=key) for item in value]
+    return value
+
+
+def _records(repairs):
     """(kind, records, file suffix, record -> file text) for each kind, in loading order."""
     mentions = Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
     notes = Prefetch("hindsight_notes", queryset=HindsightNote.objects.select_related("event"))
     coverage = Prefetch("coverage", queryset=Coverage.objects.select_related("article"))
+
+    def fields(kind, record, data):
+        where = f"{kind}/{record.slug}"
+        return {name: _repair(value, where=where, name=name, repairs=repairs) for name, value in data.items()}
+
+    def article(r):
+        body = _repair(_body(r.body), where=f"articles/{r.slug}", name="body", repairs=repairs)
+        return dump(fields("articles", r, article_data(r)), body)
+
     return [
-        ("sources", Source.objects.all(), ".yaml", lambda r: dump_yaml(source_data(r))),
-        ("entities", Entity.objects.prefetch_related("aliases"), ".yaml", lambda r: dump_yaml(entity_data(r))),
-        ("articles", Article.objects.select_related("source").prefetch_related(mentions, notes), ".md",
-         lambda r: dump(article_data(r), _body(r.body))),
+        ("sources", Source.objects.all(), ".yaml", lambda r: dump_yaml(fields("sources", r, source_data(r)))),
+        ("entities", Entity.objects.prefetch_related("aliases"), ".yaml",
+         lambda r: dump_yaml(fields("entities", r, entity_data(r)))),
+        ("articles", Article.objects.select_related("source").prefetch_related(mentions, notes), ".md", article),
         ("events", Event.objects.select_related("incident").prefetch_related("entities", "claims", coverage), ".yaml",
-         lambda r: dump_yaml(event_data(r))),
+         lambda r: dump_yaml(fields("events", r, event_data(r)))),
     ]
 
 
@@ -196,7 +232,7 @@ def export_archive(*, folder, progress=None):
     counts = ExportCounts()
     try:
         with transaction.atomic():  # one consistent view of the records
-            for kind, records, suffix, render in _records():
+            for kind, records, suffix, render in _records(counts.repaired):
                 directory = partial / kind
                 directory.mkdir()
                 for record in records.order_by("slug").iterator(chunk_size=500):

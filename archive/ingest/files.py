@@ -10,13 +10,14 @@ import json
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
-from archive.ingest import frontmatter, scrape
+from archive.ingest import frontmatter, rules, scrape
 
 SUFFIXES = (".md", ".txt", ".jsonl", ".jsonl.gz")
-# An article file (.md, .txt) or one JSON line larger than this is refused unread: the
-# longest real article in the corpora is 33 kB, so 4 MB is a broken export, not news.
-MAX_RECORD_BYTES = 4 * 1024 * 1024
+# Discarding the rest of an over-long JSON line goes in pieces of this size, so it takes
+# no more memory than this whatever the line's length.
+_SKIP_CHUNK = 1 << 20
 
 
 @dataclass
@@ -32,39 +33,50 @@ def suffix_of(path):
     return next((s for s in sorted(SUFFIXES, key=len, reverse=True) if name.endswith(s)), "")
 
 
+class Entry(NamedTuple):
+    """One file to import; `note` says why it is skipped, `folder` is the folder it was found in."""
+
+    path: Path
+    note: str | None = None
+    folder: Path | None = None
+
+
 def expand(paths):
-    """Files to import, and notes on what was skipped: [(path, note or None)].
+    """Files to import, and notes on what was skipped: [Entry].
 
     A folder contributes its article files (recursively, sorted); other files in it are
     skipped with a note. A file named explicitly is always tried, so a wrong kind fails.
+    Files found in a folder must stay inside it (a link out of it is refused when read);
+    a file named explicitly is the operator's own choice and may be a link anywhere.
     """
     result = []
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            # Not is_file(): a FIFO or a device in the folder is listed, so reading it is refused aloud.
+            for child in sorted(p for p in path.rglob("*") if not p.is_dir()):
                 if any(part.startswith(".") for part in child.relative_to(path).parts):
                     continue
                 note = None if suffix_of(child) else f"skipped: not an article file ({', '.join(SUFFIXES)})"
-                result.append((child, note))
+                result.append(Entry(child, note, path))
         else:
-            result.append((path, None))
+            result.append(Entry(path))
     return result
 
 
-def read_items(path, *, source_slug=""):
-    """Yield the Items of one file."""
+def read_items(path, *, source_slug="", folder=None):
+    """Yield the Items of one file (found in `folder`, if given)."""
     where = str(path)
     suffix = suffix_of(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         yield Item(where, problem="no such file or folder")
         return
     if not suffix:
         yield Item(where, problem=f"not an article file (expected {', '.join(SUFFIXES)})")
         return
     if suffix in (".jsonl", ".jsonl.gz"):
-        yield from _jsonl_items(path, where, gzipped=suffix == ".jsonl.gz")
+        yield from _jsonl_items(path, where, gzipped=suffix == ".jsonl.gz", folder=folder)
         return
-    text, problem = _read_text(path)
+    text, problem = _read_text(path, folder)
     if problem:
         yield Item(where, problem=problem)
     elif suffix == ".md":
@@ -84,14 +96,11 @@ def _decode(raw):
         return None, f"not UTF-8 text ({exc.reason} at byte {exc.start}, line {line})"
 
 
-def _read_text(path):
+def _read_text(path, folder):
     try:
-        size = path.stat().st_size
-        if size > MAX_RECORD_BYTES:
-            return None, f"file is {size:,} bytes; an article file may have at most {MAX_RECORD_BYTES:,}"
-        raw = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot be read: {exc.strerror}"
+        raw = rules.read_limited(path, folder=folder)
+    except rules.FileRefused as exc:
+        return None, str(exc)
     if not raw.strip():
         return None, "empty file"
     return _decode(raw)
@@ -117,17 +126,39 @@ def _scrape_item(text, where, source_slug):
     return Item(where, data=data)
 
 
-def _jsonl_items(path, where, *, gzipped):
-    opener = gzip.open if gzipped else open
+def _jsonl_items(path, where, *, gzipped, folder=None):
+    try:
+        handle = rules.open_regular(path, folder=folder)
+    except rules.FileRefused as exc:
+        yield Item(where, problem=str(exc))
+        return
+    limit, file_limit = rules.max_record_bytes(), rules.max_file_bytes()
     number = 0
+    total = 0
     any_line = False
     try:
-        with opener(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                any_line = True
-                yield parse_json_line(raw, f"{where}:{number}")
+        with handle, (gzip.GzipFile(fileobj=handle, mode="rb") if gzipped else handle) as lines:
+            while True:
+                # Bounded: a line (or a compressed file expanding into one) is never read
+                # whole into memory beyond the limit.
+                raw = lines.readline(limit + 1)
+                if not raw:
+                    break
+                number += 1
+                total += len(raw)
+                if len(raw) > limit and not raw.endswith(b"\n"):
+                    total += _skip_line(lines, file_limit - total)
+                    yield Item(f"{where}:{number}", problem=f"line is longer than {limit:,} bytes; one article may "
+                                                            f"have at most {limit:,} (ARCHIVE_MAX_RECORD_BYTES)")
+                    any_line = True
+                elif raw.strip():
+                    any_line = True
+                    yield parse_json_line(raw, f"{where}:{number}")
+                if total > file_limit:
+                    yield Item(f"{where}:{number}", problem=f"the file holds more than {file_limit:,} bytes"
+                                                            f"{' once decompressed' if gzipped else ''} "
+                                                            "(ARCHIVE_MAX_FILE_BYTES); the rest is not read")
+                    return
     except OSError as exc:  # includes gzip.BadGzipFile
         yield Item(f"{where}:{number + 1}" if number else where, problem=f"cannot be read: {exc}")
         return
@@ -138,9 +169,22 @@ def _jsonl_items(path, where, *, gzipped):
         yield Item(where, problem="empty file")
 
 
+def _skip_line(lines, budget):
+    """Read past the rest of an over-long line, in pieces; returns the bytes read (stops past budget)."""
+    skipped = 0
+    while skipped <= budget:
+        piece = lines.readline(_SKIP_CHUNK)
+        skipped += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            break
+    return skipped
+
+
 def parse_json_line(raw, where):
-    if len(raw) > MAX_RECORD_BYTES:
-        return Item(where, problem=f"line is {len(raw):,} bytes; one article may have at most {MAX_RECORD_BYTES:,}")
+    limit = rules.max_record_bytes()
+    if len(raw.rstrip(b"\r\n")) > limit:
+        return Item(where, problem=f"line is longer than {limit:,} bytes; one article may have at most {limit:,} "
+                                   "(ARCHIVE_MAX_RECORD_BYTES)")
     text, problem = _decode(raw)
     if problem:
         return Item(where, problem=problem.replace(", line 1)", ")"))

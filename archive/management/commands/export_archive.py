@@ -23,4 +23,6 @@ class Command(BaseCommand):
                 counts = export_archive(folder=folder, progress=lambda kind, count: bar.advance())
         except ExportError as exc:
             raise CommandError(str(exc)) from None
+        for repair in counts.repaired:
+            self.stderr.write(f"repaired in the export: {repair}")
         self.stdout.write(f"{counts.line()}  -> {folder} ({time.monotonic() - started:.1f}s)")
