@@ -150,6 +150,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 3000},
     }
 }
+# Addresses per sitemap file (the protocol's ceiling is 50,000); /sitemap.xml indexes the files.
+ARCHIVE_SITEMAP_LIMIT = env_int("ARCHIVE_SITEMAP_LIMIT", 5000, minimum=1)
+
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
 ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")
 
