@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Case, CharField, Count, IntegerField, Value, When
+from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Lower, Substr
 from django.utils.translation import gettext, ngettext
 
@@ -33,6 +33,7 @@ class Density:
 
     months: dict = field(default_factory=dict)  # (year, month) -> [events, articles]
     years_only: dict = field(default_factory=dict)  # year -> [events, articles]
+    undated: int = 0  # counted only when the queries given to count() hold undated records
 
     @property
     def events(self):
@@ -64,12 +65,15 @@ def _month_key():
 
 
 def count(event_query, article_query):
-    """A Density from one grouped query per table; the queries hold dated records only."""
+    """A Density from one grouped query per table; undated records fall into `undated`."""
     found = Density()
     for column, query in ((0, event_query), (1, article_query)):
         rows = (query.order_by().annotate(ym=_month_key()).values("ym", "date_precision")
                 .annotate(n=Count("pk")).values_list("ym", "date_precision", "n"))
         for ym, precision, n in rows:
+            if ym is None:
+                found.undated += n
+                continue
             year, month = int(ym[:4]), int(ym[5:7])
             if precision == dates.YEAR:
                 found.years_only.setdefault(year, [0, 0])[column] += n
@@ -318,15 +322,19 @@ def coverage_svg(counted, *, title, ident="coverage"):
 def paged_timeline(filters, number, *, size=PAGE_SIZE):
     """A Timeline whose `items` are page `number` of its items, with its `density` and `page`."""
     window = _overlaps(filters.date_from, filters.date_to)
-    dated_events = filters_module.events(filters, plain=True).filter(window, date__isnull=False)
-    dated_articles = filters_module.articles(filters, plain=True).filter(window, date__isnull=False)
-    counted = count(dated_events, dated_articles)
+    all_events = filters_module.events(filters, plain=True)
+    all_articles = filters_module.articles(filters, plain=True)
+    # Undated records are never in the window (a NULL date compares false), so they are let in beside it.
+    # (An empty window is no condition: Q() | x would be x alone.)
+    counting = (window | Q(date__isnull=True)) if window else Q()
+    counted = count(all_events.filter(counting), all_articles.filter(counting))
+    dated_events, dated_articles = all_events.filter(window, date__isnull=False), all_articles.filter(
+        window, date__isnull=False)
     shown = page(dated_events, dated_articles, number=number, total=counted.total, size=size,
                  read_events=lambda pks: map(from_event, filters_module.events(filters).filter(pk__in=pks)),
                  read_articles=lambda pks: article_items(filters_module.articles(filters).filter(pk__in=pks)))
-    undated = filters_module.undated(filters)
-    return Timeline(filters=filters, items=shown.items, undated=undated[0], undated_count=undated[1],
-                    density=counted, page=shown)
+    return Timeline(filters=filters, items=shown.items, undated=filters_module.undated(filters, counted=False)[0],
+                    undated_count=counted.undated, density=counted, page=shown)
 
 
 def month_rows(counted):

@@ -227,13 +227,13 @@ class Timeline(ItemCounts):
         return self.density.articles if self.density else super().article_count
 
 
-def undated(filters):
-    """(the first undated items, how many there are)."""
+def undated(filters, *, counted=True):
+    """(the first undated items, how many there are); `counted=False` leaves the count to the caller."""
     undated_events = events(filters).filter(date__isnull=True)
     undated_articles = articles(filters).filter(date__isnull=True)
     listed = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]
     listed += [from_article(a) for a in undated_articles.order_by("title")[:UNDATED_LISTED]]
-    return listed, undated_events.count() + undated_articles.count()
+    return listed, (undated_events.count() + undated_articles.count()) if counted else None
 
 
 def build(filters):
