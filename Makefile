@@ -19,7 +19,7 @@ run: setup
 	mkdir -p "$(ARCHIVE_DATA_DIR)"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
-	$(PY) manage.py rebuild_index
+	$(PY) manage.py update_index
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: setup

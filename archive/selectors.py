@@ -52,6 +52,18 @@ def entity_articles(entity):
     )
 
 
+ENTITY_ARTICLES_PER_PAGE = 100
+
+
+def entity_article_page(entity, number, size=ENTITY_ARTICLES_PER_PAGE):
+    """One page of the entity's articles; the total is counted over its mentions alone."""
+    from archive.timeline.density import Page
+
+    total = Mention.objects.filter(entity=entity).count()
+    start = (number - 1) * size
+    return Page(number=number, size=size, total=total, items=list(entity_articles(entity)[start:start + size]))
+
+
 def entity_events(entity):
     events = Event.objects.filter(entities=entity) | Event.objects.filter(incident=entity)
     return events.distinct().order_by(*OLDEST_FIRST)

@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.security.LoginRateLimitMiddleware",
+    # Last: it answers 304 before the view, after the language and the user are known.
+    "archive.caching.ConditionalCachingMiddleware",
 ]
 
 ROOT_URLCONF = "archive.urls"
@@ -168,6 +170,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 3000},
     }
 }
+# Seconds a shared cache (a CDN) may serve an anonymous response without asking again;
+# five times as long it may serve it stale while it revalidates (a 304 when nothing changed).
+ARCHIVE_CACHE_MAX_AGE = env_int("ARCHIVE_CACHE_MAX_AGE", 60, minimum=0)
+
+# Seconds a web process reuses the archive's change stamp (one small query) before asking again.
+ARCHIVE_STAMP_SECONDS = env_int("ARCHIVE_STAMP_SECONDS", 2, minimum=0)
+
+# Addresses per sitemap file (the protocol's ceiling is 50,000); /sitemap.xml indexes the files.
+ARCHIVE_SITEMAP_LIMIT = env_int("ARCHIVE_SITEMAP_LIMIT", 5000, minimum=1)
+
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
 # Counted in DATA_DIR/ratelimit.sqlite3; see docs/hardening.md.
 ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from archive import feeds, views
@@ -26,6 +26,8 @@ urlpatterns = [
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="feed-articles-atom"),
     path("feeds/entities/<slug:slug>.rss", feeds.EntityArticlesFeed(), name="feed-entity-rss"),
     path("feeds/entities/<slug:slug>.atom", feeds.EntityArticlesAtomFeed(), name="feed-entity-atom"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+         name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

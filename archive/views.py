@@ -5,9 +5,11 @@ from django.utils import timezone
 from archive import citations, selectors
 from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
+from archive.timeline import density
 from archive.timeline.coverage import coverage_lag
+from archive.timeline.filters import BadParameter
 from archive.timeline.onthisday import on_this_day
-from archive.timeline.views import entity_story
+from archive.timeline.views import bad_request, entity_story
 
 
 def home(request):
@@ -68,11 +70,19 @@ def entity_detail(request, slug):
         entity = selectors.entity_with_relations(slug)
     except Entity.DoesNotExist:
         raise Http404("No entity with this address.") from None
+    try:
+        number = density.page_number(request.GET)
+    except BadParameter as error:
+        return bad_request(request, error)
+    pages = selectors.entity_article_page(entity, number)
+    if pages.number > pages.count:
+        raise Http404("No such page.")
     return render(request, "archive/entity_detail.html", {
         "entity": entity,
-        "articles": selectors.entity_articles(entity),
+        "articles": pages.items,
+        "article_pages": pages.link(request),
         "events": selectors.entity_events(entity),
-        "story": entity_story(entity),
+        "story": entity_story(entity, pages.total),
         "incident": incident_story(entity),
     })
 

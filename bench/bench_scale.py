@@ -16,7 +16,11 @@ needs DATABASE_URL, which scripts/with-postgres sets), and measures:
   rebuild      rebuild_index from scratch (docs/s)
   search       api.search (parse, alias expansion, top 10, total, facets, snippets,
                suggestions) p50 / p95 in ms per kind of query
-  pages        article, entity and entity-timeline pages through Django's test client, p95 in ms
+  pages        every page kind (home, article, entity, entity timeline, timeline, year, month,
+               sitemap index and a sitemap file, the records API, exports) through Django's test
+               client, p50 / p95 in ms; run at two sizes and divide for the 10k-to-100k ratio
+  restart      update_index on the unchanged archive (what `make run` does before serving), s
+  memory       this process's peak resident memory after serving every page kind, MB
 
 Prints one Markdown table with a column per stack.
 """
@@ -160,10 +164,21 @@ def measure_stack(args, workdir):
     articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:args.pages]]
     counted = Counter(Mention.objects.values_list("entity_id", flat=True)).most_common(5)
     busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (args.pages // 5 or 1)
+    years = list(Article.objects.filter(date__isnull=False).values_list("date__year", flat=True)[:200])
+    year = Counter(years).most_common(1)[0][0] if years else 2001
     pages = {
+        "home": ["/"] * args.pages,
         "article page": articles,
         "entity page (5 most tagged)": busiest,
         "entity timeline page (5 most tagged)": [url + "timeline/" for url in busiest],
+        "timeline": ["/timeline/"] * args.pages,
+        "year page": [f"/archive/{year}/"] * args.pages,
+        "month page": [f"/archive/{year}/6/"] * args.pages,
+        "sitemap index": ["/sitemap.xml"] * 10,
+        "sitemap file": ["/sitemap-articles.xml"] * 10,
+        "api articles": ["/api/articles/?page=2"] * args.pages,
+        "api entity": [f"/api{url}" for url in busiest],
+        "timeline export csv (one year)": [f"/timeline/export.csv?from={year}&to={year}"] * 5,
     }
     for kind, urls in pages.items():
         client.get(urls[0])
@@ -171,10 +186,22 @@ def measure_stack(args, workdir):
         def get(url):
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+            if response.streaming:
+                for _ in response.streaming_content:
+                    pass
 
         times = timed(get, urls)
-        figures[f"{kind} p95 ms"] = f"{percentile(times, 0.95):.0f}"
-        print(f"[{args.stack}] {kind}: p95 {figures[f'{kind} p95 ms']} ms", file=sys.stderr, flush=True)
+        figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
+        print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
+
+    import resource
+
+    figures["peak resident memory MB"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+    call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))  # leaves its stamp
+    started = time.perf_counter()
+    subprocess.run([sys.executable, str(ROOT / "manage.py"), "update_index"], check=True, env=dict(os.environ),
+                   stdout=subprocess.DEVNULL)
+    figures["restart: update_index, unchanged archive s"] = f"{time.perf_counter() - started:.1f}"
     print(json.dumps(figures))
 
 

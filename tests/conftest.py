@@ -35,6 +35,8 @@ def _data_dir(tmp_path, settings):
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": str(settings.DATA_DIR / "cache")}}
     # Tests call the API far faster than any reader; the rate-limit tests set their own limit.
     settings.ARCHIVE_API_RATE = None
+    # Tests change records between requests faster than a site's readers would see them change.
+    settings.ARCHIVE_STAMP_SECONDS = 0
 
 
 @pytest.fixture

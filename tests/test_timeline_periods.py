@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from archive.timeline.periods import month_period, year_period
@@ -80,10 +82,34 @@ def test_the_founding_article_lives_in_august_2001(client, loaded):
     assert 'rel="prev" href="/archive/2001/7/"' in page
 
 
-def test_a_crowded_year_is_drawn_and_counted_instead_of_listed(client, db):
+def test_a_crowded_year_is_drawn_and_counted_and_listed_a_page_at_a_time(client, db):
     make.many(600, step_days=0)  # all on 1 January 2001
     page = client.get("/archive/2001/").content.decode()
-    assert "Too many items to list one by one" in page
+    assert "Too many items to list on one page" in page
     assert 'href="/archive/2001/1/">January 2001</a></th><td>300</td><td>300</td>' in page
-    assert 'href="/events/e-1/"' not in page
+    assert len(re.findall(r'<li class="tl-li ', page)) == 100
+    assert 'rel="next" href="/archive/2001/?page=2"' in page
     assert "counts per month" in page  # the drawing aggregates
+
+
+def _listed(page):
+    return re.findall(r'<li class="tl-li [^>]*>\s*<span class="tl-badge">[^<]*</span>\s*<a href="([^"]+)"', page)
+
+
+@pytest.mark.parametrize("address", ["/archive/2001/", "/archive/2001/1/"])
+def test_the_pages_of_a_crowded_period_list_every_item_once_in_timeline_order(client, db, address):
+    make.many(250, step_days=0, articles_every=3)
+    make.article("month-only", "2001-01")
+    make.event("day-two", "2001-01-02")
+    seen = []
+    for number in (1, 2, 3):
+        response = client.get(f"{address}?page={number}")
+        assert response.status_code == 200
+        seen += _listed(response.content.decode())
+    assert len(seen) == len(set(seen)) == 252
+    # Day items before the month-only item of their month; on one day, events before articles.
+    assert seen[-1] == "/articles/month-only/" and seen[-2] == "/events/day-two/"
+    first_article = next(i for i, url in enumerate(seen) if url.startswith("/articles/"))
+    assert all(url.startswith("/articles/") for url in seen[first_article:-2])
+    assert client.get(f"{address}?page=4").status_code == 404
+    assert client.get(f"{address}?page=zero").status_code == 400

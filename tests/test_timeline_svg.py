@@ -109,7 +109,7 @@ def test_the_timeline_page_and_svg_export_stay_parseable_with_three_thousand_ite
     page = client.get("/timeline/").content.decode()
     drawn = re.search(r"<svg .*?</svg>", page, re.S)[0]
     assert bin_counts(parse(drawn)) == 3000
-    assert "Too many items to list one by one" in page
+    assert "Too many items to list on one page" in page
 
 
 def test_the_code_red_pages_carry_parseable_drawings(client, loaded):

@@ -156,11 +156,12 @@ def _overlaps(date_from, date_to):
     return query
 
 
-def events(filters):
-    """Events matching the filters, dated or not."""
+def events(filters, *, plain=False):
+    """Events matching the filters, dated or not; `plain` leaves out what only a listed item needs."""
     if not filters.wants_events:
         return Event.objects.none()
-    query = Event.objects.select_related("incident").annotate(claim_count=Count("claims"))
+    query = Event.objects.all() if plain else \
+        Event.objects.select_related("incident").annotate(claim_count=Count("claims"))
     if filters.entity:
         linked = Event.entities.through.objects.filter(entity=filters.entity).values("event_id")
         query = query.filter(Q(pk__in=linked) | Q(incident=filters.entity))
@@ -179,11 +180,11 @@ ITEM_FIELDS = {"slug": "slug", "title": "title", "date": "date", "date_precision
                "date_not_after": "not_after"}
 
 
-def articles(filters):
-    """Articles matching the filters, dated or not."""
+def articles(filters, *, plain=False):
+    """Articles matching the filters, dated or not; `plain` leaves out what only a listed item needs."""
     # The incident of the first event the article is confirmed to cover, to group it with that incident.
     covered = Coverage.objects.filter(article=OuterRef("pk"), confirmed=True, event__incident__isnull=False)
-    query = Article.objects.select_related("source").annotate(
+    query = Article.objects.all() if plain else Article.objects.select_related("source").annotate(
         covered_incident=Subquery(covered.order_by("event__date").values("event__incident__name")[:1]))
     if not filters.wants_articles:
         return query.none()
@@ -215,9 +216,28 @@ def article_items(query):
 @dataclass
 class Timeline(ItemCounts):
     filters: Filters
-    items: list  # dated items, in order
+    items: list  # dated items, in order (one page of them when `page` is set)
     undated: list  # the first undated items, for listing beside the axis
     undated_count: int
+    density: object = None  # density.Density of all dated items, when counted in SQL
+    page: object = None  # density.Page, when `items` is one page
+
+    @property
+    def event_count(self):
+        return self.density.events if self.density else super().event_count
+
+    @property
+    def article_count(self):
+        return self.density.articles if self.density else super().article_count
+
+
+def undated(filters, *, counted=True):
+    """(the first undated items, how many there are); `counted=False` leaves the count to the caller."""
+    undated_events = events(filters).filter(date__isnull=True)
+    undated_articles = articles(filters).filter(date__isnull=True)
+    listed = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]
+    listed += [from_article(a) for a in undated_articles.order_by("title")[:UNDATED_LISTED]]
+    return listed, (undated_events.count() + undated_articles.count()) if counted else None
 
 
 def build(filters):
@@ -225,9 +245,5 @@ def build(filters):
     window = _overlaps(filters.date_from, filters.date_to)
     found = [from_event(event) for event in events(filters).filter(window, date__isnull=False)]
     found += article_items(articles(filters).filter(window, date__isnull=False))
-    undated_events = events(filters).filter(date__isnull=True)
-    undated_articles = articles(filters).filter(date__isnull=True)
-    undated = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]
-    undated += [from_article(a) for a in undated_articles.order_by("title")[:UNDATED_LISTED]]
-    count = undated_events.count() + undated_articles.count()
-    return Timeline(filters=filters, items=ordered(found), undated=undated, undated_count=count)
+    listed, count = undated(filters)
+    return Timeline(filters=filters, items=ordered(found), undated=listed, undated_count=count)

@@ -7,14 +7,14 @@ listed on the year page and never counted in January.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Min
-from django.db.models.functions import ExtractMonth
+from django.db.models import Max, Min
 from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Event
-from archive.timeline.filters import BadParameter
-from archive.timeline.items import ItemCounts, from_article, from_event, ordered
+from archive.timeline import density
+from archive.timeline.filters import BadParameter, Filters, article_items, articles
+from archive.timeline.items import ItemCounts, from_event
 from archive.timeline.labels import reader_language
 
 MIN_YEAR, MAX_YEAR = 1, 9999
@@ -71,59 +71,73 @@ class Period(ItemCounts):
     year: int
     month: int | None
     label: str
-    items: list
+    items: list  # one page of the period's items, in order
     months: list  # MonthCount for each month of a year page; empty on a month page
     year_only: int  # items of the year dated only to the year (shown on the year page, counted on month pages)
     previous: Neighbour | None
     next: Neighbour | None
+    density: object = None  # density.Density of everything in the period
+    page: object = None  # density.Page of `items`
+
+    @property
+    def event_count(self):
+        return self.density.events
+
+    @property
+    def article_count(self):
+        return self.density.articles
 
 
-def _month_counts(model, year):
-    rows = (
-        model.objects.filter(date__year=year, date_precision__in=[dates.DAY, dates.MONTH])
-        .annotate(m=ExtractMonth("date")).values("m").annotate(n=Count("id")).order_by("m")
-    )
-    return {row["m"]: row["n"] for row in rows}
+def _read_events(pks):
+    return map(from_event, Event.objects.select_related("incident").filter(pk__in=pks))
 
 
-def year_period(year):
-    events = Event.objects.select_related("incident").filter(date__year=year)
-    articles = Article.objects.select_related("source").filter(date__year=year)
-    items = ordered([*map(from_event, events), *map(from_article, articles)])
-    event_counts, article_counts = _month_counts(Event, year), _month_counts(Article, year)
+def _read_articles(pks):
+    return article_items(articles(Filters()).filter(pk__in=pks))
+
+
+def year_period(year, number=1):
+    events = Event.objects.filter(date__year=year)
+    found = Article.objects.filter(date__year=year)
+    counted = density.count(events, found)
+    shown = density.page(events, found, number=number, total=counted.total, read_events=_read_events,
+                         read_articles=_read_articles)
     months = [
-        MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH, reader_language()), event_counts.get(m, 0),
-                   article_counts.get(m, 0))
+        MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH, reader_language()),
+                   *counted.months.get((year, m), (0, 0)))
         for m in range(1, 13)
     ]
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     before = _latest_before(start, precise_only=False)
     after = _earliest_after(end, precise_only=False)
     return Period(
-        year=year, month=None, label=str(year), items=items, months=months,
-        year_only=sum(1 for item in items if item.precision == dates.YEAR),
+        year=year, month=None, label=str(year), items=shown.items, months=months,
+        year_only=counted.year_only_count(year),
         previous=Neighbour(before.year, None) if before else None,
         next=Neighbour(after.year, None) if after else None,
+        density=counted, page=shown,
     )
 
 
-def month_period(year, month):
+def month_period(year, month, number=1):
     start = dt.date(year, month, 1)
     end = dates.period_end(start, dates.MONTH)
     precise = {"date__range": (start, end), "date_precision__in": [dates.DAY, dates.MONTH]}
-    events = Event.objects.select_related("incident").filter(**precise)
-    articles = Article.objects.select_related("source").filter(**precise)
-    items = ordered([*map(from_event, events), *map(from_article, articles)])
+    events, found = Event.objects.filter(**precise), Article.objects.filter(**precise)
+    counted = density.count(events, found)
+    shown = density.page(events, found, number=number, total=counted.total, read_events=_read_events,
+                         read_articles=_read_articles)
     year_only = sum(
         model.objects.filter(date__year=year, date_precision=dates.YEAR).count() for model in (Event, Article)
     )
     before = _latest_before(start, precise_only=True)
     after = _earliest_after(end, precise_only=True)
     return Period(
-        year=year, month=month, label=dates.display(start, dates.MONTH, reader_language()), items=items, months=[],
-        year_only=year_only,
+        year=year, month=month, label=dates.display(start, dates.MONTH, reader_language()), items=shown.items,
+        months=[], year_only=year_only,
         previous=Neighbour(before.year, before.month) if before else None,
         next=Neighbour(after.year, after.month) if after else None,
+        density=counted, page=shown,
     )
 
 

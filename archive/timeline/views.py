@@ -8,15 +8,13 @@ from django.utils.translation import gettext
 
 from archive.models import Entity, Source
 from archive.selectors import external_links
-from archive.timeline import exports, periods
+from archive.timeline import density, exports, periods
 from archive.timeline.comentions import co_mentions
 from archive.timeline.coverage import attach_lags, exposure_windows
-from archive.timeline.filters import KINDS, BadParameter, Filters, build, parse
+from archive.timeline.filters import KINDS, BadParameter, Filters, articles, build, events, parse
 from archive.timeline.items import grouped
 from archive.timeline.labels import entity_kind, event_kind
-from archive.timeline.svg import coverage_svg, timeline_svg
-
-LIST_LIMIT = 500
+from archive.timeline.svg import DENSE, coverage_svg, timeline_svg
 
 EXPORTS = {
     "timelinejs.json": "application/json",
@@ -31,13 +29,23 @@ def bad_request(request, error):
     return render(request, "timeline/bad_request.html", {"error": error}, status=400)
 
 
-def _timeline(request, slug):
+def _filters(request, slug):
     entity = get_object_or_404(Entity, slug=slug) if slug else None
     try:
-        filters = parse(request.GET, entity=entity)
+        return parse(request.GET, entity=entity)
     except Entity.DoesNotExist:
         raise Http404("No entity with this slug.") from None
+
+
+def _timeline(request, slug):
+    filters = _filters(request, slug)
     return _title(filters.entity), build(filters)
+
+
+def _checked_page(page):
+    if page.number > page.count:
+        raise Http404("No such page.")
+    return page
 
 
 def _title(entity):
@@ -45,25 +53,36 @@ def _title(entity):
 
 
 def timeline_page(request, slug=None):
+    """Drawn from counts per month, listed a page at a time: never built from every item of a long timeline."""
     try:
-        title, timeline = _timeline(request, slug)
+        filters = _filters(request, slug)
+        timeline = density.paged_timeline(filters, density.page_number(request.GET))
     except BadParameter as error:
         return bad_request(request, error)
-    entity = timeline.filters.entity
-    dense = len(timeline.items) > LIST_LIMIT
-    if not dense:
-        attach_lags(timeline.items)
+    _checked_page(timeline.page).link(request)
+    entity, title = filters.entity, _title(filters.entity)
+    counted = timeline.density
+    # A timeline on one page is drawn item by item; a longer one from its counts.
+    whole = timeline.page.count == 1 and counted.total <= DENSE
+    attach_lags(timeline.items)
+    coverage_title = gettext("Coverage: %(title)s") % {"title": title}
+    if whole:
+        drawing = timeline_svg(timeline.items, title=title, undated=timeline.undated_count)
+        coverage = coverage_svg(timeline.items, title=coverage_title) if entity else None
+    else:
+        drawing = density.timeline_svg(counted, title=title, undated=timeline.undated_count)
+        coverage = density.coverage_svg(counted, title=coverage_title) if entity else None
     # The drawings are built by ElementTree, which escapes every text and attribute.
     return render(request, "timeline/timeline.html", {
         "title": title,
         "entity": entity,
         "pinned": slug is not None,
         "timeline": timeline,
-        "years": None if dense else grouped(timeline.items),
-        "month_counts": periods.counts_by_month(timeline.items) if dense else None,
-        "svg": mark_safe(timeline_svg(timeline.items, title=title, undated=timeline.undated_count)),
-        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=gettext("Coverage: %(title)s") % {
-            "title": title})) if entity else None,
+        "pages": timeline.page,
+        "years": grouped(timeline.items),
+        "month_counts": density.month_rows(counted) if timeline.page.count > 1 else None,
+        "svg": mark_safe(drawing),
+        "coverage_svg": mark_safe(coverage) if coverage else None,
         "windows": exposure_windows(entity) if entity else [],
         "co_mentions": co_mentions(entity, limit=10) if entity else [],
         "choices": {
@@ -71,9 +90,15 @@ def timeline_page(request, slug=None):
             "sources": Source.objects.only("slug", "name"),
             "kinds": [(kind, event_kind(kind)) for kind in KINDS],
         },
-        "query": request.GET.urlencode(),
+        "query": _without_page(request),
         "exports": list(EXPORTS),
     })
+
+
+def _without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def timeline_export(request, fmt, slug=None):
@@ -107,7 +132,7 @@ def timeline_export(request, fmt, slug=None):
 
 def year_page(request, year):
     try:
-        period = periods.year_period(periods.parse_year(year))
+        period = periods.year_period(periods.parse_year(year), density.page_number(request.GET))
     except BadParameter as error:
         return bad_request(request, error)
     return _period(request, period)
@@ -115,30 +140,53 @@ def year_page(request, year):
 
 def month_page(request, year, month):
     try:
-        period = periods.month_period(periods.parse_year(year), periods.parse_month(month))
+        period = periods.month_period(periods.parse_year(year), periods.parse_month(month),
+                                      density.page_number(request.GET))
     except BadParameter as error:
         return bad_request(request, error)
     return _period(request, period)
 
 
 def _period(request, period):
+    _checked_page(period.page).link(request)
+    if period.page.count == 1 and period.density.total <= DENSE:
+        drawing = timeline_svg(period.items, title=period.label, ident="period")
+    else:
+        drawing = density.timeline_svg(period.density, title=period.label, ident="period")
     return render(request, "timeline/period.html", {
         "period": period,
-        "years": grouped(attach_lags(period.items)) if len(period.items) <= LIST_LIMIT else None,
-        "svg": mark_safe(timeline_svg(period.items, title=period.label, ident="period")),
+        "pages": period.page,
+        "years": grouped(attach_lags(period.items)),
+        "svg": mark_safe(drawing),
     })
 
 
-def entity_story(entity):
-    """What the entity page adds to its story: drawings, exposure windows, co-mentions, outside links."""
-    timeline = build(Filters(entity=entity))
+def entity_story(entity, article_total=None):
+    """What the entity page adds to its story: drawings, exposure windows, co-mentions, outside links.
+
+    An entity named in more than DENSE articles (`article_total`, counted by the caller) is drawn from
+    its counts per month, never from a list of all its items.
+    """
+    filters = Filters(entity=entity)
+    title, coverage_title = _title(entity), gettext("Coverage of %(name)s") % {"name": entity.name}
+    if article_total is not None and article_total <= DENSE:
+        timeline = build(filters)
+        dated = len(timeline.items)
+        drawing = timeline_svg(timeline.items, title=title, undated=timeline.undated_count, ident="entity-timeline")
+        coverage = coverage_svg(timeline.items, title=coverage_title, ident="entity-coverage")
+    else:
+        counted = density.count(events(filters, plain=True).filter(date__isnull=False),
+                                articles(filters, plain=True).filter(date__isnull=False))
+        undated = events(filters, plain=True).filter(date__isnull=True).count() + \
+            articles(filters, plain=True).filter(date__isnull=True).count()
+        dated = counted.total
+        drawing = density.timeline_svg(counted, title=title, undated=undated, ident="entity-timeline")
+        coverage = density.coverage_svg(counted, title=coverage_title, ident="entity-coverage")
     return {
-        "timeline": timeline,
+        "dated": dated,
         "kind_label": entity_kind(entity.kind),
-        "svg": mark_safe(timeline_svg(timeline.items, title=_title(entity),
-                                      undated=timeline.undated_count, ident="entity-timeline")),
-        "coverage_svg": mark_safe(coverage_svg(timeline.items, title=gettext("Coverage of %(name)s") % {
-            "name": entity.name}, ident="entity-coverage")),
+        "svg": mark_safe(drawing),
+        "coverage_svg": mark_safe(coverage),
         "windows": exposure_windows(entity),
         "co_mentions": co_mentions(entity),
         "links": external_links(entity),
