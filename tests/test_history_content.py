@@ -32,7 +32,7 @@ def test_the_whole_content_folder_loads(loaded):
 
 def test_at_least_35_incidents_and_the_planned_number_of_events(incidents):
     assert incidents.count() >= 35
-    assert Event.objects.count() >= 180
+    assert Event.objects.count() >= 175
 
 
 def test_every_event_has_a_reference_and_a_dated_precision(loaded):
