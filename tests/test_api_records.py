@@ -11,7 +11,8 @@ def get(client, path, **params):
 
 
 def test_it_lists_articles_with_paging_fields(client, loaded):
-    status, data = get(client, "/api/articles/")
+    # Filtered to the one taz article, so the check does not depend on how many articles content/ holds.
+    status, data = get(client, "/api/articles/", source="taz")
     assert status == 200
     assert data["count"] == 1 and data["page"] == 1 and data["pages"] == 1
     assert data["next"] is None and data["previous"] is None
@@ -35,7 +36,8 @@ def test_it_lists_articles_with_paging_fields(client, loaded):
     ({"from": "2001", "to": "2001"}, 1),
 ])
 def test_it_filters_articles(client, loaded, params, count):
-    status, data = get(client, "/api/articles/", **params)
+    # Within the one taz article, so the counts do not depend on how many articles content/ holds.
+    status, data = get(client, "/api/articles/", **{"source": "taz", **params})
     assert status == 200
     assert data["count"] == count
 

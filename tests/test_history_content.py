@@ -1,0 +1,102 @@
+"""The history content: incidents and their events, as the content folder holds them."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from archive.models import Article, Entity, Event
+
+# The day CISA filled its Known Exploited Vulnerabilities catalogue: neither disclosure nor exploitation.
+CATALOGUE_DAY = dt.date(2021, 11, 3)
+EXPLOITATION_KINDS = {Event.Kind.DISCLOSURE, Event.Kind.OUTBREAK, Event.Kind.ATTACK, Event.Kind.PEAK}
+
+
+def is_catalogue_reference(reference):
+    return "known-exploited-vulnerabilities" in reference or "kev-data" in reference
+
+
+def is_record_id(reference):
+    """A bare identifier (CVE-..., MS..-..., TA..-...) names a record, not a catalogue."""
+    return not reference.startswith(("http://", "https://"))
+
+
+@pytest.fixture
+def incidents(loaded):
+    return Entity.objects.filter(pk__in=Event.objects.values("incident")).distinct()
+
+
+def test_the_whole_content_folder_loads(loaded):
+    assert Event.objects.exists() and Entity.objects.exists()
+
+
+def test_at_least_35_incidents_and_the_planned_number_of_events(incidents):
+    assert incidents.count() >= 35
+    assert Event.objects.count() >= 175
+
+
+def test_every_event_has_a_reference_and_a_dated_precision(loaded):
+    for event in Event.objects.all():
+        assert event.references, event.slug
+        assert all(str(ref).strip() for ref in event.references), event.slug
+        assert event.date is not None, event.slug
+        assert event.date_precision in {"day", "month", "year"}, event.slug
+        assert dt.date(1980, 1, 1) <= event.date <= dt.date(2025, 12, 31), event.slug
+
+
+def test_every_inferred_date_says_how(loaded):
+    for event in Event.objects.filter(date_inferred=True):
+        assert event.date_reason.strip(), event.slug
+
+
+def test_no_catalogue_addition_is_shown_as_disclosure_or_exploitation(loaded):
+    for event in Event.objects.filter(kind__in=EXPLOITATION_KINDS):
+        only_catalogue = all(is_catalogue_reference(ref) or (is_record_id(ref) and event.date == CATALOGUE_DAY)
+                             for ref in event.references)
+        assert not only_catalogue, event.slug
+        assert event.date != CATALOGUE_DAY, f"{event.slug} uses the catalogue day {CATALOGUE_DAY} as {event.kind}"
+
+
+def test_catalogue_additions_are_of_kind_other(loaded):
+    for event in Event.objects.all():
+        if any(is_catalogue_reference(ref) for ref in event.references):
+            assert event.kind == Event.Kind.OTHER, event.slug
+            assert "catalogue" in event.title.lower(), event.slug
+
+
+def test_every_incident_has_a_german_and_an_english_name(incidents):
+    for entity in incidents:
+        languages = set(entity.aliases.values_list("language", flat=True))
+        assert {"de", "en"} <= languages, entity.slug
+
+
+def test_wikidata_ids_have_the_right_form_where_given(loaded):
+    for entity in Entity.objects.exclude(wikidata=""):
+        assert re.fullmatch(r"Q\d+", entity.wikidata), entity.slug
+
+
+@pytest.mark.xfail(strict=True, reason="Wikidata ids are added only once verified; most incidents lack one so far")
+def test_every_incident_has_a_wikidata_id(incidents):
+    for entity in incidents:
+        assert re.fullmatch(r"Q\d+", entity.wikidata or ""), entity.slug
+
+
+def test_vulnerabilities_named_as_incidents_carry_their_cve(incidents):
+    for entity in incidents.filter(kind=Entity.Kind.VULNERABILITY):
+        assert any(re.fullmatch(r"CVE-\d{4}-\d{4,}", value) for value in entity.external_ids.values()), entity.slug
+
+
+def test_reference_only_articles_have_an_abstract_a_url_and_no_body(loaded):
+    reference_only = Article.objects.exclude(abstract="")
+    assert reference_only.count() >= 15
+    for article in reference_only:
+        assert article.url.startswith(("http://", "https://")), article.slug
+        assert not article.body.strip(), article.slug
+        assert article.source_id, article.slug
+        assert article.language in {"de", "en"}, article.slug
+
+
+def test_claims_name_their_source(loaded):
+    for event in Event.objects.prefetch_related("claims"):
+        for claim in event.claims.all():
+            assert claim.source_name.strip(), event.slug
