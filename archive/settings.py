@@ -22,7 +22,8 @@ if ARCHIVE_ENV not in {"development", "production"}:
 PRODUCTION = ARCHIVE_ENV == "production"
 
 DATA_DIR = Path(env_str("ARCHIVE_DATA_DIR", str(BASE_DIR / "var"))).resolve()
-CONTENT_DIR = BASE_DIR / "content"
+# The archive's own records as files (load_content's default folder).
+CONTENT_DIR = Path(env_str("ARCHIVE_CONTENT_DIR", str(BASE_DIR / "content"))).resolve()
 
 if PRODUCTION:
     SECRET_KEY = env_str("ARCHIVE_SECRET_KEY", required=True)

@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -7,7 +8,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-CONTENT = Path(settings.CONTENT_DIR)
+# Tests read a fixed copy of the content as it was when they were written (the founding
+# article and the Code Red incident), so the archive's own content/ can grow without changing
+# what they assert; tests/test_history_content.py checks the real folder. Set in the
+# environment too, for the commands and servers the tests start as processes.
+CONTENT = Path(__file__).resolve().parent / "fixtures" / "content"
+REAL_CONTENT = Path(__file__).resolve().parent.parent / "content"
+os.environ["ARCHIVE_CONTENT_DIR"] = str(CONTENT)
 
 
 def pytest_configure(config):
@@ -37,11 +44,12 @@ def _data_dir(tmp_path, settings):
     settings.ARCHIVE_API_RATE = None
     # Tests change records between requests faster than a site's readers would see them change.
     settings.ARCHIVE_STAMP_SECONDS = 0
+    settings.CONTENT_DIR = CONTENT
 
 
 @pytest.fixture
 def content_copy(tmp_path):
-    """A writable copy of the real content/ folder."""
+    """A writable copy of the test content folder."""
     target = tmp_path / "content"
     shutil.copytree(CONTENT, target)
     return target
@@ -49,7 +57,7 @@ def content_copy(tmp_path):
 
 @pytest.fixture
 def loaded(db):
-    """The database with the project's own content/ loaded."""
+    """The database with the test content folder loaded."""
     call_command("load_content", verbosity=0)
 
 

@@ -4,8 +4,10 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.management import call_command
 
 from archive.models import Article, Entity, Event
+from tests.conftest import REAL_CONTENT
 
 # The day CISA filled its Known Exploited Vulnerabilities catalogue: neither disclosure nor exploitation.
 CATALOGUE_DAY = dt.date(2021, 11, 3)
@@ -19,6 +21,12 @@ def is_catalogue_reference(reference):
 def is_record_id(reference):
     """A bare identifier (CVE-..., MS..-..., TA..-...) names a record, not a catalogue."""
     return not reference.startswith(("http://", "https://"))
+
+
+@pytest.fixture
+def loaded(db):
+    """The archive's own content/ folder, as `make run` loads it (other tests read a fixed copy)."""
+    call_command("load_content", str(REAL_CONTENT), verbosity=0)
 
 
 @pytest.fixture
