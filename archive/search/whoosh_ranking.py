@@ -49,53 +49,73 @@ class Matches:
 
 class SegmentTables:
     """What a segment holds per document, read once: a segment never changes after it is written
-    (deletions aside, which are read per generation), so a new generation rereads only new segments."""
+    (deletions aside, which are read per generation), so a new generation rereads only new segments.
 
-    def __init__(self, reader):
-        self.reader = reader
+    Holds data only, never a reader: a reader is closed with its generation, while a segment's
+    tables serve every later generation that still has the segment. Read them through view().
+    """
+
+    def __init__(self):
         self.lengths = {}
         self.columns = {}
         self.inverted = {}
 
+    def view(self, reader):
+        return SegmentView(self, reader)
+
+
+class SegmentView:
+    """A segment's tables, filled where needed through one open reader (one searcher's)."""
+
+    def __init__(self, tables, reader):
+        self.tables = tables
+        self.reader = reader
+
     def length_bytes(self, fieldname):
-        if fieldname not in self.lengths:
-            self.lengths[fieldname] = _length_bytes(self.reader, fieldname)
-        return self.lengths[fieldname]
+        lengths = self.tables.lengths
+        if fieldname not in lengths:
+            lengths[fieldname] = _length_bytes(self.reader, fieldname)
+        return lengths[fieldname]
 
     def column(self, fieldname, convert):
         """The column's value for every document of the segment, through convert."""
-        if fieldname not in self.columns:
+        columns = self.tables.columns
+        if fieldname not in columns:
             count = self.reader.doc_count_all()
             column = self.reader.column_reader(fieldname) if count else None
-            self.columns[fieldname] = [convert(value) for value in column] if column is not None else []
-        return self.columns[fieldname]
+            columns[fieldname] = [convert(value) for value in column] if column is not None else []
+        return columns[fieldname]
 
     def postings(self, fieldname, convert):
         """Each value of a column whose values are tuples -> the segment's documents holding it."""
-        if fieldname not in self.inverted:
-            inverted = {}
+        inverted = self.tables.inverted
+        if fieldname not in inverted:
+            found = {}
             for docnum, values in enumerate(self.column(fieldname, convert)):
                 for value in values:
-                    inverted.setdefault(value, []).append(docnum)
-            self.inverted[fieldname] = inverted
-        return self.inverted[fieldname]
+                    found.setdefault(value, []).append(docnum)
+            inverted[fieldname] = found
+        return inverted[fieldname]
 
 
+# Shared by every thread: entries are only added whole (setdefault) or removed, never changed.
 _SEGMENTS = {}
 
 
 def segment_tables(folder, reader):
+    """The segment's tables, seen through `reader`."""
     key = (str(folder), reader.segment().segment_id())
-    if key not in _SEGMENTS:
-        _SEGMENTS[key] = SegmentTables(reader)
-    return _SEGMENTS[key]
+    tables = _SEGMENTS.get(key)
+    if tables is None:
+        tables = _SEGMENTS.setdefault(key, SegmentTables())
+    return tables.view(reader)
 
 
 def forget_segments_except(folder, readers):
     """Drop the tables of segments the index no longer has (merged away, or another index)."""
     keep = {(str(folder), reader.segment().segment_id()) for reader in readers}
-    for key in [key for key in _SEGMENTS if key not in keep]:
-        del _SEGMENTS[key]
+    for key in [key for key in list(_SEGMENTS) if key not in keep]:
+        _SEGMENTS.pop(key, None)
 
 
 def _length_bytes(reader, fieldname):
@@ -115,7 +135,7 @@ class Ranker:
     def __init__(self, searcher, segment_tables):
         self.searcher = searcher
         self.schema = searcher.schema
-        self.leaves = []  # (reader, offset, SegmentTables)
+        self.leaves = []  # (reader, offset, SegmentView)
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
             if not reader.doc_count_all():
