@@ -32,6 +32,7 @@ from itertools import chain, islice
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
@@ -52,6 +53,12 @@ TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
 COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
 COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending in it
 FACETS = ("type", "entity", "source", "year", "month", "language")
+# What one query may cost (see docs/search.md, "query budgets"): the words its prefix and fuzzy
+# parts expand to in the fields a reader names, all parts together, and the time matching may
+# take when the caller gives no deadline of its own.
+MAX_EXPANSIONS = 2000
+MATCH_SECONDS = 0.6
+EXPANDED_FIELDS = frozenset({"title_de", "title_en", "body_de", "body_en", "names"})
 
 
 # Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
@@ -75,7 +82,7 @@ def _reading_index():
     """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
     try:
         yield
-    except (SearchUnavailable, IndexBusy):
+    except (SearchUnavailable, IndexBusy, q.QueryError):
         raise
     except Exception as exc:
         # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
@@ -511,11 +518,12 @@ def _term(node):
     for fieldname, analyzer in field_list:
         if node.prefix:
             base = fold(node.text.lower(), digraphs=analyzer is not ENGLISH)
-            parts.append(wq.Prefix(fieldname, base))
+            parts.append(_written_as(wq.Prefix(fieldname, base), f"{node.text}*"))
             continue
         words = _analyze(analyzer, node.text)
         if node.fuzzy and len(words) == 1:
-            parts.append(wq.FuzzyTerm(fieldname, words[0], maxdist=node.fuzzy, prefixlength=1))
+            fuzzy = wq.FuzzyTerm(fieldname, words[0], maxdist=node.fuzzy, prefixlength=1)
+            parts.append(_written_as(fuzzy, f"{node.text}~{node.fuzzy}"))
         elif analyzer is GERMAN and len(words) == 1:
             parts.extend(wq.Term(fieldname, stem) for stem in _german_stems(node.text))
         else:
@@ -525,6 +533,12 @@ def _term(node):
             if len(stem) >= COMPOUND_PART_MIN:
                 parts.append(wq.Prefix("compound", stem[::-1]))
     return _any(parts)
+
+
+def _written_as(query, text):
+    # What the reader wrote, for a refusal to name: the compiled query holds the folded word.
+    query.written = text
+    return query
 
 
 def _phrase(node, field_list=None):
@@ -731,9 +745,11 @@ def _known(reader, word):
     return False
 
 
-def _suggest(reader, words):
+def _suggest(reader, words, deadline=float("inf")):
     corrections = {}
     for word in words:
+        if time.monotonic() > deadline:
+            break
         folded = fold(word)
         if len(folded) < 4 or not folded.isalpha() or _known(reader, word):
             continue
@@ -923,7 +939,15 @@ class WhooshBackend:
         allowed = _allowed(state, request.filters)
         if allowed is not None and not allowed:
             return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
-        found = state.ranker.matches(compiled)
+        deadline = request.deadline or time.monotonic() + MATCH_SECONDS
+        budget = whoosh_ranking.Budget(terms=MAX_EXPANSIONS, deadline=deadline, counted=EXPANDED_FIELDS)
+        try:
+            found = state.ranker.matches(compiled, budget=budget)
+        except whoosh_ranking.TooBroad as exc:
+            written = getattr(exc.query, "written", exc.query.text)
+            raise q.QueryError(gettext("“%(part)s” stands for too many words (with the other words ending in * "
+                                       "or ~, more than %(most)d); make it longer or less fuzzy.")
+                               % {"part": written, "most": MAX_EXPANSIONS}) from None
         scores = found.scores
         if allowed is not None:
             scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
@@ -950,8 +974,11 @@ class WhooshBackend:
 
         words = [node.text for node in q.walk(request.tree)
                  if isinstance(node, q.Term) and not node.prefix and node.field in (None, "title")]
-        suggestion_words = _suggest(searcher.reader(), words) if words else {}
-        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words)
+        # Suggestions are a nicety: a query already out of time goes without them.
+        late = budget.over_time()
+        suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
+        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
+                             partial=budget.late)
 
     def vocabulary_contains(self, word):
         with _reading_index():

@@ -17,6 +17,7 @@ of query with Whoosh's own results, so a version that changes them fails there f
 
 import array
 import threading
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -45,6 +46,34 @@ class Matches:
     def terms_of(self, docnum):
         return [(fieldname, text) for fieldname, text, within in self.terms
                 if all(docnum in scores for scores in within)]
+
+
+class TooBroad(Exception):
+    """A prefix or fuzzy word of the query expands to more words than the budget allows."""
+
+    def __init__(self, query):
+        super().__init__(query)
+        self.query = query
+
+
+@dataclass
+class Budget:
+    """What one query may cost: words its prefix and fuzzy parts expand to (together), and a time.
+
+    `terms` counts expansions in the fields a reader's query names (see `counted`); `deadline`
+    is time.monotonic() past which matching stops and keeps what it has (`late` is then set).
+    """
+
+    terms: int = 10**9
+    deadline: float = float("inf")
+    counted: frozenset = frozenset()  # fields whose expansions count; others are bounded by the deadline only
+    spent: int = 0
+    late: bool = False
+
+    def over_time(self):
+        if not self.late and time.monotonic() > self.deadline:
+            self.late = True
+        return self.late
 
 
 class SegmentTables:
@@ -150,9 +179,14 @@ class Ranker:
 
     # --- public ---
 
-    def matches(self, query, within=None):
-        """Matches of the query, among the documents `within` (a set) when given."""
-        self._local.sorted = {}  # per thread: a threaded server shares one Ranker per generation
+    def matches(self, query, within=None, budget=None):
+        """Matches of the query, among the documents `within` (a set) when given.
+
+        With a Budget: raises TooBroad past its words; past its deadline, returns what was
+        matched so far and sets budget.late.
+        """
+        self._local.sorted = {}
+        self._local.budget = budget or Budget()
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -166,9 +200,12 @@ class Ranker:
     # part of an And is read only where the rarer parts already matched, skipping whole blocks.
 
     def _evaluate(self, query, within=None):
+        budget = self._local.budget
+        if budget.over_time():
+            return Matches({})
         if isinstance(query, wq.MultiTerm):  # Prefix, FuzzyTerm: every expanded term, summed
             return self._union([self._term(fieldname, text, query.boost, within)
-                                for fieldname, text in query.expanded_terms(self.searcher.reader())])
+                                for fieldname, text in self._expand(query, budget)])
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, within)
         if isinstance(query, wq.Phrase):
@@ -192,6 +229,20 @@ class Ranker:
             # Filters more than words: every match counts the same.
             return _only(Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost))), within)
         return _only(self._whoosh_matcher(query), within)
+
+    def _expand(self, query, budget):
+        """The query's words in the index, counted against the budget, until its deadline."""
+        counted = query.fieldname in budget.counted
+        terms = []
+        for term in query.expanded_terms(self.searcher.reader()):
+            if budget.over_time():
+                break
+            if counted:
+                budget.spent += 1
+                if budget.spent > budget.terms:
+                    raise TooBroad(query)
+            terms.append(term)
+        return terms
 
     def _all(self, queries, boost, within):
         """An And: the rarest part first, each next part only where all before it matched."""
@@ -246,11 +297,14 @@ class Ranker:
             return Matches(scores, [(fieldname, _text(text), [scores])])
         factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
+        budget = self._local.budget
         for reader, offset, tables in present:
             lengths = tables.length_bytes(fieldname)
             blocks = _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset,
                              values=positions is not None)
             for ids, weights, values in blocks:
+                if budget.over_time():
+                    break
                 if positions is not None:
                     for docnum, weight, value in zip(ids, weights, values, strict=True):
                         if within is None or offset + docnum in within:
