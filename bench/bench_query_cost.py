@@ -53,7 +53,7 @@ def run(queries):
         started = time.perf_counter()
         try:
             page = search.search(text, sort=sort)
-            outcome = f"{page.total} found" + (" (partial)" if getattr(page, "partial", False) else "")
+            outcome = f"{page.total} found" + (" (partial)" if page.partial else "")
         except search.QueryError as exc:
             outcome = f"400: {exc}"
         rows.append((time.perf_counter() - started, label, outcome))

@@ -27,6 +27,7 @@ from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.support.levenshtein import distance
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
@@ -187,6 +188,7 @@ class Ranker:
         """
         self._local.sorted = {}
         self._local.budget = budget or Budget()
+        self._local.expanded = {}
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -231,24 +233,63 @@ class Ranker:
         return _only(self._whoosh_matcher(query), within)
 
     def _expand(self, query, budget):
-        """The query's words in the index, counted against the budget, until its deadline."""
+        """The query's words in the index, counted against the budget, until its deadline.
+
+        Expanded once per query object and matching: the And's ordering by size and the
+        evaluation read the same list.
+        """
+        expanded = self._local.expanded
+        if id(query) in expanded:
+            return expanded[id(query)][1]
         counted = query.fieldname in budget.counted
         terms = []
-        for term in query.expanded_terms(self.searcher.reader()):
-            if budget.over_time():
-                break
+        for term in self._candidates(query, budget):
             if counted:
                 budget.spent += 1
                 if budget.spent > budget.terms:
                     raise TooBroad(query)
             terms.append(term)
+        expanded[id(query)] = (query, terms)  # the query is kept so its id stays its own
         return terms
+
+    def _candidates(self, query, budget):
+        reader = self.searcher.reader()
+        fieldname = query.fieldname
+        if isinstance(query, wq.FuzzyTerm):
+            # Whoosh's terms_within, with the deadline checked as it goes: it walks every word
+            # sharing the prefix and yields only at a match, so a long fuzzy word would walk on past any deadline.
+            text, maxdist = query.text, query.maxdist
+            from_bytes = self.schema[fieldname].from_bytes
+            for n, btext in enumerate(reader.expand_prefix(fieldname, text[:query.prefixlength])):
+                if not n % 64 and budget.over_time():
+                    return
+                word = from_bytes(btext)
+                if abs(len(word) - len(text)) <= maxdist and distance(word, text, limit=maxdist) <= maxdist:
+                    yield fieldname, word
+            return
+        for n, term in enumerate(query.expanded_terms(reader)):
+            if not n % 64 and budget.over_time():
+                return
+            yield term
+
+    def _size(self, query, reader):
+        """Whoosh's estimate_size, but a prefix or fuzzy part expands once, within the budget."""
+        if isinstance(query, wq.MultiTerm):
+            terms = self._expand(query, self._local.budget)
+            return sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
+        if isinstance(query, wq.And):
+            return min((self._size(sub, reader) for sub in query.subqueries), default=0)
+        if isinstance(query, wq.Or):
+            return sum(self._size(sub, reader) for sub in query.subqueries)
+        if isinstance(query, wq.AndNot):
+            return self._size(query.a, reader)
+        return query.estimate_size(reader)
 
     def _all(self, queries, boost, within):
         """An And: the rarest part first, each next part only where all before it matched."""
         reader = self.searcher.reader()
         parts = []
-        for query in sorted(queries, key=lambda query: query.estimate_size(reader)):
+        for query in sorted(queries, key=lambda query: self._size(query, reader)):
             part = self._evaluate(query, within)
             if not part.scores:
                 return Matches({})
