@@ -400,9 +400,7 @@ class _Reading:
                 if not current.retired and current.idle:
                     return current.idle.pop()
         # Opened outside the lock (some 200 ms at 50k documents): other threads go on reading.
-        ix, name = _open_current(root)
-        on_disk = _generation(root / name)
-        searcher = ix.searcher()
+        ix, name, on_disk, searcher = _open_searcher(root)
         number = searcher.reader().generation()
         number = on_disk if number is None else number  # an empty index's reader has none
         with self.lock:
@@ -439,6 +437,23 @@ class _Reading:
             if self.current:
                 self._retire(self.current)
             self.current = None
+
+
+def _open_searcher(root, attempts=5):
+    """A searcher of the newest generation.
+
+    A writer committing meanwhile deletes the files of the generation before (its TOC, segments
+    merged away) between Whoosh listing them and opening them: then the newer one is opened.
+    """
+    for attempt in range(attempts):
+        try:
+            ix, name = _open_current(root)
+            on_disk = _generation(root / name)
+            return ix, name, on_disk, ix.searcher()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
