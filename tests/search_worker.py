@@ -6,9 +6,11 @@ Uses the database and index in ARCHIVE_DATA_DIR, as a web worker or an importer 
     import PREFIX COUNT        save COUNT articles in one transaction under deferred_indexing (like an importer)
     retitle SLUG TITLE         change one article's title (one transaction)
     search QUERY ROUNDS        search ROUNDS times, print the last total
+    answers QUERY...           print, as JSON, each query's total and first 50 slugs (a fresh process's answers)
     check                      exit 1 when the index differs from the database
 """
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -59,6 +61,12 @@ def main(command, *args):
         for _ in range(int(args[1])):
             total = search.search(args[0]).total
         print(total)
+    elif command == "answers":
+        found = {}
+        for text in args:
+            page = search.search(text, per_page=50)
+            found[text] = [page.total, [result["slug"] for result in page.results]]
+        print(json.dumps(found))
     elif command == "check":
         drift = search.check()
         print(f"missing={len(drift.missing)} stale={len(drift.stale)} orphans={len(drift.orphans)}")

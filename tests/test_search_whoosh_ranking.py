@@ -33,10 +33,10 @@ def changed_index(db, settings):
         article.body += " Nachtrag: der Wurm ist fort; the worm is gone."
         article.save()
         backend.update({f"article:{article.pk}"})  # one commit each: a segment and a deletion each
-    state = whoosh_backend._reading.get()
-    searcher = state[3]
-    assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
-    return searcher, whoosh_backend._root() / state[1]
+    with whoosh_backend._reading.reader() as reader:
+        searcher = reader.searcher
+        assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
+        yield searcher, whoosh_backend._root() / reader.generation.name
 
 
 def compiled(text):
@@ -114,7 +114,7 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
     ]
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
-        ranker = Ranker(searcher, SegmentTables)
+        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
         for query in queries:
             ours = ranker.matches(query).scores
             theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}

@@ -11,6 +11,7 @@ import importlib
 import math
 import re
 import threading
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -30,6 +31,9 @@ from archive.search.types import Filters, SearchRequest
 BACKENDS = {"whoosh": "archive.search.whoosh_backend", "postgres": "archive.search.postgres_backend"}
 SORTS = ("relevance", "date", "-date")
 MAX_PAGE = 1000
+# Matching stops this long after a search began and answers with what it found (docs/search.md):
+# with facets, snippets and the page around it, a request stays within a second.
+SEARCH_SECONDS = 0.6
 FACET_LIMITS = {"entity": 15, "source": 10}
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -208,11 +212,20 @@ class SearchPage:
     sort: str
     notes: list = field(default_factory=list)
     relaxed: bool = False  # no record had every word; these have some of them
+    partial: bool = False  # the search stopped at its time limit; more records may match
+
+    @property
+    def note(self):
+        if not self.partial:
+            return None
+        return gettext("The search took too long and stopped early: these are the results found until then, "
+                       "and more records may match. A narrower query finds them all.")
 
     def as_json(self):
         return {
             "query": self.query, "total": self.total, "page": self.page, "pages": self.pages,
             "results": self.results, "facets": self.facets, "suggestion": self.suggestion,
+            "partial": self.partial, "note": self.note,
         }
 
 
@@ -291,6 +304,7 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     Raises QueryError (with .parameter) for a query that cannot be understood, and
     SearchUnavailable when the index cannot answer (it must be rebuilt).
     """
+    deadline = time.monotonic() + SEARCH_SECONDS
     filters = filters or Filters()
     if sort not in SORTS:
         raise QueryError(gettext("sort=%(value)s: use relevance, date or -date.") % {"value": repr(sort)}, "sort")
@@ -299,14 +313,16 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     tree, notes = expand_aliases(tree, _alias_table(backend.generation()))
     if tree is None and sort == "relevance":
         sort = "-date"
-    found = backend.search(SearchRequest(tree=tree, filters=filters, sort=sort, page=page, per_page=per_page))
+    found = backend.search(SearchRequest(tree=tree, filters=filters, sort=sort, page=page, per_page=per_page,
+                                         deadline=deadline))
     relaxed = False
-    if found.total == 0 and _relaxable(tree):
+    if found.total == 0 and not found.partial and _relaxable(tree):
         # "Code Red timeline": no record has every word, so show those with most of them.
         relaxed = True
         loose = q.Or(tree.items)
         suggestion_words = found.suggestion_words
-        found = backend.search(SearchRequest(tree=loose, filters=filters, sort=sort, page=page, per_page=per_page))
+        found = backend.search(SearchRequest(tree=loose, filters=filters, sort=sort, page=page, per_page=per_page,
+                                             deadline=deadline))
         found.suggestion_words = suggestion_words
     generation = backend.generation()
     pages = math.ceil(found.total / per_page) if found.total else 0
@@ -315,7 +331,7 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
         results=[_result(hit) for hit in found.hits],
         facets=_facets(found.facets, filters, _name_table(generation)),
         suggestion=_suggestion(text, found.suggestion_words),
-        filters=filters, sort=sort, notes=notes, relaxed=relaxed,
+        filters=filters, sort=sort, notes=notes, relaxed=relaxed, partial=found.partial,
     )
 
 

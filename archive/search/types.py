@@ -31,6 +31,7 @@ class SearchRequest:
     sort: str = "relevance"    # relevance | date | -date
     page: int = 1
     per_page: int = 10
+    deadline: float | None = None  # time.monotonic() past which matching stops (None: the backend's own)
 
 
 @dataclass
@@ -47,3 +48,4 @@ class SearchResults:
     hits: list
     facets: dict               # name -> Counter(value -> count)
     suggestion_words: dict = field(default_factory=dict)  # misspelt word -> best word from the archive
+    partial: bool = False      # matching stopped at the deadline: these are the matches found until then

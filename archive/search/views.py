@@ -4,6 +4,7 @@ from types import SimpleNamespace
 from urllib.parse import urlencode
 
 import nh3
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -12,7 +13,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from archive import dates, search
-from archive.ratelimit import rate_limited
+from archive.ratelimit import hit, rate_limited
+from archive.security import client_ip
 
 FILTER_PARAMS = ("type", "entity", "source", "language", "from", "to")
 FACET_PARAM = {"type": "type", "entity": "entity", "source": "source", "language": "language"}
@@ -41,6 +43,15 @@ def api_search(request):
 
 
 def search_page(request):
+    # Counted apart from the API ("search" scope) at the API's rate: a page costs a reader as much.
+    limit = getattr(settings, "ARCHIVE_API_RATE", None)
+    if limit:
+        wait = hit("search", client_ip(request), limit)
+        if wait is not None:
+            context = {"wait": wait, "requests": limit[0], "seconds": limit[1]}
+            response = render(request, "search/too_many.html", context, status=429)
+            response["Retry-After"] = str(wait)
+            return response
     context = {"q": request.GET.get("q", ""), "error": None, "result": None}
     status = 200
     try:

@@ -27,10 +27,12 @@ import time
 import uuid
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext
 from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.analysis import Filter, RegexTokenizer
@@ -51,6 +53,12 @@ TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
 COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
 COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending in it
 FACETS = ("type", "entity", "source", "year", "month", "language")
+# What one query may cost (see docs/search.md, "query budgets"): the words its prefix and fuzzy
+# parts expand to in the fields a reader names, all parts together, and the time matching may
+# take when the caller gives no deadline of its own.
+MAX_EXPANSIONS = 2000
+MATCH_SECONDS = 0.6
+EXPANDED_FIELDS = frozenset({"title_de", "title_en", "body_de", "body_en", "names"})
 
 
 # Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
@@ -74,7 +82,7 @@ def _reading_index():
     """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
     try:
         yield
-    except (SearchUnavailable, IndexBusy):
+    except (SearchUnavailable, IndexBusy, q.QueryError):
         raise
     except Exception as exc:
         # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
@@ -314,40 +322,138 @@ def _create_current(root):
     return _open_index(root / name), name
 
 
-# --- the per-process searcher ---------------------------------------------------------
+# --- the per-process searchers --------------------------------------------------------
+
+@dataclass(eq=False)
+class Generation:
+    """One generation of the index as this process reads it, and everything cached from it.
+
+    Its caches hold data only (columns, filter sets, orders), shared by the generation's
+    searchers; they go when the generation does. Whoosh readers share file handles and are not
+    safe in two threads at once, so each thread reading takes a searcher of its own from `idle`
+    (opening one when none is free) and gives it back: a threaded server opens as many searchers
+    as it has queries at the same moment, a single-threaded worker one.
+    """
+
+    root: Path
+    name: str
+    number: int
+    caches: dict = field(default_factory=dict)
+    idle: list = field(default_factory=list)
+    retired: bool = False
+
+    @property
+    def label(self):
+        return f"{self.name}:{self.number}"
+
+
+@dataclass(eq=False)
+class Reader:
+    """One searcher, used by one thread at a time, and its ranker."""
+
+    generation: Generation
+    searcher: object
+    _ranker: object = None
+
+    @property
+    def caches(self):
+        return self.generation.caches
+
+    @property
+    def ranker(self):
+        if self._ranker is None:
+            folder = self.generation.root / self.generation.name
+            self._ranker = whoosh_ranking.Ranker(
+                self.searcher, lambda reader: whoosh_ranking.segment_tables(folder, reader))
+            whoosh_ranking.forget_segments_except(folder, [reader for reader, _, _ in self._ranker.leaves])
+        return self._ranker
+
 
 class _Reading:
-    """One open searcher per process, replaced only when the index changed.
+    """The searchers of this process, for the index generation on disk.
 
-    Never Searcher.refresh(): in this Whoosh it returns merged documents twice.
+    Never Searcher.refresh(): in this Whoosh it returns merged documents twice. When the index
+    changes, a new generation's searchers are opened; the old one's are closed as soon as no
+    thread reads them (at once when idle, else when given back), so no searcher is closed under
+    a reader and none is kept open for longer than its last query.
     """
 
     def __init__(self):
         self.lock = threading.Lock()
-        self.state = None  # (root, name, generation, searcher, caches)
-        self.retired = None
+        self.current = None
 
-    def get(self):
+    @contextmanager
+    def reader(self):
+        reader = self._take()
+        try:
+            yield reader
+        finally:
+            self._give_back(reader)
+
+    def _take(self):
         root = _root()
         name = _current_name(root)
-        state = self.state
-        if state and state[0] == root and state[1] == name and name:
-            generation = _generation(root / name)
-            if generation == state[2]:
-                return state
+        current = self.current
+        if current and current.root == root and current.name == name and name \
+                and _generation(root / name) == current.number:
+            with self.lock:
+                if not current.retired and current.idle:
+                    return current.idle.pop()
+        # Opened outside the lock (some 200 ms at 50k documents): other threads go on reading.
+        ix, name, on_disk, searcher = _open_searcher(root)
+        number = searcher.reader().generation()
+        number = on_disk if number is None else number  # an empty index's reader has none
         with self.lock:
+            current = self.current
+            if current and (current.root, current.name, current.number) == (root, name, number):
+                generation = current
+            elif current is None or (current.root, current.name) != (root, name) or number > current.number:
+                generation = Generation(root, name, number)
+                if current:
+                    self._retire(current)
+                self.current = generation
+            else:
+                # A writer committed between reading the pointer and opening: this searcher is of
+                # a generation already replaced, so it serves this one query and is closed.
+                generation = Generation(root, name, number, retired=True)
+            return Reader(generation, searcher)
+
+    def _give_back(self, reader):
+        with self.lock:
+            if reader.generation.retired:
+                reader.searcher.close()
+            else:
+                reader.generation.idle.append(reader)
+
+    def _retire(self, generation):
+        generation.retired = True
+        for reader in generation.idle:
+            reader.searcher.close()
+        generation.idle.clear()
+
+    def close(self):
+        """Close every idle searcher (those in use close when given back)."""
+        with self.lock:
+            if self.current:
+                self._retire(self.current)
+            self.current = None
+
+
+def _open_searcher(root, attempts=5):
+    """A searcher of the newest generation.
+
+    A writer committing meanwhile deletes the files of the generation before (its TOC, segments
+    merged away) between Whoosh listing them and opening them: then the newer one is opened.
+    """
+    for attempt in range(attempts):
+        try:
             ix, name = _open_current(root)
-            generation = _generation(root / name)
-            state = self.state
-            if state and state[0] == root and state[1] == name and state[2] == generation:
-                return state
-            searcher = ix.searcher()
-            old, self.state = self.state, (root, name, generation, searcher, {})
-            # Another thread may still be reading the old searcher: close it one change later.
-            if self.retired:
-                self.retired[3].close()
-            self.retired = old
-            return self.state
+            on_disk = _generation(root / name)
+            return ix, name, on_disk, ix.searcher()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1))
 
 
 _TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
@@ -365,22 +471,12 @@ def _generation(folder):
 _reading = _Reading()
 
 
-def _ranker(state):
-    caches = state[4]
-    if "ranker" not in caches:
-        folder = _root() / state[1]
-        ranker = whoosh_ranking.Ranker(state[3], lambda reader: whoosh_ranking.segment_tables(folder, reader))
-        whoosh_ranking.forget_segments_except(folder, [reader for reader, _, _ in ranker.leaves])
-        caches["ranker"] = ranker
-    return caches["ranker"]
-
-
 def _per_document(state, fieldname, convert):
     """A column's value for every document number of the index, from the per-segment tables."""
-    caches = state[4]
+    caches = state.caches
     if fieldname not in caches:
         values = []
-        for _reader, _offset, tables in _ranker(state).leaves:
+        for _reader, _offset, tables in state.ranker.leaves:
             values.extend(tables.column(fieldname, convert))
         caches[fieldname] = values
     return caches[fieldname]
@@ -437,11 +533,12 @@ def _term(node):
     for fieldname, analyzer in field_list:
         if node.prefix:
             base = fold(node.text.lower(), digraphs=analyzer is not ENGLISH)
-            parts.append(wq.Prefix(fieldname, base))
+            parts.append(_written_as(wq.Prefix(fieldname, base), f"{node.text}*"))
             continue
         words = _analyze(analyzer, node.text)
         if node.fuzzy and len(words) == 1:
-            parts.append(wq.FuzzyTerm(fieldname, words[0], maxdist=node.fuzzy, prefixlength=1))
+            fuzzy = wq.FuzzyTerm(fieldname, words[0], maxdist=node.fuzzy, prefixlength=1)
+            parts.append(_written_as(fuzzy, f"{node.text}~{node.fuzzy}"))
         elif analyzer is GERMAN and len(words) == 1:
             parts.extend(wq.Term(fieldname, stem) for stem in _german_stems(node.text))
         else:
@@ -451,6 +548,12 @@ def _term(node):
             if len(stem) >= COMPOUND_PART_MIN:
                 parts.append(wq.Prefix("compound", stem[::-1]))
     return _any(parts)
+
+
+def _written_as(query, text):
+    # What the reader wrote, for a refusal to name: the compiled query holds the folded word.
+    query.written = text
+    return query
 
 
 def _phrase(node, field_list=None):
@@ -547,10 +650,10 @@ def _allowed(state, filters):
     if not wanted and not dated:
         return None
     key = ("allowed", filters)
-    caches = state[4]
+    caches = state.caches
     if key not in caches:
         docs = set()
-        for _reader, offset, tables in _ranker(state).leaves:
+        for _reader, offset, tables in state.ranker.leaves:
             postings = tables.postings("facets", _facet_values)
             groups = sorted((set(chain.from_iterable(postings.get(value, ()) for value in group)) for group in wanted),
                             key=len)
@@ -562,8 +665,8 @@ def _allowed(state, filters):
             days = _date_column(state)
             docs = {n for n in docs if low <= days[n] <= high}
         if len(caches) > 200:  # keep the cache of filter sets small
-            for stale in [k for k in caches if isinstance(k, tuple) and k[0] == "allowed"]:
-                del caches[stale]
+            for stale in [k for k in list(caches) if isinstance(k, tuple) and k[0] == "allowed"]:
+                caches.pop(stale, None)
         caches[key] = docs  # never changed after this
     return caches[key]
 
@@ -657,9 +760,11 @@ def _known(reader, word):
     return False
 
 
-def _suggest(reader, words):
+def _suggest(reader, words, deadline=float("inf")):
     corrections = {}
     for word in words:
+        if time.monotonic() > deadline:
+            break
         folded = fold(word)
         if len(folded) < 4 or not folded.isalpha() or _known(reader, word):
             continue
@@ -691,7 +796,7 @@ def _top(scores, count, sort, state):
     if len(scores) * 20 < len(days):
         return heapq.nsmallest(count, scores, key=key)
     # Many hits (browsing by date): walk the index in date order, kept per generation, to the first `count`.
-    caches = state[4]
+    caches = state.caches
     if ("order", sort) not in caches:
         caches[("order", sort)] = sorted(range(len(days)), key=key)
     return list(islice((docnum for docnum in caches[("order", sort)] if docnum in scores), count))
@@ -825,14 +930,15 @@ class WhooshBackend:
 
     def generation(self):
         with _reading_index():
-            state = _reading.get()
-        return f"{state[1]}:{state[2]}"
+            with _reading.reader() as reader:
+                return reader.generation.label
 
     def fingerprints(self):
         """Key -> fingerprint of every indexed document."""
         with _reading_index():
-            searcher = _reading.get()[3]
-            return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"] for fields_ in searcher.all_stored_fields()}
+            with _reading.reader() as reader:
+                return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"]
+                        for fields_ in reader.searcher.all_stored_fields()}
 
     def search(self, request):
         compiled = compile_tree(request.tree)
@@ -840,20 +946,31 @@ class WhooshBackend:
             return self._search(request, compiled)
 
     def _search(self, request, compiled):
-        state = _reading.get()
-        searcher = state[3]
+        with _reading.reader() as reader:
+            return self._search_with(reader, request, compiled)
+
+    def _search_with(self, state, request, compiled):
+        searcher = state.searcher
         allowed = _allowed(state, request.filters)
         if allowed is not None and not allowed:
             return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
-        found = _ranker(state).matches(compiled)
+        deadline = request.deadline or time.monotonic() + MATCH_SECONDS
+        budget = whoosh_ranking.Budget(terms=MAX_EXPANSIONS, deadline=deadline, counted=EXPANDED_FIELDS)
+        try:
+            found = state.ranker.matches(compiled, budget=budget)
+        except whoosh_ranking.TooBroad as exc:
+            written = getattr(exc.query, "written", exc.query.text)
+            raise q.QueryError(gettext("“%(part)s” stands for too many words (with the other words ending in * "
+                                       "or ~, more than %(most)d); make it longer or less fuzzy.")
+                               % {"part": written, "most": MAX_EXPANSIONS}) from None
         scores = found.scores
         if allowed is not None:
             scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
                 if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
         if isinstance(compiled, wq.Every) and allowed is None:  # everything: the same counts until the index changes
-            if "all counts" not in state[4]:
-                state[4]["all counts"] = _facet_counts(state, scores)
-            counts = state[4]["all counts"]
+            if "all counts" not in state.caches:
+                state.caches["all counts"] = _facet_counts(state, scores)
+            counts = state.caches["all counts"]
         else:
             counts = _facet_counts(state, scores)
         facets = {name: Counter() for name in FACETS}
@@ -872,12 +989,16 @@ class WhooshBackend:
 
         words = [node.text for node in q.walk(request.tree)
                  if isinstance(node, q.Term) and not node.prefix and node.field in (None, "title")]
-        suggestion_words = _suggest(searcher.reader(), words) if words else {}
-        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words)
+        # Suggestions are a nicety: a query already out of time goes without them.
+        late = budget.over_time()
+        suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
+        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
+                             partial=budget.late)
 
     def vocabulary_contains(self, word):
         with _reading_index():
-            return bool(_reading.get()[3].reader().doc_frequency("spell", fold(word)))
+            with _reading.reader() as reader:
+                return bool(reader.searcher.reader().doc_frequency("spell", fold(word)))
 
 
 @functools.cache

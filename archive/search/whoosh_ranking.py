@@ -17,6 +17,7 @@ of query with Whoosh's own results, so a version that changes them fails there f
 
 import array
 import threading
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -26,6 +27,7 @@ from whoosh import formats
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.support.levenshtein import distance
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
@@ -47,55 +49,103 @@ class Matches:
                 if all(docnum in scores for scores in within)]
 
 
+class TooBroad(Exception):
+    """A prefix or fuzzy word of the query expands to more words than the budget allows."""
+
+    def __init__(self, query):
+        super().__init__(query)
+        self.query = query
+
+
+@dataclass
+class Budget:
+    """What one query may cost: words its prefix and fuzzy parts expand to (together), and a time.
+
+    `terms` counts expansions in the fields a reader's query names (see `counted`); `deadline`
+    is time.monotonic() past which matching stops and keeps what it has (`late` is then set).
+    """
+
+    terms: int = 10**9
+    deadline: float = float("inf")
+    counted: frozenset = frozenset()  # fields whose expansions count; others are bounded by the deadline only
+    spent: int = 0
+    late: bool = False
+
+    def over_time(self):
+        if not self.late and time.monotonic() > self.deadline:
+            self.late = True
+        return self.late
+
+
 class SegmentTables:
     """What a segment holds per document, read once: a segment never changes after it is written
-    (deletions aside, which are read per generation), so a new generation rereads only new segments."""
+    (deletions aside, which are read per generation), so a new generation rereads only new segments.
 
-    def __init__(self, reader):
-        self.reader = reader
+    Holds data only, never a reader: a reader is closed with its generation, while a segment's
+    tables serve every later generation that still has the segment. Read them through view().
+    """
+
+    def __init__(self):
         self.lengths = {}
         self.columns = {}
         self.inverted = {}
 
+    def view(self, reader):
+        return SegmentView(self, reader)
+
+
+class SegmentView:
+    """A segment's tables, filled where needed through one open reader (one searcher's)."""
+
+    def __init__(self, tables, reader):
+        self.tables = tables
+        self.reader = reader
+
     def length_bytes(self, fieldname):
-        if fieldname not in self.lengths:
-            self.lengths[fieldname] = _length_bytes(self.reader, fieldname)
-        return self.lengths[fieldname]
+        lengths = self.tables.lengths
+        if fieldname not in lengths:
+            lengths[fieldname] = _length_bytes(self.reader, fieldname)
+        return lengths[fieldname]
 
     def column(self, fieldname, convert):
         """The column's value for every document of the segment, through convert."""
-        if fieldname not in self.columns:
+        columns = self.tables.columns
+        if fieldname not in columns:
             count = self.reader.doc_count_all()
             column = self.reader.column_reader(fieldname) if count else None
-            self.columns[fieldname] = [convert(value) for value in column] if column is not None else []
-        return self.columns[fieldname]
+            columns[fieldname] = [convert(value) for value in column] if column is not None else []
+        return columns[fieldname]
 
     def postings(self, fieldname, convert):
         """Each value of a column whose values are tuples -> the segment's documents holding it."""
-        if fieldname not in self.inverted:
-            inverted = {}
+        inverted = self.tables.inverted
+        if fieldname not in inverted:
+            found = {}
             for docnum, values in enumerate(self.column(fieldname, convert)):
                 for value in values:
-                    inverted.setdefault(value, []).append(docnum)
-            self.inverted[fieldname] = inverted
-        return self.inverted[fieldname]
+                    found.setdefault(value, []).append(docnum)
+            inverted[fieldname] = found
+        return inverted[fieldname]
 
 
+# Shared by every thread: entries are only added whole (setdefault) or removed, never changed.
 _SEGMENTS = {}
 
 
 def segment_tables(folder, reader):
+    """The segment's tables, seen through `reader`."""
     key = (str(folder), reader.segment().segment_id())
-    if key not in _SEGMENTS:
-        _SEGMENTS[key] = SegmentTables(reader)
-    return _SEGMENTS[key]
+    tables = _SEGMENTS.get(key)
+    if tables is None:
+        tables = _SEGMENTS.setdefault(key, SegmentTables())
+    return tables.view(reader)
 
 
 def forget_segments_except(folder, readers):
     """Drop the tables of segments the index no longer has (merged away, or another index)."""
     keep = {(str(folder), reader.segment().segment_id()) for reader in readers}
-    for key in [key for key in _SEGMENTS if key not in keep]:
-        del _SEGMENTS[key]
+    for key in [key for key in list(_SEGMENTS) if key not in keep]:
+        _SEGMENTS.pop(key, None)
 
 
 def _length_bytes(reader, fieldname):
@@ -115,7 +165,7 @@ class Ranker:
     def __init__(self, searcher, segment_tables):
         self.searcher = searcher
         self.schema = searcher.schema
-        self.leaves = []  # (reader, offset, SegmentTables)
+        self.leaves = []  # (reader, offset, SegmentView)
         for subsearcher, offset in searcher.leaf_searchers():
             reader = subsearcher.reader()
             if not reader.doc_count_all():
@@ -130,9 +180,15 @@ class Ranker:
 
     # --- public ---
 
-    def matches(self, query, within=None):
-        """Matches of the query, among the documents `within` (a set) when given."""
-        self._local.sorted = {}  # per thread: a threaded server shares one Ranker per generation
+    def matches(self, query, within=None, budget=None):
+        """Matches of the query, among the documents `within` (a set) when given.
+
+        With a Budget: raises TooBroad past its words; past its deadline, returns what was
+        matched so far and sets budget.late.
+        """
+        self._local.sorted = {}
+        self._local.budget = budget or Budget()
+        self._local.expanded = {}
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -146,9 +202,12 @@ class Ranker:
     # part of an And is read only where the rarer parts already matched, skipping whole blocks.
 
     def _evaluate(self, query, within=None):
+        budget = self._local.budget
+        if budget.over_time():
+            return Matches({})
         if isinstance(query, wq.MultiTerm):  # Prefix, FuzzyTerm: every expanded term, summed
             return self._union([self._term(fieldname, text, query.boost, within)
-                                for fieldname, text in query.expanded_terms(self.searcher.reader())])
+                                for fieldname, text in self._expand(query, budget)])
         if isinstance(query, wq.Term):
             return self._term(query.fieldname, query.text, query.boost, within)
         if isinstance(query, wq.Phrase):
@@ -173,11 +232,64 @@ class Ranker:
             return _only(Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost))), within)
         return _only(self._whoosh_matcher(query), within)
 
+    def _expand(self, query, budget):
+        """The query's words in the index, counted against the budget, until its deadline.
+
+        Expanded once per query object and matching: the And's ordering by size and the
+        evaluation read the same list.
+        """
+        expanded = self._local.expanded
+        if id(query) in expanded:
+            return expanded[id(query)][1]
+        counted = query.fieldname in budget.counted
+        terms = []
+        for term in self._candidates(query, budget):
+            if counted:
+                budget.spent += 1
+                if budget.spent > budget.terms:
+                    raise TooBroad(query)
+            terms.append(term)
+        expanded[id(query)] = (query, terms)  # the query is kept so its id stays its own
+        return terms
+
+    def _candidates(self, query, budget):
+        reader = self.searcher.reader()
+        fieldname = query.fieldname
+        if isinstance(query, wq.FuzzyTerm):
+            # Whoosh's terms_within, with the deadline checked as it goes: it walks every word
+            # sharing the prefix and yields only at a match, so a long fuzzy word would walk on past any deadline.
+            text, maxdist = query.text, query.maxdist
+            from_bytes = self.schema[fieldname].from_bytes
+            for n, btext in enumerate(reader.expand_prefix(fieldname, text[:query.prefixlength])):
+                if not n % 64 and budget.over_time():
+                    return
+                word = from_bytes(btext)
+                if abs(len(word) - len(text)) <= maxdist and distance(word, text, limit=maxdist) <= maxdist:
+                    yield fieldname, word
+            return
+        for n, term in enumerate(query.expanded_terms(reader)):
+            if not n % 64 and budget.over_time():
+                return
+            yield term
+
+    def _size(self, query, reader):
+        """Whoosh's estimate_size, but a prefix or fuzzy part expands once, within the budget."""
+        if isinstance(query, wq.MultiTerm):
+            terms = self._expand(query, self._local.budget)
+            return sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
+        if isinstance(query, wq.And):
+            return min((self._size(sub, reader) for sub in query.subqueries), default=0)
+        if isinstance(query, wq.Or):
+            return sum(self._size(sub, reader) for sub in query.subqueries)
+        if isinstance(query, wq.AndNot):
+            return self._size(query.a, reader)
+        return query.estimate_size(reader)
+
     def _all(self, queries, boost, within):
         """An And: the rarest part first, each next part only where all before it matched."""
         reader = self.searcher.reader()
         parts = []
-        for query in sorted(queries, key=lambda query: query.estimate_size(reader)):
+        for query in sorted(queries, key=lambda query: self._size(query, reader)):
             part = self._evaluate(query, within)
             if not part.scores:
                 return Matches({})
@@ -226,11 +338,14 @@ class Ranker:
             return Matches(scores, [(fieldname, _text(text), [scores])])
         factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
+        budget = self._local.budget
         for reader, offset, tables in present:
             lengths = tables.length_bytes(fieldname)
             blocks = _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset,
                              values=positions is not None)
             for ids, weights, values in blocks:
+                if budget.over_time():
+                    break
                 if positions is not None:
                     for docnum, weight, value in zip(ids, weights, values, strict=True):
                         if within is None or offset + docnum in within:

@@ -1,0 +1,154 @@
+"""One long-lived process reading while the index is written: every answer as a fresh process gives it.
+
+A web worker keeps its searcher and per-segment tables across requests; these tests write
+(add, update, delete, and enough small commits that Whoosh merges segments) between
+queries of every kind, and after each write compare the long-lived reader's answers with
+those of a reader that starts from nothing, as a new process would.
+"""
+
+import random
+import threading
+
+import pytest
+from django.db import transaction
+
+from archive import search
+from archive.models import Article, Entity, Mention
+from archive.search import whoosh_backend, whoosh_ranking
+from archive.search.types import Filters
+from tests import search_corpus
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.whoosh_only]
+
+# Every kind of query the ranker and the per-generation tables answer: words, German stems and
+# compounds, entities, phrases, prefixes, fuzzy words, exclusions, date sorts, filters, facets.
+QUERIES = [
+    ("Wurm", {}),
+    ("worm", {}),
+    ("worm", {"sort": "date"}),
+    ("worm", {"sort": "-date"}),
+    ("entity:microsoft", {}),
+    ("dollar", {}),
+    ('"code red"', {}),
+    ("serv*", {}),
+    ("wurm~1", {}),
+    ("worm -entity:microsoft", {}),
+    ("title:worm OR Strom", {}),
+    ("date:2001", {"sort": "-date"}),
+    ("", {"filters": Filters(types=("article",), languages=("en",))}),
+    ("", {"filters": Filters(entities=("microsoft",)), "sort": "date"}),
+]
+
+
+def answer(text, options):
+    page = search.search(text, per_page=50, **options)
+    return page.total, [(r["slug"], r["score"], r["snippet"]) for r in page.results], page.facets
+
+
+def answers():
+    return {f"{text} {options}": answer(text, options) for text, options in QUERIES}
+
+
+def as_a_fresh_process():
+    """The answers of a reader holding nothing from before: new searcher, no per-segment tables."""
+    kept_reading, kept_segments = whoosh_backend._reading, dict(whoosh_ranking._SEGMENTS)
+    whoosh_backend._reading = whoosh_backend._Reading()
+    whoosh_ranking._SEGMENTS.clear()
+    try:
+        return answers()
+    finally:
+        whoosh_backend._reading.close()
+        whoosh_backend._reading = kept_reading
+        whoosh_ranking._SEGMENTS.clear()
+        whoosh_ranking._SEGMENTS.update(kept_segments)
+
+
+def save_article(slug, title, body, language="en", entities=()):
+    with transaction.atomic():
+        article, _ = Article.objects.update_or_create(
+            slug=slug, defaults={"title": title, "body": body, "language": language})
+        for entity in entities:
+            Mention.objects.get_or_create(article=article, entity=Entity.objects.get(slug=entity))
+
+
+@pytest.fixture
+def corpus():
+    search_corpus.build()
+
+
+def test_queries_needing_fields_not_read_before_still_answer_after_writes(corpus):
+    # The first searcher reads only titles and bodies of the English fields...
+    assert search.search("worm").total > 0
+    # ...then three imports of one article, each changed, retire that searcher's generation.
+    for round_ in range(3):
+        save_article("imported", f"Imported worm report {round_}", f"A dollar figure, take {round_}.")
+        assert search.search("worm").total > 0
+    # Fields no query had read yet: read through the per-segment tables of the first segments.
+    for text, options in [("Wurm", {}), ("entity:microsoft", {}), ("worm", {"sort": "date"}), ("dollar", {})]:
+        assert answer(text, options) == as_a_fresh_process()[f"{text} {options}"]
+
+
+def test_random_writes_between_queries_of_every_kind_answer_as_a_fresh_process(corpus):
+    rng = random.Random(12)
+    words = ["worm", "Wurm", "dollar", "Server", "Strom", "backdoor", "Internetwurm", "virus"]
+    live = []
+    for step in range(30):
+        action = rng.choice(["add", "add", "update", "delete"] if live else ["add"])
+        if action == "add":
+            slug = f"written-{step}"
+            language = rng.choice(["de", "en"])
+            save_article(slug, f"{rng.choice(words)} {step}", " ".join(rng.choices(words, k=12)), language,
+                         rng.sample(["microsoft", "hotmail", "cisco"], k=rng.randint(0, 2)))
+            live.append(slug)
+        elif action == "update":
+            slug = rng.choice(live)
+            save_article(slug, f"{rng.choice(words)} changed {step}", " ".join(rng.choices(words, k=8)))
+        else:
+            slug = live.pop(rng.randrange(len(live)))
+            Article.objects.filter(slug=slug).delete()
+        # Only some kinds before comparing, so later writes meet tables that earlier ones left half read.
+        for text, options in rng.sample(QUERIES, k=4):
+            answer(text, options)
+        if step % 3 == 2:
+            assert answers() == as_a_fresh_process(), f"after step {step} ({action})"
+    assert search.check().clean
+
+
+@pytest.fixture
+def larger_corpus(corpus):
+    """Enough long articles that postings fill blocks read from the segment files, not inline."""
+    rng = random.Random(3)
+    vocabulary = [f"{stem}{ending}" for stem in ("wurm", "server", "strom", "netz", "daten", "virus", "sicher")
+                  for ending in ("", "e", "en", "es", "ung", "lich", "werk", "stelle")]
+    with transaction.atomic(), search.deferred_indexing():
+        for n in range(300):
+            Article.objects.create(slug=f"bulk-{n}", title=f"Bericht {n}", language="de",
+                                   body=" ".join(rng.choices(vocabulary, k=300)))
+
+
+def test_threads_reading_one_process_while_it_is_written_see_no_error(larger_corpus):
+    errors, stop = [], threading.Event()
+    kinds = QUERIES + [("se*", {}), ("st* wu* se*", {}), ("server~2 wurm~2", {})]
+
+    def read(offset):
+        n = offset
+        while not stop.is_set():
+            text, options = kinds[n % len(kinds)]
+            n += 1
+            try:
+                answer(text, options)
+            except Exception as exc:  # every error counts, whatever it is
+                errors.append(f"{text!r}: {type(exc).__name__}: {exc}")
+
+    readers = [threading.Thread(target=read, args=(n,)) for n in range(6)]
+    for thread in readers:
+        thread.start()
+    try:
+        for step in range(12):
+            save_article(f"threaded-{step % 4}", f"Worm {step}", f"Ein Wurm und ein Server, Runde {step}.", "de")
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join()
+    assert errors == []
+    assert answers() == as_a_fresh_process()
