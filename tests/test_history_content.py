@@ -40,7 +40,8 @@ def test_the_whole_content_folder_loads(loaded):
 
 def test_at_least_35_incidents_and_the_planned_number_of_events(incidents):
     assert incidents.count() >= 35
-    assert Event.objects.count() >= 175
+    # The issue asks for 250; this is the number reached with verified events so far.
+    assert Event.objects.count() >= 228
 
 
 def test_every_event_has_a_reference_and_a_dated_precision(loaded):
@@ -81,6 +82,17 @@ def test_every_incident_has_a_german_and_an_english_name(incidents):
 def test_wikidata_ids_have_the_right_form_where_given(loaded):
     for entity in Entity.objects.exclude(wikidata=""):
         assert re.fullmatch(r"Q\d+", entity.wikidata), entity.slug
+
+
+# Incidents whose Wikidata id has been checked against a source tying it to the item's name.
+VERIFIED_WIKIDATA = {"wannacry": "Q29908721"}
+
+
+def test_the_verified_wikidata_ids_are_present(incidents):
+    given = dict(incidents.exclude(wikidata="").values_list("slug", "wikidata"))
+    assert len(given) >= len(VERIFIED_WIKIDATA)
+    for slug, qid in VERIFIED_WIKIDATA.items():
+        assert given.get(slug) == qid, slug
 
 
 @pytest.mark.xfail(strict=True, reason="Wikidata ids are added only once verified; most incidents lack one so far")
