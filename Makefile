@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test test-sqlite test-postgres lint setup browser-deps java messages
+.PHONY: run test test-sqlite test-postgres lint setup browser-deps citeproc-deps java messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,21 @@ lint: setup
 # The whole suite twice: on SQLite, then on PostgreSQL (DATABASE_URL, or a throwaway local server).
 test: lint browser-deps test-sqlite test-postgres
 
-test-sqlite: setup
+test-sqlite: setup citeproc-deps
 	env -u DATABASE_URL $(PY) -m pytest
 
-test-postgres: setup
+test-postgres: setup citeproc-deps
 	scripts/with-postgres $(PY) -m pytest -m "not browser"
+
+# The citation tests compare our APA, MLA and Chicago text with citeproc-js's (npm), run by Node.
+CITEPROC := tests/citeproc/node_modules/citeproc/package.json
+
+citeproc-deps: $(CITEPROC)
+
+$(CITEPROC): tests/citeproc/package.json tests/citeproc/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends npm; }
+	cd tests/citeproc && npm ci --no-audit --no-fund
+	touch $@
 
 # Browser tests drive Debian's Chromium through Playwright (no browser download) and
 # check pages with axe-core from npm; the HTML check runs the Nu checker (vnu-jar, npm) on

@@ -4,8 +4,14 @@ Every formatter takes an article record (saved or not) and returns text; none ne
 request. The reference is to the original publication: its source, date and byline.
 The archive's own page is given as `archive_url` and used when the original URL is
 unknown. Dates keep their precision: a month-precise article is cited as
-"August 2001", an undated one as "n.d.", and a date that was worked out rather than
-printed is put in square brackets, as editors mark supplied dates.
+"August 2001", an undated one as "n.d.".
+
+CSL-JSON (csl()) is the single source: APA, MLA and Chicago print what citeproc-js
+prints for that item with the official CSL styles (apa, modern-language-association,
+chicago-notes-bibliography-17th-edition) and the en-US locale, which
+tests/test_citeproc_equality.py checks over every combination of author, date, address,
+language and source. So a worked-out date is not bracketed here (CSL-JSON has no mark
+for it); the reason goes into the CSL-JSON and RIS notes and the page.
 """
 
 import json
@@ -75,10 +81,6 @@ def _link(article, archive_url):
     return article.url or archive_url or ""
 
 
-def _bracket(text, article):
-    return f"[{text}]" if article.date_inferred and article.date else text
-
-
 def _date_parts(article):
     """[year], [year, month] or [year, month, day], to the article's precision; [] when undated."""
     if article.date is None:
@@ -101,6 +103,37 @@ def _sentence(text):
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+# CSL 1.0.2's title-case rule: these stay lower case unless first or after a colon.
+STOP_WORDS = frozenset(
+    "a an and as at but by down for from in into nor of on onto or over so the till to up via with yet".split()
+)
+
+
+def _english(article):
+    # A CSL processor applies English casing rules to items in English or of no stated language.
+    return not article.language or article.language.startswith("en")
+
+
+def title_case(text):
+    """CSL's title case: lower-case words capitalised, stop words kept low except first or after a colon."""
+    words = text.split(" ")
+    out = []
+    for index, word in enumerate(words):
+        starts = index == 0 or out[-1].endswith(":")
+        if word.islower() and (starts or word not in STOP_WORDS):
+            word = word[0].upper() + word[1:]
+        out.append(word)
+    return " ".join(out)
+
+
+def _cased(text, article):
+    return title_case(text) if _english(article) else text
+
+
+def _source(article):
+    return _cased(_source_name(article), article)
+
+
 def apa(article, archive_url=""):
     """APA 7: Author, A. (2001, August 10). Title. Source. URL"""
     parts = _date_parts(article)
@@ -109,13 +142,13 @@ def apa(article, archive_url=""):
     else:
         when = ", ".join([str(parts[0]), *([f"{MONTHS[parts[1] - 1]}{f' {parts[2]}' if len(parts) > 2 else ''}"]
                                             if len(parts) > 1 else [])])
-    when = f"({_bracket(when, article)})."
+    when = f"({when})."
     found = authors(article.byline)
     names = [author.initials() for author in found]
     # APA puts a comma before "&" after initials ("Smith, J., & Jones, K."), not after a group name.
     two = ", & " if found and found[0].is_person else " & "
     title = _sentence(article.title)
-    source = _source_name(article)
+    source = _source(article)
     pieces = []
     if names:
         pieces += [_sentence(_join_names(names, two, ", & ")), when, title]
@@ -125,8 +158,15 @@ def apa(article, archive_url=""):
         pieces.append(f"{source}.")
     link = _link(article, archive_url)
     if link:
-        pieces.append(link)
+        # The APA style names the address of an undated web item with "Retrieved".
+        pieces.append(link if parts else f"Retrieved {link}")
     return " ".join(pieces)
+
+
+def _standalone_or_quoted(article):
+    """A title in quotes when it is part of a publication; a work of its own (no source known) stands bare."""
+    title = _sentence(_cased(article.title, article))
+    return f"“{title}”" if _source_name(article) else title
 
 
 def mla(article, archive_url=""):
@@ -142,10 +182,10 @@ def mla(article, archive_url=""):
             pieces.append(f"{first}, et al.")
         else:
             pieces.append(_sentence(first))
-    pieces.append(f"“{_sentence(article.title)}”")
+    pieces.append(_standalone_or_quoted(article))
     tail = []
     if _source_name(article):
-        tail.append(_source_name(article))
+        tail.append(_source(article))
     parts = _date_parts(article)
     if parts:
         words = [str(parts[0])]
@@ -153,10 +193,10 @@ def mla(article, archive_url=""):
             words.insert(0, MLA_MONTHS[parts[1] - 1])
         if len(parts) > 2:
             words.insert(0, str(parts[2]))
-        tail.append(_bracket(" ".join(words), article))
+        tail.append(" ".join(words))
     link = _link(article, archive_url)
     if link:
-        tail.append(re.sub(r"^https?://", "", link))
+        tail.append(link)
     if tail:
         pieces.append(", ".join(tail) + ".")
     return " ".join(pieces)
@@ -165,11 +205,16 @@ def mla(article, archive_url=""):
 def chicago(article, archive_url=""):
     """Chicago 17, bibliography: Author. "Title." Source, August 10, 2001. URL."""
     found = authors(article.byline)
+    source = _source(article)
     pieces = []
     if found:
         names = [found[0].inverted(), *(author.natural() for author in found[1:])]
-        pieces.append(_sentence(_join_names(names, " and ", ", and ")))
-    pieces.append(f"“{_sentence(article.title)}”")
+        two = ", and " if found[0].is_person and found[0].given else " and "
+        pieces.append(_sentence(_join_names(names, two, ", and ")))
+    elif source:
+        # Without an author the publication takes the author's place, and is not named again.
+        pieces.append(_sentence(source))
+    pieces.append(_standalone_or_quoted(article))
     parts = _date_parts(article)
     if not parts:
         when = "n.d."
@@ -179,9 +224,7 @@ def chicago(article, archive_url=""):
         when = f"{MONTHS[parts[1] - 1]} {parts[0]}"
     else:
         when = f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
-    when = _bracket(when, article)
-    source = _source_name(article)
-    pieces.append(_sentence(f"{source}, {when}" if source else when))
+    pieces.append(_sentence(f"{source}, {when}" if source and found else when))
     link = _link(article, archive_url)
     if link:
         pieces.append(f"{link}.")

@@ -2,8 +2,17 @@
 and the newest articles matching a search.
 
 The overall and entity feeds follow what is new to the archive (created_at), not
-publication dates: a reader subscribes to learn of additions, which may be old articles.
-A search feed lists what the search page shows sorted by "newest": publication dates.
+publication dates: a reader subscribes to learn of additions, which may be old articles,
+so an entry's `published` is when it was added (a 2001 date would make readers file a
+new addition among old news, or drop it). A search feed lists what the search page
+shows sorted by "newest", so there `published` is the article's publication date: the
+first day of its period when only the month or year is known. `updated` is always the
+record's last change.
+
+Every id and link is absolute through archive.links (ARCHIVE_BASE_URL, else the
+request's host): an entry's id is its page's address, so RSS guids are permalinks.
+Feed texts follow the reader's language (the request's, as on pages); an article's own
+title and teaser stay in the article's language.
 
 Every text goes through archive.xmltext on its way into the feed (one control character
 in an imported title would otherwise make Django's writer raise), and summaries are
@@ -11,7 +20,9 @@ built from escaped text: RSS descriptions and Atom's <summary type="html"> are H
 a feed reader.
 """
 
+import copy
 import dataclasses
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
@@ -21,9 +32,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.functional import Promise
 from django.utils.html import escape
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from archive import dates, search, xmltext
+from archive import dates, links, search, xmltext
 from archive.models import Article, Entity
 
 FEED_LENGTH = 30
@@ -68,9 +80,26 @@ class ArticlesFeed(Feed):
     feed_type = RssFeed
     title = _("Incident Archive: new articles")
     description = _("Articles as they are added to the archive.")
+    # RFC 4287 §4.1.1: an entry without its own author takes the feed's.
+    author_name = _("Incident Archive")
+
+    def __call__(self, request, *args, **kwargs):
+        # One instance serves every request (and thread): the request goes on a copy.
+        bound = copy.copy(self)
+        bound.request = request
+        return Feed.__call__(bound, request, *args, **kwargs)
+
+    def absolute(self, path):
+        return links.absolute(path, self.request)
 
     def link(self):
-        return reverse("home")
+        return self.absolute(reverse("home"))
+
+    def feed_url(self):
+        return self.absolute(self.request.path)
+
+    def feed_guid(self):
+        return self.feed_url()
 
     def items(self):
         return newest(Article.objects.all())
@@ -78,14 +107,23 @@ class ArticlesFeed(Feed):
     def item_title(self, item):
         return item.title
 
+    def item_link(self, item):
+        return self.absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return self.item_link(item)
+
+    def item_guid_is_permalink(self, item):
+        return True
+
     def item_description(self, item):
-        published = dates.display(item.date, item.date_precision, item.language)
+        published = dates.display(item.date, item.date_precision, get_language(), item.date_not_after)
         source = item.source.name if item.source else ""
         lead = " · ".join(escape(part) for part in (source, published, item.byline) if part)
         return f"{lead}. {escape(item.teaser)}".strip() if item.teaser else lead
 
     def item_author_name(self, item):
-        return item.byline or None
+        return item.byline or (item.source.name if item.source else None)
 
     def item_pubdate(self, item):
         return item.created_at
@@ -95,9 +133,6 @@ class ArticlesFeed(Feed):
 
     def item_categories(self, item):
         return [mention.entity.name for mention in item.mentions.all()]
-
-    def item_guid(self, item):
-        return item.get_absolute_url()
 
 
 class ArticlesAtomFeed(ArticlesFeed):
@@ -116,7 +151,13 @@ class EntityArticlesFeed(ArticlesFeed):
         return _("Articles naming %(name)s, as they are added to the archive.") % {"name": obj.name}
 
     def link(self, obj):
-        return obj.get_absolute_url()
+        return self.absolute(obj.get_absolute_url())
+
+    def feed_url(self, obj):
+        return self.absolute(self.request.path)
+
+    def feed_guid(self, obj):
+        return self.feed_url(obj)
 
     def items(self, obj):
         return newest(Article.objects.filter(mentions__entity=obj))
@@ -155,7 +196,19 @@ class SearchArticlesFeed(ArticlesFeed):
         return _("The newest articles matching this search, by publication date.")
 
     def link(self, obj):
-        return reverse("search") + (f"?{obj['query']}" if obj["query"] else "")
+        return self.absolute(reverse("search") + (f"?{obj['query']}" if obj["query"] else ""))
+
+    def feed_url(self, obj):
+        # The search is in the query string: without it the self link would name another feed.
+        return self.absolute(self.request.path + (f"?{obj['query']}" if obj["query"] else ""))
+
+    def feed_guid(self, obj):
+        return self.feed_url(obj)
+
+    def item_pubdate(self, item):
+        if item.date is None:
+            return None
+        return dt.datetime.combine(item.date, dt.time(), tzinfo=dt.UTC)
 
     def items(self, obj):
         params = obj["params"]

@@ -2,7 +2,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive import citations, selectors
+from archive import citations, links, selectors, structured_data
 from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
 from archive.timeline import density
@@ -27,7 +27,7 @@ def article_detail(request, slug):
     except Article.DoesNotExist:
         raise Http404("No article with this address.") from None
     previous, following = selectors.source_neighbours(article)
-    page_url = request.build_absolute_uri(article.get_absolute_url())
+    page_url = links.absolute(article.get_absolute_url(), request)
     return render(request, "archive/article_detail.html", {
         "article": article,
         "page_url": page_url,
@@ -46,7 +46,7 @@ def _cited_article(request, slug):
         article = selectors.article_with_relations(slug)
     except Article.DoesNotExist:
         raise Http404("No article with this address.") from None
-    return article, request.build_absolute_uri(article.get_absolute_url())
+    return article, links.absolute(article.get_absolute_url(), request)
 
 
 def article_cite_ris(request, slug):
@@ -84,6 +84,7 @@ def entity_detail(request, slug):
         "events": selectors.entity_events(entity),
         "story": entity_story(entity, pages.total),
         "incident": incident_story(entity),
+        "structured_data": structured_data.entity(entity, request),
     })
 
 
@@ -94,4 +95,5 @@ def event_detail(request, slug):
         raise Http404("No event with this address.") from None
     return render(request, "archive/event_detail.html", {
         "event": event, "lag": coverage_lag(event, event.coverage.all()),
+        "structured_data": structured_data.event(event, request),
     })

@@ -31,7 +31,10 @@ def test_it_serves_new_articles_as_rss_newest_first(client, loaded):
     first = channel.findall("item")[1]
     assert first.findtext("link") == f"http://testserver/articles/{SLUG}/"
     assert "Code Red II" in [category.text for category in first.findall("category")]
-    assert "10. August 2001" in first.findtext("description")
+    # The summary's date is the reader's: English here, German for a German reader.
+    assert "10 August 2001" in first.findtext("description")
+    german = ET.fromstring(client.get("/feeds/articles.rss", HTTP_ACCEPT_LANGUAGE="de").content)
+    assert "10. August 2001" in german.find("channel").findall("item")[1].findtext("description")
 
 
 def test_it_serves_new_articles_as_atom(client, loaded):

@@ -9,7 +9,7 @@ def test_it_opens_the_cite_block_and_downloads_ris(site, page, tmp_path):
     assert not page.get_by_text("BibTeX", exact=True).is_visible()
     cite.locator("summary").click()
     assert page.get_by_role("heading", name="APA").is_visible()
-    assert "DPA & AP. ([2001, August 10])." in cite.inner_text()
+    assert "DPA & AP. (2001, August 10)." in cite.inner_text()
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download RIS").click()
