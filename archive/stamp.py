@@ -31,7 +31,8 @@ _cached = {"at": 0.0, "value": None}
 def _query():
     parts = []
     for table, updated in TABLES.items():
-        parts.append(f"SELECT '{table}', COUNT(*), MAX(id), {updated or 'NULL'} FROM {table}")
+        # As text: the tables' measures differ in type, and PostgreSQL's UNION wants one type per column.
+        parts.append(f"SELECT '{table}', COUNT(*), MAX(id), CAST({updated or 'NULL'} AS TEXT) FROM {table}")
     return " UNION ALL ".join(parts)
 
 
