@@ -84,16 +84,16 @@ def test_the_timeline_drawing_is_well_formed_xml(records, client, base):
 def test_the_calendar_carries_no_control_characters(records, client, base):
     response = client.get(f"{base}export.ics")
     assert response.status_code == 200
-    body = response.content.decode("utf-8").replace("\r\n", "")
+    body = response.getvalue().decode("utf-8").replace("\r\n", "")
     assert not set(BAD) & set(body)
     assert "Großer Ausbruch" in body.replace("\r\n ", "")
 
 
 @pytest.mark.parametrize("base", ["/timeline/", "/entities/wurm/timeline/"])
 def test_the_data_exports_read_back(records, client, base):
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}export.csv").content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}export.csv").getvalue().decode("utf-8"))))
     assert {row["title"] for row in rows} == {"Kaputter Titel", "Großer Ausbruch"}
-    data = json.loads(client.get(f"{base}export.json").content)
+    data = json.loads(client.get(f"{base}export.json").getvalue())
     assert {item["title"] for item in data["items"]} == {"Kaputter Titel", "Großer Ausbruch"}
     timelinejs = json.loads(client.get(f"{base}export.timelinejs.json").content)
     assert {event["text"]["headline"] for event in timelinejs["events"]} == {"Kaputter Titel", "Großer Ausbruch"}
