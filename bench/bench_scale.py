@@ -219,6 +219,14 @@ def _pages(args, figures):
         figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
 
+    if args.stack == "sqlite":
+        searches = [f"/search/?q={word}" for word in ("worm", "virus", "microsoft", "angriff")]
+        searches += ["/api/search?q=code+red&type=article", "/search/?q=%22code+red%22", "/search/?q=micro*",
+                     "/search/?q=wurm~"]
+        rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + searches)
+        figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
+        print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
+
     import resource
 
     figures["peak resident memory MB"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
@@ -228,6 +236,35 @@ def _pages(args, figures):
                    stdout=subprocess.DEVNULL)
     figures["restart: update_index, unchanged archive s"] = f"{time.perf_counter() - started:.1f}"
     print(json.dumps(figures))
+
+
+def worker_memory(urls, port=8765):
+    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after `urls`."""
+    import urllib.error
+    import urllib.request
+
+    env = dict(os.environ, ARCHIVE_API_RATE="off", ARCHIVE_DEBUG="0")
+    master = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "archive.wsgi", "--workers", "1",
+                               "--bind", f"127.0.0.1:{port}", "--timeout", "120"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5).read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        for url in urls:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
+            except urllib.error.HTTPError as error:
+                print(f"  {url}: {error.code}", file=sys.stderr)
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+        status = Path(f"/proc/{children[0]}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
 
 
 def _date(year, month, day):
