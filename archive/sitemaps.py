@@ -9,6 +9,7 @@ records' updated_at (a period: its newest record).
 
 import itertools
 import math
+from functools import cached_property
 from xml.sax.saxutils import escape
 
 from django.conf import settings
@@ -101,6 +102,7 @@ class PeriodSitemap(_Section):
 
     changefreq, priority = "monthly", 0.4
 
+    @cached_property
     def _all(self):
         months = {}
         for model in (Article, Event):
@@ -114,16 +116,16 @@ class PeriodSitemap(_Section):
         return sorted(found, key=lambda item: (item[0], item[1] or 0))
 
     def count(self):
-        return len(self._all())
+        return len(self._all)
 
     def rows(self, offset, limit):
-        for year, month, last in self._all()[offset:offset + limit]:
+        for year, month, last in self._all[offset:offset + limit]:
             path = reverse("timeline-year", args=[year]) if month is None else \
                 reverse("timeline-month", args=[year, month])
             yield path, last
 
     def latest(self):
-        return max((last for _y, _m, last in self._all()), default=None)
+        return max((last for _y, _m, last in self._all), default=None)
 
 
 class PageSitemap(_Section):
