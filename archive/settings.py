@@ -181,6 +181,10 @@ ARCHIVE_STAMP_SECONDS = env_int("ARCHIVE_STAMP_SECONDS", 2, minimum=0)
 # Addresses per sitemap file (the protocol's ceiling is 50,000); /sitemap.xml indexes the files.
 ARCHIVE_SITEMAP_LIMIT = env_int("ARCHIVE_SITEMAP_LIMIT", 5000, minimum=1)
 
+# Slides in a TimelineJS export at most: TimelineJS builds every slide in the browser, and a few
+# hundred are what it shows smoothly. The title slide says what was left out (docs/timelines.md).
+ARCHIVE_TIMELINEJS_SLIDES = env_int("ARCHIVE_TIMELINEJS_SLIDES", 500, minimum=1)
+
 # Requests per client address to /api/search and the records API: "COUNT/SECONDS", or "off".
 # Counted in DATA_DIR/ratelimit.sqlite3; see docs/hardening.md.
 ARCHIVE_API_RATE = env_rate("ARCHIVE_API_RATE", "120/60")

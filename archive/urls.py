@@ -1,11 +1,9 @@
 from django.contrib import admin
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from archive import feeds, views
+from archive import feeds, sitemaps, views
 from archive.api import views as api_views
 from archive.search import views as search_views
-from archive.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -26,8 +24,7 @@ urlpatterns = [
     path("feeds/articles.atom", feeds.ArticlesAtomFeed(), name="feed-articles-atom"),
     path("feeds/entities/<slug:slug>.rss", feeds.EntityArticlesFeed(), name="feed-entity-rss"),
     path("feeds/entities/<slug:slug>.atom", feeds.EntityArticlesAtomFeed(), name="feed-entity-atom"),
-    path("sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
-         name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap-section"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<str:section>.xml", sitemaps.section, name="sitemap-section"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

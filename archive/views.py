@@ -1,3 +1,4 @@
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,11 +12,26 @@ from archive.timeline.filters import BadParameter
 from archive.timeline.onthisday import on_this_day
 from archive.timeline.views import bad_request, entity_story
 
+# Entities shown on the home page: the most named, so the page costs the same at any size of the archive.
+HOME_ENTITIES = 60
+
+
+def _most_named_by_kind(limit=HOME_ENTITIES):
+    """{kind label: entities by name} of the `limit` entities named in the most articles (ties: by name)."""
+    most = Entity.objects.annotate(article_count=Count("mentions")).order_by("-article_count", "name")[:limit]
+    grouped = {}
+    for entity in sorted(most, key=lambda entity: (entity.kind, entity.name)):
+        grouped.setdefault(entity.get_kind_display(), []).append(entity)
+    return grouped
+
 
 def home(request):
+    entities = _most_named_by_kind()
     return render(request, "archive/home.html", {
         "articles": selectors.latest_articles(),
-        "entities_by_kind": selectors.entities_by_kind(),
+        "entities_by_kind": entities,
+        "entities_shown": sum(len(group) for group in entities.values()),
+        "entities_total": Entity.objects.count(),
         "events": selectors.recent_events(),
         "on_this_day": on_this_day(timezone.localdate()),
     })

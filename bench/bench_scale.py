@@ -68,6 +68,10 @@ def timed(function, repeat):
 
 def run_stack(args):
     """One stack in this process, in a folder of its own removed afterwards unless --keep."""
+    if args.folder:
+        args.folder.mkdir(parents=True, exist_ok=True)
+        measure_stack(args, args.folder.resolve())
+        return
     workdir = Path(tempfile.mkdtemp(prefix=f"bench-scale-{args.stack}-"))
     try:
         measure_stack(args, workdir)
@@ -89,7 +93,26 @@ def measure_stack(args, workdir):
     django.setup()
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
+
+    from archive.models import Article
+
+    if args.stack == "postgres" and connection.vendor != "postgresql":
+        sys.exit("the postgres stack needs DATABASE_URL=postgres://... (run under scripts/with-postgres)")
+    # A folder that already holds an imported archive (--folder, second run) is only measured again.
+    again = (workdir / "imported").exists()
+    call_command("migrate", verbosity=0)
+    if connection.vendor == "postgresql" and not again:  # a database of its own is best; at least start empty
+        call_command("flush", interactive=False, verbosity=0)
+    figures = {"articles": args.articles}
+    if not again:
+        _import_and_search(args, workdir, figures)
+        (workdir / "imported").touch()
+    else:
+        figures["articles"] = Article.objects.count()
+    _pages(args, figures)
+
+
+def _import_and_search(args, workdir, figures):
     from django.utils.text import slugify
 
     from archive import search
@@ -98,19 +121,12 @@ def measure_stack(args, workdir):
     from archive.models import Article, Entity, Mention
     from archive.search import Filters
 
-    if args.stack == "postgres" and connection.vendor != "postgresql":
-        sys.exit("the postgres stack needs DATABASE_URL=postgres://... (run under scripts/with-postgres)")
-    call_command("migrate", verbosity=0)
-    if connection.vendor == "postgresql":  # a database of its own is best; at least start empty
-        call_command("flush", interactive=False, verbosity=0)
-
     rows = corpus.read_corpus(args.data, titled=True)
     names = corpus.proper_nouns(rows)
     for name in names:
         Entity.objects.get_or_create(slug=slugify(name), defaults={"name": name, "kind": "organization"})
     path = workdir / "articles.jsonl"
     write_articles(rows, names, args.articles, path)
-    figures = {"articles": args.articles}
 
     failures = []
     started = time.perf_counter()
@@ -160,6 +176,13 @@ def measure_stack(args, workdir):
         figures[f"search {kind} p50 / p95 ms"] = f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}"
         print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
 
+
+def _pages(args, figures):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from archive.models import Article, Entity, Mention
+
     client = Client()
     articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:args.pages]]
     counted = Counter(Mention.objects.values_list("entity_id", flat=True)).most_common(5)
@@ -179,6 +202,8 @@ def measure_stack(args, workdir):
         "api articles": ["/api/articles/?page=2"] * args.pages,
         "api entity": [f"/api{url}" for url in busiest],
         "timeline export csv (one year)": [f"/timeline/export.csv?from={year}&to={year}"] * 5,
+        "timeline export json (most tagged entity, whole)": [f"{busiest[0]}timeline/export.json"] * 3,
+        "timeline export timelinejs (most tagged entity)": [f"{busiest[0]}timeline/export.timelinejs.json"] * 3,
     }
     for kind, urls in pages.items():
         client.get(urls[0])
@@ -194,6 +219,14 @@ def measure_stack(args, workdir):
         figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
 
+    if args.stack == "sqlite":
+        searches = [f"/search/?q={word}" for word in ("worm", "virus", "microsoft", "angriff")]
+        searches += ["/api/search?q=code+red&type=article", "/search/?q=%22code+red%22", "/search/?q=micro*",
+                     "/search/?q=wurm~"]
+        rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + searches)
+        figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
+        print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
+
     import resource
 
     figures["peak resident memory MB"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
@@ -203,6 +236,35 @@ def measure_stack(args, workdir):
                    stdout=subprocess.DEVNULL)
     figures["restart: update_index, unchanged archive s"] = f"{time.perf_counter() - started:.1f}"
     print(json.dumps(figures))
+
+
+def worker_memory(urls, port=8765):
+    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after `urls`."""
+    import urllib.error
+    import urllib.request
+
+    env = dict(os.environ, ARCHIVE_API_RATE="off", ARCHIVE_DEBUG="0")
+    master = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "archive.wsgi", "--workers", "1",
+                               "--bind", f"127.0.0.1:{port}", "--timeout", "120"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/", timeout=5).read()
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        for url in urls:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
+            except urllib.error.HTTPError as error:
+                print(f"  {url}: {error.code}", file=sys.stderr)
+        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+        status = Path(f"/proc/{children[0]}/status").read_text()
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+    finally:
+        master.terminate()
+        master.wait(timeout=30)
 
 
 def _date(year, month, day):
@@ -220,6 +282,9 @@ def main():
     parser.add_argument("--pages", type=int, default=40, help="requests per kind of page")
     parser.add_argument("--keep", action="store_true", help="keep each stack's data folder (SQLite stack: the "
                                                             "database and index) for a closer look")
+    parser.add_argument("--folder", type=Path, help="the SQLite stack's data folder, kept; when it already holds "
+                                                      "an archive imported by this command, only the pages, restart "
+                                                      "and memory are measured again")
     parser.add_argument("--stack", help=argparse.SUPPRESS)  # set for the per-stack child process
     args = parser.parse_args()
     if args.stack:
@@ -232,7 +297,7 @@ def main():
             env.pop("DATABASE_URL", None)
         command = [sys.executable, __file__, "--stack", stack, "--data", str(args.data), "--articles",
                    str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)] + \
-            (["--keep"] if args.keep else [])
+            (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else [])
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
     labels = {"sqlite": "SQLite + Whoosh", "postgres": "PostgreSQL + postgres"}

@@ -42,25 +42,25 @@ def test_an_open_range_is_stored_and_shown_with_its_reason(client, santy):
 
 
 def test_a_range_sorts_at_its_first_possible_day_and_filters_by_overlap(client, santy):
-    data = json.loads(client.get("/timeline/export.json?entity=santy&hide_inferred=0").content)
+    data = json.loads(client.get("/timeline/export.json?entity=santy&hide_inferred=0").getvalue())
     assert [i["slug"] for i in data["items"]] == ["before", "santy-first-seen", "report", "after"]
     report = data["items"][2]
     assert (report["date"], report["precision"], report["date_not_after"]) == ("2004-12-20/..", "range", "")
-    later = json.loads(client.get("/timeline/export.json?entity=santy&from=2005-03&hide_inferred=0").content)
+    later = json.loads(client.get("/timeline/export.json?entity=santy&from=2005-03&hide_inferred=0").getvalue())
     assert [i["slug"] for i in later["items"]] == ["report"]  # an open range may lie in any later window
-    earlier = json.loads(client.get("/timeline/export.json?entity=santy&to=2004-12-19&hide_inferred=0").content)
+    earlier = json.loads(client.get("/timeline/export.json?entity=santy&to=2004-12-19&hide_inferred=0").getvalue())
     assert "report" not in [i["slug"] for i in earlier["items"]]
 
 
 def test_a_closed_range_leaves_windows_after_it(client, santy):
     report, proposal = santy
     service.accept(proposal, not_before=dt.date(2004, 12, 21), not_after=dt.date(2004, 12, 31))
-    inside = json.loads(client.get("/timeline/export.json?entity=santy&from=2004-12-30&hide_inferred=0").content)
+    inside = json.loads(client.get("/timeline/export.json?entity=santy&from=2004-12-30&hide_inferred=0").getvalue())
     assert "report" in [i["slug"] for i in inside["items"]]
-    after = json.loads(client.get("/timeline/export.json?entity=santy&from=2005-01&hide_inferred=0").content)
+    after = json.loads(client.get("/timeline/export.json?entity=santy&from=2005-01&hide_inferred=0").getvalue())
     assert "report" not in [i["slug"] for i in after["items"]]
     rows = list(csv.DictReader(io.StringIO(
-        client.get("/entities/santy/timeline/export.csv?hide_inferred=0").content.decode())))
+        client.get("/entities/santy/timeline/export.csv?hide_inferred=0").getvalue().decode())))
     row = next(r for r in rows if r["slug"] == "report")
     assert (row["date"], row["date_not_after"]) == ("2004-12-21/2004-12-31", "2004-12-31")
     tljs = json.loads(client.get("/timeline/export.timelinejs.json?entity=santy&hide_inferred=0").content)
@@ -157,7 +157,7 @@ def test_an_event_dated_by_an_open_range_is_drawn_and_exported(client, db):
     Event.objects.filter(slug="later").update(date=dt.date(2004, 12, 22), date_precision=dates.RANGE)
     assert client.get("/entities/santy/timeline/").status_code == 200
     assert client.get("/entities/santy/").status_code == 200
-    ics = client.get("/entities/santy/timeline/export.ics").content.decode()
+    ics = client.get("/entities/santy/timeline/export.ics").getvalue().decode()
     assert "DTSTART;VALUE=DATE:20041222" in ics and "DTEND;VALUE=DATE:20041223" in ics
     data = json.loads(client.get("/api/events/later/").content)
     assert (data["date"], data["date_precision"]) == ("2004-12-22/..", "range")

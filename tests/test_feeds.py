@@ -66,7 +66,7 @@ def test_it_lists_every_record_page_in_the_sitemap(client, loaded):
     locations = set()
     for index_loc in ET.fromstring(response.content).iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc"):
         part = client.get(index_loc.text.removeprefix("http://testserver"))
-        locations |= {node.text for node in ET.fromstring(part.content).iter(
+        locations |= {node.text for node in ET.fromstring(part.getvalue()).iter(
             "{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     assert f"http://testserver/articles/{SLUG}/" in locations
     assert "http://testserver/entities/code-red-ii/" in locations

@@ -31,7 +31,7 @@ ENGLISH_MONTHS = re.compile(r"\b(January|February|March|May|June|July|October|De
 def page(client, url, **headers):
     response = client.get(url, **headers)
     assert response.status_code == 200, url
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 def visible_text(document):

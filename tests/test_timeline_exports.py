@@ -45,7 +45,7 @@ def test_the_timelinejs_export_uses_partial_dates_display_dates_groups_and_uniqu
 
 
 def test_the_json_export_honours_the_filters(client, story):
-    data = json.loads(get(client, "/timeline/export.json?kind=statement,arrest&to=2001").content)
+    data = json.loads(get(client, "/timeline/export.json?kind=statement,arrest&to=2001").getvalue())
     assert [item["slug"] for item in data["items"]] == ["denial"]
     assert data["items"][0]["date"] == "2001-08" and data["items"][0]["precision"] == "month"
     assert data["items"][0]["display_date"] == "August 2001"
@@ -55,7 +55,7 @@ def test_the_json_export_honours_the_filters(client, story):
 def test_the_csv_export_reads_back_with_the_csv_module(client, story):
     response = get(client, "/entities/worm/timeline/export.csv?hide_inferred=0")
     assert response["Content-Disposition"] == 'attachment; filename="timeline-worm.csv"'
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
     assert [row["slug"] for row in rows] == ["outbreak", "report", "denial", "arrest"]
     report = rows[1]
     assert report["date_reason"] == "'am Donnerstag', with commas; and semicolons"
@@ -66,8 +66,9 @@ def test_the_csv_export_reads_back_with_the_csv_module(client, story):
 def test_the_icalendar_export_parses_with_whole_periods_as_all_day_events(client, story):
     response = get(client, "/entities/worm/timeline/export.ics")
     assert response["Content-Type"].startswith("text/calendar")
-    assert all(len(line.encode()) <= 75 for line in response.content.decode().split("\r\n"))
-    calendar = icalendar.Calendar.from_ical(response.content)
+    body = response.getvalue()
+    assert all(len(line.encode()) <= 75 for line in body.decode().split("\r\n"))
+    calendar = icalendar.Calendar.from_ical(body)
     events = {str(e["UID"]).split("@")[0]: e for e in calendar.walk("VEVENT")}
     assert set(events) == {"event-outbreak", "event-denial", "event-arrest"}  # articles are not happenings
     denial = events["event-denial"]
@@ -83,7 +84,7 @@ def test_long_and_special_text_survives_the_icalendar_round_trip(client, db):
     event = make.event("long", "2001-07-13")
     event.title = title.strip()
     event.save()
-    calendar = icalendar.Calendar.from_ical(get(client, "/timeline/export.ics").content)
+    calendar = icalendar.Calendar.from_ical(get(client, "/timeline/export.ics").getvalue())
     assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == title.strip()
 
 

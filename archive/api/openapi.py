@@ -60,6 +60,27 @@ PAGED = {
         "results": {"type": "array", "items": {"type": "object"}},
     },
 }
+NULLABLE_URL = {"type": ["string", "null"]}
+# The lists of an entity are embedded a first page long; the paged lists hold the rest.
+ENTITY_DETAIL = {
+    "type": "object",
+    "required": ["slug", "name", "kind", "article_count", "articles", "articles_url", "articles_next",
+                 "event_count", "events", "events_url", "events_next"],
+    "properties": {
+        "slug": {"type": "string"}, "name": {"type": "string"}, "kind": {"type": "string"},
+        "article_count": {"type": "integer", "description": "Articles naming the entity."},
+        "articles": {"type": "array", "maxItems": DEFAULT_PAGE_SIZE, "items": {"type": "object"},
+                     "description": f"The first {DEFAULT_PAGE_SIZE} articles, oldest first, as on page 1 of "
+                                    "articles_url."},
+        "articles_url": {"type": "string", "description": "/articles/?entity=<slug>: every article, paged."},
+        "articles_next": {**NULLABLE_URL, "description": "Page 2 of articles_url; null when all are embedded."},
+        "event_count": {"type": "integer", "description": "Events naming the entity or of its incident."},
+        "events": {"type": "array", "maxItems": DEFAULT_PAGE_SIZE, "items": {"type": "object"},
+                   "description": f"The first {DEFAULT_PAGE_SIZE} events, oldest first, as on page 1 of events_url."},
+        "events_url": {"type": "string", "description": "/events/?entity=<slug>: every event, paged."},
+        "events_next": {**NULLABLE_URL, "description": "Page 2 of events_url; null when all are embedded."},
+    },
+}
 ERROR = {
     "type": "object", "required": ["error"],
     "properties": {"error": {"type": "string"}, "parameter": {"type": ["string", "null"]}},
@@ -72,11 +93,11 @@ RATE_LIMITED = {
 }
 
 
-def _operation(summary, parameters, example, paged=True):
+def _operation(summary, parameters, example, paged=True, schema=None):
     responses = {
         "200": {
             "description": "OK",
-            "content": {"application/json": {"schema": PAGED if paged else {"type": "object"}}},
+            "content": {"application/json": {"schema": schema or (PAGED if paged else {"type": "object"})}},
         },
     }
     if paged:
@@ -161,8 +182,9 @@ def description(base):
                 "/entities/?kind=malware",
             ),
             "/entities/{slug}/": _operation(
-                "One entity with its aliases, articles and events.",
-                [_slug("entity")], "/entities/code-red-ii/", paged=False,
+                f"One entity with its aliases, counts, and the first {DEFAULT_PAGE_SIZE} of its articles and "
+                "events, with the addresses of the paged lists of all.",
+                [_slug("entity")], "/entities/code-red-ii/", paged=False, schema=ENTITY_DETAIL,
             ),
             "/events/": _operation(
                 "Events, oldest first.",

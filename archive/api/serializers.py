@@ -94,14 +94,24 @@ def entity_summary(entity, request=None):
     }
 
 
-def entity_detail(entity, articles, events, request=None):
+def entity_detail(entity, articles, events, request=None, *, event_count, articles_url, events_url, page_size):
+    """The entity with the first `page_size` of its articles and events; `*_url` are the paged lists of all,
+    `*_next` their second pages when there is more than one."""
+    def second(url, count):
+        return f"{url}&page=2" if count > page_size else None
+
     return {
         **entity_summary(entity, request),
         "description": entity.description,
         "wikidata": entity.wikidata,
         "external_ids": entity.external_ids,
         "articles": [article_summary(article, request) for article in articles],
+        "articles_url": articles_url,
+        "articles_next": second(articles_url, entity.article_count),
+        "event_count": event_count,
         "events": [event_ref(event) for event in events],
+        "events_url": events_url,
+        "events_next": second(events_url, event_count),
     }
 
 

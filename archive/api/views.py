@@ -4,6 +4,7 @@ from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
 from archive.api import openapi, params, queries, serializers
@@ -97,8 +98,15 @@ def entity_detail(request, slug):
         entity = queries.entity(slug)
     except Entity.DoesNotExist:
         return _not_found("entity", slug)
+    # An entity may be named in tens of thousands of articles: the answer holds the first page of each
+    # list, the counts, and the addresses of the paged lists that hold the rest.
+    size = params.DEFAULT_PAGE_SIZE
+    events = queries.events(entity=entity.slug)
+    articles_url = request.build_absolute_uri(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}")
+    events_url = request.build_absolute_uri(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}")
     data = serializers.entity_detail(
-        entity, queries.entity_articles(entity), queries.entity_events(entity), request
+        entity, queries.entity_articles(entity)[:size], events[:size], request,
+        event_count=events.count(), articles_url=articles_url, events_url=events_url, page_size=size,
     )
     return _json(data)
 

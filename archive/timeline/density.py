@@ -93,7 +93,8 @@ _ORDER_KEYS = {
     "o_year": _date_text(1, 4),
     "o_month": Case(When(date_precision=dates.YEAR, then=Value("13")), default=_date_text(6, 2),
                     output_field=CharField()),
-    "o_day": Case(When(date_precision=dates.DAY, then=_date_text(9, 2)), default=Value("32"),
+    # A range sorts at its first possible day, as items.sort_key has it.
+    "o_day": Case(When(date_precision__in=(dates.DAY, dates.RANGE), then=_date_text(9, 2)), default=Value("32"),
                   output_field=CharField()),
 }
 _STAGE = Case(*[When(kind=kind, then=Value(stage)) for stage, kind in enumerate(LIFECYCLE)],

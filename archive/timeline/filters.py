@@ -203,14 +203,16 @@ def article_items(query):
     """Items from plain rows: a timeline can hold tens of thousands of articles, whose bodies are long
     and whose model instances cost more than the items themselves."""
     url = article_urls()
-    items = []
-    for row in query.values(*ITEM_FIELDS):
-        values = {ITEM_FIELDS[name]: value for name, value in row.items()}
-        values["source"] = values["source"] or ""
-        values["source_slug"] = values["source_slug"] or ""
-        values["covered_incident"] = values["covered_incident"] or ""
-        items.append(article_item(url=url(values["slug"]), **values))
-    return items
+    return [item_from_row(row, url) for row in query.values(*ITEM_FIELDS)]
+
+
+def item_from_row(row, url):
+    """An article's Item from a values() row of ITEM_FIELDS; `url` is article_urls()."""
+    values = {ITEM_FIELDS[name]: value for name, value in row.items()}
+    values["source"] = values["source"] or ""
+    values["source_slug"] = values["source_slug"] or ""
+    values["covered_incident"] = values["covered_incident"] or ""
+    return article_item(url=url(values["slug"]), **values)
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Timeline pages, period pages and exports; the work is done in the timeline package's plain functions."""
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
@@ -102,32 +102,64 @@ def _without_page(request):
 
 
 def timeline_export(request, fmt, slug=None):
+    """Every export takes the page's filters; CSV, JSON and iCalendar are written while they are sent.
+
+    X-Total-Count says how many items the body holds (counted before the first row is written).
+    """
     if fmt not in EXPORTS:
         raise Http404(f"No export format {fmt!r}.")
     try:
-        title, timeline = _timeline(request, slug)
+        filters = _filters(request, slug)
     except BadParameter as error:
         return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
+    title = _title(filters.entity)
+    counted = exports.counts(filters)
     base_url = request.build_absolute_uri("/")
+    content_type = f"{EXPORTS[fmt]}; charset=utf-8"
+    total = counted.total
     if fmt == "timelinejs.json":
-        body = exports.to_timelinejs(timeline, title=title, base_url=base_url)
-    elif fmt in ("json", "csv"):
-        # Data for programs: the same words and dates whatever language the reader's browser asks for.
-        with translation.override("en"):
-            title = _title(timeline.filters.entity)
-            if fmt == "json":
-                body = exports.to_json(timeline, title=title, base_url=base_url)
-            else:
-                body = exports.to_csv(timeline, base_url=base_url)
-    elif fmt == "ics":
-        body = exports.to_ics(timeline, title=title, base_url=base_url, host=request.get_host())
+        full = request.path.removesuffix(f"export.{fmt}") + "export.json"
+        if request.GET:
+            full += "?" + _without_page(request)
+        response = HttpResponse(exports.to_timelinejs(filters, counted, title=title, base_url=base_url,
+                                                      full_export=request.build_absolute_uri(full)),
+                                content_type=content_type)
+    elif fmt == "svg":
+        if counted.total <= DENSE:
+            timeline = build(filters)
+            body = timeline_svg(timeline.items, title=title, undated=timeline.undated_count)
+        else:
+            body = density.timeline_svg(counted, title=title, undated=counted.undated)
+        response = HttpResponse(body, content_type=content_type)
     else:
-        body = timeline_svg(timeline.items, title=title, undated=timeline.undated_count)
-    response = HttpResponse(body, content_type=f"{EXPORTS[fmt]}; charset=utf-8")
+        if fmt == "ics":
+            language = translation.get_language()
+            chunks = exports.ics_chunks(filters, title=title, base_url=base_url, host=request.get_host())
+            total = counted.events
+        else:
+            # Data for programs: the same words and dates whatever language the reader's browser asks for.
+            language = "en"
+            with translation.override(language):
+                title = _title(filters.entity)
+            chunks = (exports.json_chunks(filters, counted, title=title, base_url=base_url) if fmt == "json"
+                      else exports.csv_chunks(filters, base_url=base_url))
+        response = StreamingHttpResponse(_encoded(chunks, language), content_type=content_type)
+    response["X-Total-Count"] = str(total)
     name = f"timeline-{slug}" if slug else "timeline"
     if fmt != "svg":
         response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+def _encoded(chunks, language):
+    """The chunks as UTF-8, each written in `language`: the body is written after the view has returned,
+    when the request's language may no longer be the active one."""
+    while True:
+        with translation.override(language):
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk.encode("utf-8")
 
 
 def year_page(request, year):
