@@ -224,19 +224,7 @@ def timeline_svg(counted, *, title, undated=0, ident="timeline"):
     values = {"count": counted.total, "events": svg._events(counted.events),
               "articles": svg._articles(counted.articles),
               "first": _period_label(first, dates.MONTH), "last": _period_label(last, dates.MONTH)}
-    if precision == dates.MONTH:
-        desc = gettext(
-            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
-            "shown as counts per month: red for events, blue for articles. Each bar links to its period.") % values
-    else:
-        desc = gettext(
-            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
-            "shown as counts per year: red for events, blue for articles. Each bar links to its period.") % values
-    if skipped:
-        desc += " " + ngettext("%(count)s item dated only to a year is not counted in any month.",
-                               "%(count)s items dated only to a year are not counted in any month.",
-                               skipped) % {"count": skipped}
-    desc += svg._undated_note(undated)
+    desc = svg.counts_description(precision, values, skipped, undated)
     root = svg._root(height, title, desc, ident)
     svg._axis(root, scale, svg.AXIS - 12, svg.AXIS + chart)
     top = max(b.total for b in found) if found else 1

@@ -270,19 +270,7 @@ def _aggregate_svg(items, *, title, undated, ident):
     events = sum(item.is_event for item in items)
     values = {"count": len(items), "events": _events(events), "articles": _articles(len(items) - events),
               "first": items[0].display_date(), "last": items[-1].display_date()}
-    if precision == dates.MONTH:
-        desc = gettext(
-            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
-            "shown as counts per month: red for events, blue for articles. Each bar links to its period.") % values
-    else:
-        desc = gettext(
-            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
-            "shown as counts per year: red for events, blue for articles. Each bar links to its period.") % values
-    if skipped:
-        desc += " " + ngettext("%(count)s item dated only to a year is not counted in any month.",
-                               "%(count)s items dated only to a year are not counted in any month.",
-                               skipped) % {"count": skipped}
-    desc += _undated_note(undated)
+    desc = counts_description(precision, values, skipped, undated)
     svg = _root(height, title, desc, ident)
     _axis(svg, scale, AXIS - 12, AXIS + chart)
     top = max(b.total for b in counted)
@@ -380,3 +368,20 @@ def coverage_svg(items, *, title=None, ident="coverage"):
               else gettext("Articles per year (highest: %(top)s); red marks are events."))
     _text(svg, MARGIN, height - 6, legend % {"top": top}, fill="#444")
     return _serialise(svg)
+
+
+def counts_description(precision, values, skipped, undated):
+    """What a drawing of counts per month or year shows, for its <desc>; `values` fills the sentence."""
+    if precision == dates.MONTH:
+        desc = gettext(
+            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
+            "shown as counts per month: red for events, blue for articles. Each bar links to its period.") % values
+    else:
+        desc = gettext(
+            "%(count)s items (%(events)s, %(articles)s) from %(first)s to %(last)s, too many to draw one by one, "
+            "shown as counts per year: red for events, blue for articles. Each bar links to its period.") % values
+    if skipped:
+        desc += " " + ngettext("%(count)s item dated only to a year is not counted in any month.",
+                               "%(count)s items dated only to a year are not counted in any month.",
+                               skipped) % {"count": skipped}
+    return desc + _undated_note(undated)
