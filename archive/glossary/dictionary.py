@@ -178,6 +178,7 @@ def build(source, target, vocabulary=None):
                 if vocabulary is None or vocabulary.usable(en, "en") or vocabulary.usable(de, "de"):
                     out.write(f"{de}\t{en}\t{to_en:.4g}\t{to_de:.4g}\n")
                     counts.kept += 1
+        os.chmod(partial, 0o644)  # mkstemp's 0600 would hide it from a server running as another user
         os.replace(partial, target)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
