@@ -99,7 +99,8 @@ def _terms(value, name, problem):
 def read_folder(folder):
     """Read and validate content/glossary/ (absent: an empty set); nothing is written."""
     found = GlossarySet()
-    directory = Path(folder) / FOLDER
+    folder = Path(folder)
+    directory = folder / FOLDER
     if not directory.is_dir():
         return found
     pairs = {}  # (folded de term, folded en term) -> where it was first written
