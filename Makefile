@@ -4,6 +4,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
+# The general German-English word list (Ding, Debian's trans-de-en), from which build_dictionary
+# derives the archive's dictionary (docs/search.md, "Across languages: vocabularies").
+TRANS_DE_EN := /usr/share/trans/de-en
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-sqlite test-postgres lint setup browser-deps citeproc-deps java messages
 
@@ -15,10 +19,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-run: setup
+run: setup $(TRANS_DE_EN)
 	mkdir -p "$(ARCHIVE_DATA_DIR)"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
+	$(PY) manage.py build_dictionary
 	$(PY) manage.py update_index
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
@@ -26,7 +31,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 # The whole suite twice: on SQLite, then on PostgreSQL (DATABASE_URL, or a throwaway local server).
-test: lint browser-deps test-sqlite test-postgres
+test: lint browser-deps $(TRANS_DE_EN) test-sqlite test-postgres
 
 test-sqlite: setup citeproc-deps
 	env -u DATABASE_URL $(PY) -m pytest
@@ -50,7 +55,10 @@ $(CITEPROC): tests/citeproc/package.json tests/citeproc/package-lock.json
 CHROMIUM := /usr/bin/chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 VNU := tests/browser/node_modules/vnu-jar/build/dist/vnu.jar
-SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(TRANS_DE_EN):
+	$(SUDO) apt-get update
+	$(SUDO) apt-get install -y --no-install-recommends trans-de-en
 
 browser-deps: $(CHROMIUM) $(AXE) $(VNU) java
 

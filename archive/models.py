@@ -340,3 +340,7 @@ class SearchWord(models.Model):
 
     def __str__(self):
         return f"{self.kind}:{self.word}"
+
+
+# The glossary keeps its model in its own package; imported here so the archive app registers it.
+from archive.glossary.models import GlossaryEntry  # noqa: E402, F401

@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.glossary import files as glossary
 from archive.ingest.export import ExportError, export_archive
 from archive.models import Article, Entity, Event, Source
 from archive.progress import Progress
@@ -21,8 +22,12 @@ class Command(BaseCommand):
         try:
             with bar:
                 counts = export_archive(folder=folder, progress=lambda kind, count: bar.advance())
+            # The glossary goes into the finished backup as content/glossary/.
+            terms = glossary.export_into(folder)
         except ExportError as exc:
             raise CommandError(str(exc)) from None
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"the records were written to {folder}, the glossary was not: {exc}") from None
         for repair in counts.repaired:
             self.stderr.write(f"repaired in the export: {repair}")
-        self.stdout.write(f"{counts.line()}  -> {folder} ({time.monotonic() - started:.1f}s)")
+        self.stdout.write(f"{counts.line()}  glossary: {terms}  -> {folder} ({time.monotonic() - started:.1f}s)")

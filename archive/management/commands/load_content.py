@@ -2,8 +2,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
+from archive.glossary import files as glossary
 from archive.ingest import content
 
 
@@ -20,11 +21,15 @@ class Command(BaseCommand):
         folder = Path(folder) if folder else settings.CONTENT_DIR
         try:
             found = content.read_folder(folder)
-            if found.problems:
-                for problem in found.problems:
+            terms = glossary.read_folder(folder)  # content/glossary/, validated with the rest
+            problems = found.problems + terms.problems
+            if problems:
+                for problem in problems:
                     self.stderr.write(str(problem))
-                raise CommandError(f"{len(found.problems)} problem(s) in {folder}; nothing was written.")
-            counts = content.apply(found, prune=prune)
+                raise CommandError(f"{len(problems)} problem(s) in {folder}; nothing was written.")
+            with transaction.atomic():
+                counts = content.apply(found, prune=prune)
+                glossary.apply(terms, counts, prune=prune)
         except DatabaseError as exc:
             # A missing or read-only data folder, or a database not yet migrated:
             # say which, without a traceback; the transaction has left nothing behind.

@@ -1,0 +1,197 @@
+"""A word or phrase in one language -> its counterparts in the other, weighted: what query expansion asks.
+
+    counterparts("Sicherheitslücken", "de")
+    -> [Counterpart("vulnerability", "en", 1.0, "glossary"), Counterpart("security hole", ...), ...]
+
+Order of precedence, first that answers wins:
+1. the glossary (curated; where it knows a word, the general dictionary is not asked);
+2. the general dictionary (build_dictionary's file);
+3. for a German word that neither knows whole: its parts, as German builds compounds
+   (Routersicherheitslücke -> Router + Sicherheitslücke), each part looked up by 1-2.
+A word matches by its folded form (Sicherheitsluecke = Sicherheitslücke), else by its stem
+(Sicherheitslücken = Sicherheitslücke), as the index's analysers see it.
+
+Weights: the dictionary's specificity (dictionary.py); a glossary term weighs 1, shared
+out when the word stands in several entries. A compound's parts keep their own weights
+and say which part they translate, so the caller can require every part or only the head.
+
+The tables are built once per process and rebuilt when the glossary or the dictionary
+file changes (checked at most every ARCHIVE_STAMP_SECONDS); answers are memoised, bounded.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Max
+
+from archive.glossary import dictionary, words
+
+PART_MIN = 3            # shortest part of a compound (Bot, Netz, Web)
+LINKS = ("s", "es", "n", "en", "e")   # Fugen: Sicherheit-s-lücke, Schwachstelle-n-scanner
+MEMO_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class Counterpart:
+    term: str
+    lang: str
+    weight: float
+    origin: str         # "glossary" or "dictionary"
+    part: str = ""      # for a compound: the (folded) part it translates
+
+
+class _Side:
+    """Terms of one language, each key (folded, stemmed) -> [(counterpart, weight)]."""
+
+    def __init__(self):
+        self.folded, self.stemmed = {}, {}
+
+    def add(self, term, lang, counterpart, weight):
+        for table, key in ((self.folded, words.folded_key(term, lang)), (self.stemmed, words.stem_key(term, lang))):
+            found = table.setdefault(key, {})
+            found[counterpart] = max(weight, found.get(counterpart, 0.0))
+
+    def find(self, text, lang):
+        return self.folded.get(words.folded_key(text, lang)) or self.stemmed.get(words.stem_key(text, lang))
+
+    def knows_word(self, word, lang):
+        return word in self.folded or words.stem(word, lang) in self.stemmed
+
+
+class Vocabularies:
+    def __init__(self, entries, rows):
+        """entries: (de terms, en terms) of the glossary; rows: the dictionary's (de, en, to_en, to_de)."""
+        self.glossary = {lang: _Side() for lang in words.LANGUAGES}
+        self.dictionary = {lang: _Side() for lang in words.LANGUAGES}
+        self.memo = {}
+        # Several entries may hold one word (Patch as a fix, Patch as a plaster): each gets its share.
+        holders = {lang: {} for lang in words.LANGUAGES}
+        for number, entry in enumerate(entries):
+            for lang, terms in zip(words.LANGUAGES, entry, strict=True):
+                for term in terms:
+                    holders[lang].setdefault(words.folded_key(term, lang), set()).add(number)
+        for entry in entries:
+            for lang, terms in zip(words.LANGUAGES, entry, strict=True):
+                counterparts = entry[1] if lang == "de" else entry[0]
+                for term in terms:
+                    share = 1 / len(holders[lang][words.folded_key(term, lang)])
+                    for counterpart in counterparts:
+                        self.glossary[lang].add(term, lang, counterpart, share)
+        for de, en, to_en, to_de in rows:
+            self.dictionary["de"].add(de, "de", en, to_en)
+            self.dictionary["en"].add(en, "en", de, to_de)
+
+    def counterparts(self, text, lang):
+        key = (text, lang)
+        found = self.memo.get(key)
+        if found is None:
+            found = self._counterparts(text, lang)
+            if len(self.memo) >= MEMO_LIMIT:
+                self.memo.clear()
+            self.memo[key] = found
+        return found
+
+    def _whole(self, text, lang, part=""):
+        target = words.other(lang)
+        for origin, sides in (("glossary", self.glossary), ("dictionary", self.dictionary)):
+            found = sides[lang].find(text, lang)
+            if found:
+                ranked = sorted(found.items(), key=lambda item: (-item[1], item[0].lower()))
+                return [Counterpart(term, target, round(weight, 4), origin, part) for term, weight in ranked]
+        return []
+
+    def _counterparts(self, text, lang):
+        if lang not in words.LANGUAGES:
+            raise ValueError(f"unknown language {lang!r}")
+        found = self._whole(text, lang)
+        tokens = words.tokens(text)
+        if found or lang != "de" or len(tokens) != 1:
+            return found
+        parts = self.split(tokens[0])
+        return [counterpart for part in parts for counterpart in self._whole(part, "de", part)]
+
+    def _knows(self, word):
+        return any(side["de"].knows_word(word, "de") for side in (self.glossary, self.dictionary))
+
+    def split(self, word):
+        """The parts of a German compound, folded; [] when it does not split into known words.
+
+        The longest known ending is taken first (the head, which names what the compound is),
+        then the rest is split the same way; if the rest does not split, the head alone stands.
+        """
+        word = words.folded(word, "de")
+        whole = self._split(word)
+        if whole:
+            return whole
+        for start in range(PART_MIN, len(word) - PART_MIN + 1):
+            if self._knows(word[start:]):
+                return [word[start:]]
+        return []
+
+    def _split(self, word, depth=0):
+        if depth > 4:
+            return None
+        for start in range(PART_MIN, len(word) - PART_MIN + 1):
+            head = word[start:]
+            if not self._knows(head):
+                continue
+            rest = word[:start]
+            for stripped in [rest] + [rest[: -len(link)] for link in LINKS if rest.endswith(link)]:
+                if len(stripped) < PART_MIN:
+                    continue
+                if self._knows(stripped):
+                    return [stripped, head]
+                before = self._split(stripped, depth + 1)
+                if before:
+                    return before + [head]
+        return None
+
+
+_lock = threading.Lock()
+_state = {"vocabularies": None, "version": None, "checked": 0.0}
+
+
+def _version():
+    from archive.glossary.models import GlossaryEntry
+
+    glossary = GlossaryEntry.objects.aggregate(count=Count("id"), top=Max("id"), newest=Max("updated_at"))
+    try:
+        stat = dictionary.path().stat()
+        file = (str(dictionary.path()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        file = None
+    return (glossary["count"], glossary["top"], str(glossary["newest"]), file)
+
+
+def _load():
+    from archive.glossary.models import GlossaryEntry
+
+    entries = [(entry.de, entry.en) for entry in GlossaryEntry.objects.order_by("topic", "position")]
+    file = dictionary.path()
+    rows = list(dictionary.read(file)) if file.is_file() else []
+    return Vocabularies(entries, rows)
+
+
+def current():
+    """The process's tables, rebuilt if the glossary or the dictionary changed since they were built."""
+    now = time.monotonic()
+    with _lock:
+        if _state["vocabularies"] is not None and now - _state["checked"] < settings.ARCHIVE_STAMP_SECONDS:
+            return _state["vocabularies"]
+        version = _version()
+        if version != _state["version"] or _state["vocabularies"] is None:
+            _state.update(vocabularies=_load(), version=version)
+        _state["checked"] = now
+        return _state["vocabularies"]
+
+
+def forget():
+    with _lock:
+        _state.update(vocabularies=None, version=None, checked=0.0)
+
+
+def counterparts(text, lang):
+    """[Counterpart] of text (a word or phrase in lang, "de" or "en") in the other language, best first."""
+    return current().counterparts(text, lang)
