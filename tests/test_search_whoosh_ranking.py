@@ -6,9 +6,11 @@ the rebuild), which is how a live index looks between merges.
 
 import pytest
 
+from archive import search
 from archive.models import Article
-from archive.search import api, whoosh_backend
 from archive.search import query as q
+from archive.search import whoosh_backend
+from archive.search.aliases import alias_table, expand_aliases
 from archive.search.whoosh_ranking import Ranker, segment_tables
 from tests import search_corpus
 
@@ -27,7 +29,7 @@ FIND_NOTHING = {'"infected worm"~3', "nothing-matches-this"}  # a phrase's words
 def changed_index(db, settings):
     settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
     search_corpus.build()
-    backend = api.get_backend()
+    backend = search.get_backend()
     for slug in ("taz-code-red", "bbc-markets", "bbc-hotmail-outage"):
         article = Article.objects.get(slug=slug)
         article.body += " Nachtrag: der Wurm ist fort; the worm is gone."
@@ -40,7 +42,7 @@ def changed_index(db, settings):
 
 
 def compiled(text):
-    tree, _ = api.expand_aliases(q.parse(text), api._alias_table(api.get_backend().generation()))
+    tree, _ = expand_aliases(q.parse(text), alias_table(search.get_backend().generation()))
     return whoosh_backend.compile_tree(tree)
 
 
