@@ -3,7 +3,8 @@
 import pytest
 
 from archive import search
-from archive.search import reading, whoosh_backend
+from archive.search import reading
+from archive.search.whoosh import backend as whoosh_backend
 from tests import search_corpus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh_only]
