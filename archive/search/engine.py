@@ -10,7 +10,7 @@ import importlib
 
 from django.conf import settings
 
-BACKENDS = {"whoosh": "archive.search.whoosh.backend", "postgres": "archive.search.postgres_backend"}
+BACKENDS = {"whoosh": "archive.search.whoosh.backend", "postgres": "archive.search.postgres.backend"}
 
 
 def get_backend():

@@ -17,13 +17,13 @@ from django.utils.translation import gettext
 from whoosh import query as wq
 
 from archive.search import query as q
+from archive.search.snippets import lead, reasons, unmatched_snippet
 from archive.search.text import edit_distance, fold
-from archive.search.types import Hit, SearchResults
+from archive.search.types import FACETS, Hit, SearchResults
 from archive.search.whoosh import ranking, searchers, store
 from archive.search.whoosh.analysis import ENGLISH, GERMAN, NORMALIZERS, TOKEN_PATTERN, analyze
 from archive.search.whoosh.compile import compile_tree
 
-FACETS = ("type", "entity", "source", "year", "month", "language")
 # What one query may cost (see docs/search.md, "query budgets"): the words its prefix and fuzzy
 # parts expand to in the fields a reader names, all parts together, and the time matching may
 # take when the caller gives no deadline of its own.
@@ -88,7 +88,7 @@ def _snippet(doc, matched_terms):
     compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
     text = doc["text"]
     if not (wanted or compounds):
-        return "" if doc["type"] == "entity" else html.escape(_lead(text))
+        return unmatched_snippet(doc)
     normalize = NORMALIZERS[lang]
     spans = []
     for match in _TOKEN.finditer(text):
@@ -98,7 +98,7 @@ def _snippet(doc, matched_terms):
             if len(spans) >= 24:
                 break
     if not spans:
-        return html.escape(_lead(text))
+        return html.escape(lead(text))
     best, best_score = 0, -1
     for i, (start, _, _) in enumerate(spans):
         window = {word for s, _, word in spans[i:] if s < start + SNIPPET_CHARS}
@@ -119,28 +119,15 @@ def _snippet(doc, matched_terms):
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
 
 
-def _lead(text, size=200):
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
-
-
 def _matched_terms(terms):
     # Only text fields: numeric fields (dates) hold encoded numbers, not words.
     return sorted({(fieldname, term) for fieldname, term in terms if fieldname in MATCH_LABELS})
 
 
 def _matched(terms):
-    reasons = []
-    for fieldname, word in terms:
-        if fieldname == "compound":
-            word = word[::-1]
-        if fieldname in MATCH_LABELS:
-            reasons.append({"field": MATCH_LABELS[fieldname], "term": word})
-    unique = []
-    for reason in reasons:
-        if reason not in unique:
-            unique.append(reason)
-    return unique
+    # A compound is indexed reversed (analysis.CompoundFilter): the reader is shown it the right way round.
+    return reasons((MATCH_LABELS[fieldname], word[::-1] if fieldname == "compound" else word)
+                   for fieldname, word in terms if fieldname in MATCH_LABELS)
 
 
 # --- suggestions ----------------------------------------------------------------------
@@ -270,8 +257,7 @@ class WhooshBackend:
             hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=_snippet(doc, terms),
                             matched=_matched(terms)))
 
-        words = [node.text for node in q.walk(request.tree)
-                 if isinstance(node, q.Term) and not node.prefix and node.field in (None, "title")]
+        words = q.plain_words(request.tree)
         # Suggestions are a nicety: a query already out of time goes without them.
         late = budget.over_time()
         suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}

@@ -1,5 +1,8 @@
 """Matching and scoring a compiled Whoosh query from posting blocks, for the Whoosh backend.
 
+Over 400 lines as one piece: the Ranker's evaluation methods recurse into each other over the
+query tree and share one budget, and the per-segment tables are what they read.
+
 Whoosh's collectors step through every matching document one at a time and score it
 through a tree of matchers, all in Python: a common word in 100k articles cost 100-300 ms.
 Here each term's postings are read a block at a time (ids and weights come as arrays),
