@@ -3,15 +3,16 @@
 Layout inside settings.DATA_DIR/search/:
     CURRENT           name of the index folder in use (replaced atomically by rebuild)
     index-*/          Whoosh index folders
-    queue/            keys waiting to be written (one file per batch; deleted once committed)
-    written.log       keys committed since the last rebuild, so a rebuild can catch up
+    queue/            keys waiting to be written (see archive/search/pending.py)
+    written.log       keys written while a rebuild runs, so it can catch up (pending.py too)
     write.lock        one writer at a time, across processes
     rebuild.lock      one rebuild at a time
 
 Writes go through the queue: a process files the keys of changed records, then takes
 write.lock and writes every queued key from the database's current state. Whoever
 holds the lock writes everything waiting, so a writer that gives up waiting loses
-nothing: its keys are written by the next one.
+nothing: its keys are written by the next one. Every store of waiting keys, and why
+each exists, is in archive/search/pending.py.
 """
 
 import fcntl
@@ -27,7 +28,7 @@ from pathlib import Path
 from django.conf import settings
 from whoosh import index
 
-from archive.search import documents
+from archive.search import documents, pending
 from archive.search import query as q
 from archive.search.types import IndexWriteFailed, SearchUnavailable
 from archive.search.whoosh import analysis
@@ -184,13 +185,7 @@ def update(keys):
     queue = root / "queue"
     queued = False
     try:
-        queue.mkdir(parents=True, exist_ok=True)
-        tmp = queue / f".{uuid.uuid4().hex}.tmp"
-        try:
-            tmp.write_text("\n".join(sorted(keys)) + "\n")
-            os.replace(tmp, queue / f"{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}.keys")
-        finally:
-            tmp.unlink(missing_ok=True)
+        pending.queue_keys(queue, keys)
         queued = True
         drain()
     except IndexBusy:
@@ -207,28 +202,24 @@ def update(keys):
             "`python manage.py check_index --fix`"
         ) from exc
 
+
 def drain(timeout=LOCK_TIMEOUT):
     """Write every queued key; returns how many were written."""
     root = root_folder()
     queue = root / "queue"
     with flock(root / "write.lock", timeout, "writing"):
-        files = sorted(queue.glob("*.keys")) if queue.is_dir() else []
+        files, keys = pending.queued(queue)
         if not files:
             return 0
-        keys = set()
-        for path in files:
-            keys.update(line for line in path.read_text().split() if line)
         ix, _ = open_current(root, locked=True)
         _write(ix, keys)
         if rebuild_running(root):
             # A rebuild reading the database before this commit must catch up on these keys.
             # Without one running, any later rebuild reads this commit itself: no log needed.
-            with open(root / "written.log", "a", encoding="utf-8") as logfile:
-                stamp = time.time_ns()
-                logfile.write("".join(f"{stamp} {key}\n" for key in sorted(keys)))
-        for path in files:
-            path.unlink()
+            pending.log_written(root / "written.log", keys)
+        pending.unqueue(files)
         return len(keys)
+
 
 def _write(ix, keys):
     parsed = sorted((documents.Key.parse(key) for key in keys), key=str)
@@ -245,6 +236,7 @@ def _write(ix, keys):
         writer.cancel()
         raise
     writer.commit()
+
 
 def rebuild(*, progress=None):
     """Build a complete new index beside the old one, then switch to it. Returns the document count."""
@@ -273,21 +265,9 @@ def rebuild(*, progress=None):
             raise
         writer.commit()
         with flock(root / "write.lock", LOCK_TIMEOUT, "switching to the new index"):
-            caught_up = _keys_written_since(root, started)
+            caught_up = pending.written_since(root / "written.log", started)
             if caught_up:
                 _write(ix, caught_up)
             point_to(root, name)
-            (root / "written.log").write_text("")
+            pending.clear_written(root / "written.log")
         return count
-
-def _keys_written_since(root, started):
-    keys = set()
-    try:
-        lines = (root / "written.log").read_text().splitlines()
-    except FileNotFoundError:
-        return keys
-    for line in lines:
-        stamp, _, key = line.partition(" ")
-        if stamp.isdigit() and int(stamp) >= started and key:
-            keys.add(key)
-    return keys
