@@ -307,7 +307,7 @@ class SearchDocument(models.Model):
     """One search document as archive.search.documents builds it, for the PostgreSQL search backend.
 
     On PostgreSQL the table also has a weighted `vec` tsvector column with a GIN index,
-    written by the backend (see archive/search/postgres_backend.py). On SQLite it stays unused.
+    written by the backend (see archive/search/postgres/backend.py). On SQLite it stays unused.
     """
 
     key = models.CharField(max_length=40, primary_key=True)  # "article:12"

@@ -44,19 +44,19 @@ def main():
         folder = Path(tmp)
         bench.setup_django(folder)
         bench.load(rows)
-        from archive.search import whoosh_backend
+        from archive.search.whoosh import analysis
 
         with_rate, with_ms, with_hits = measure(words)
         with_mb = folder_mb(folder / "search")
-        original = whoosh_backend.whoosh_fields
+        original = analysis.whoosh_fields
 
         def without(doc):
             fields = original(doc)
             fields.pop("compound", None)
             return fields
 
-        whoosh_backend.whoosh_fields = without
-        whoosh_backend.COMPOUND_PART_MIN = 10**6  # and no compound clause in queries
+        analysis.whoosh_fields = without
+        analysis.COMPOUND_PART_MIN = 10**6  # and no compound clause in queries
         without_rate, without_ms, without_hits = measure(words)
         without_mb = folder_mb(folder / "search") - with_mb  # the old index is kept beside the new one
     print(f"\n{len(rows)} German articles\n")

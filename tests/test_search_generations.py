@@ -14,8 +14,8 @@ from django.db import transaction
 
 from archive import search
 from archive.models import Article, Entity, Mention
-from archive.search import whoosh_backend, whoosh_ranking
 from archive.search.types import Filters
+from archive.search.whoosh import ranking, searchers
 from tests import search_corpus
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.whoosh_only]
@@ -51,16 +51,16 @@ def answers():
 
 def as_a_fresh_process():
     """The answers of a reader holding nothing from before: new searcher, no per-segment tables."""
-    kept_reading, kept_segments = whoosh_backend._reading, dict(whoosh_ranking._SEGMENTS)
-    whoosh_backend._reading = whoosh_backend._Reading()
-    whoosh_ranking._SEGMENTS.clear()
+    kept_pool, kept_segments = searchers.pool, dict(ranking._SEGMENTS)
+    searchers.pool = searchers.ReaderPool()
+    ranking._SEGMENTS.clear()
     try:
         return answers()
     finally:
-        whoosh_backend._reading.close()
-        whoosh_backend._reading = kept_reading
-        whoosh_ranking._SEGMENTS.clear()
-        whoosh_ranking._SEGMENTS.update(kept_segments)
+        searchers.pool.close()
+        searchers.pool = kept_pool
+        ranking._SEGMENTS.clear()
+        ranking._SEGMENTS.update(kept_segments)
 
 
 def save_article(slug, title, body, language="en", entities=()):

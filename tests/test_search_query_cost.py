@@ -3,7 +3,8 @@
 import pytest
 
 from archive import search
-from archive.search import api, whoosh_backend
+from archive.search import reading
+from archive.search.whoosh import backend as whoosh_backend
 from tests import search_corpus
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh_only]
@@ -49,7 +50,7 @@ def test_the_refusal_is_a_400_in_the_readers_language(client, corpus, small_budg
 def test_past_the_deadline_the_search_answers_with_what_it_has_and_says_so(client, corpus, monkeypatch):
     full = search.search("worm")
     assert not full.partial and full.total > 0
-    monkeypatch.setattr(api, "SEARCH_SECONDS", -1.0)  # every deadline already past
+    monkeypatch.setattr(reading, "SEARCH_SECONDS", -1.0)  # every deadline already past
     page = search.search("worm")
     assert page.partial and page.total <= full.total
     data = client.get("/api/search", {"q": "worm"}).json()

@@ -6,10 +6,12 @@ the rebuild), which is how a live index looks between merges.
 
 import pytest
 
+from archive import search
 from archive.models import Article
-from archive.search import api, whoosh_backend
 from archive.search import query as q
-from archive.search.whoosh_ranking import Ranker, segment_tables
+from archive.search.aliases import alias_table, expand_aliases
+from archive.search.whoosh import analysis, compile, searchers, store
+from archive.search.whoosh.ranking import Ranker, segment_tables
 from tests import search_corpus
 
 QUERIES = [
@@ -27,21 +29,21 @@ FIND_NOTHING = {'"infected worm"~3', "nothing-matches-this"}  # a phrase's words
 def changed_index(db, settings):
     settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
     search_corpus.build()
-    backend = api.get_backend()
+    backend = search.get_backend()
     for slug in ("taz-code-red", "bbc-markets", "bbc-hotmail-outage"):
         article = Article.objects.get(slug=slug)
         article.body += " Nachtrag: der Wurm ist fort; the worm is gone."
         article.save()
         backend.update({f"article:{article.pk}"})  # one commit each: a segment and a deletion each
-    with whoosh_backend._reading.reader() as reader:
+    with searchers.pool.reader() as reader:
         searcher = reader.searcher
         assert len(searcher.leaf_searchers()) > 1 and searcher.reader().has_deletions()
-        yield searcher, whoosh_backend._root() / reader.generation.name
+        yield searcher, store.root_folder() / reader.generation.name
 
 
 def compiled(text):
-    tree, _ = api.expand_aliases(q.parse(text), api._alias_table(api.get_backend().generation()))
-    return whoosh_backend.compile_tree(tree)
+    tree, _ = expand_aliases(q.parse(text), alias_table(search.get_backend().generation()))
+    return compile.compile_tree(tree)
 
 
 @pytest.mark.parametrize("text", QUERIES)
@@ -83,11 +85,11 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
     from whoosh import index
     from whoosh import query as wq
 
-    from archive.search.whoosh_ranking import SegmentTables
+    from archive.search.whoosh.ranking import SegmentTables
 
     rng = random.Random(5)
     common, rare = ["alpha", "beta", "gamma", "delta"], ["omega", "sigma", "kappa"]
-    ix = index.create_in(str(tmp_path), whoosh_backend.schema())
+    ix = index.create_in(str(tmp_path), analysis.schema())
     for batch in range(3):  # three segments
         writer = ix.writer()
         for n in range(700):
@@ -109,7 +111,7 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
         wq.Phrase("body_en", ["omega", "gamma"]),
         wq.Phrase("body_en", ["kappa", "delta", "alpha"], slop=3),
         wq.And([wq.Phrase("body_en", ["beta", "beta"]), wq.Term("body_en", "kappa")]),
-        whoosh_backend._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")),
+        compile._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")),
         wq.And([wq.Prefix("body_en", "s"), wq.Term("body_en", "gamma")]),
     ]
     with ix.searcher() as searcher:

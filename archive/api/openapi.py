@@ -2,9 +2,8 @@
 
 from archive.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from archive.models import LANGUAGE_CHOICES, Entity, Event
-from archive.search.api import LANGUAGE_LABELS as SEARCH_LANGUAGES
-from archive.search.api import MAX_PAGE, SORTS
-from archive.search.documents import TYPES
+from archive.search import LANGUAGE_LABELS as SEARCH_LANGUAGES
+from archive.search import MAX_PAGE, SORTS, TYPES
 
 
 def _param(name, description, schema=None):

@@ -9,7 +9,6 @@ from django.db import transaction
 from archive import search
 from archive.entities.gazetteer import Gazetteer
 from archive.models import Article, Entity, EntityAlias, Mention
-from archive.search.documents import Key
 
 TAGGED_FIELDS = ("title", "kicker", "teaser", "dateline", "byline", "body")
 
@@ -70,7 +69,7 @@ def tag_all(*, batch_size=500, progress=None):
                 if set_found_mentions(article=article, found=find_entities(gazetteer, article), existing=existing):
                     changed += 1
                     # Bulk writes of mentions send no signals; the index must still learn of them.
-                    search.update_keys({Key("article", article.pk)})
+                    search.update_keys({search.Key("article", article.pk)})
                 if progress is not None:
                     progress.advance()
     return changed

@@ -1,25 +1,35 @@
-"""Full-text search over articles, events and entities; see archive.search.api for the interface."""
+"""Full-text search over articles, events and entities: this module is the package's whole face.
 
-from archive.search.api import (
+Views, commands, signals and benchmarks use only the names below; the modules behind them
+(and the engines in whoosh/ and postgres/) may change. docs/search.md, "Where the code lives",
+says which module owns what.
+"""
+
+from archive.search.documents import TYPES, Key, count_all
+from archive.search.engine import get_backend
+from archive.search.indexing import (
     Drift,
-    SearchPage,
     check,
     deferred_indexing,
-    get_backend,
     index_record,
     index_records,
-    parse_params,
     rebuild,
     remove_record,
     repair,
-    search,
     update_keys,
 )
+from archive.search.params import LANGUAGE_LABELS, MAX_PAGE, SORTS, parse_params
+from archive.search.progress import Progress
 from archive.search.query import QueryError
+from archive.search.reading import SearchPage, search
 from archive.search.types import Filters, IndexWriteFailed, SearchUnavailable
 
 __all__ = [
-    "Drift", "Filters", "QueryError", "SearchPage", "check", "deferred_indexing", "get_backend", "index_record",
-    "index_records", "parse_params", "rebuild", "remove_record", "repair", "search", "SearchUnavailable",
-    "update_keys", "IndexWriteFailed",
+    # reading
+    "search", "SearchPage", "Filters", "parse_params", "QueryError", "SearchUnavailable",
+    "SORTS", "MAX_PAGE", "LANGUAGE_LABELS", "TYPES",
+    # writing
+    "update_keys", "index_record", "index_records", "remove_record", "deferred_indexing", "Key",
+    "IndexWriteFailed", "rebuild", "check", "repair", "Drift", "count_all", "Progress",
+    "get_backend",
 ]

@@ -379,3 +379,9 @@ def walk(node):
             yield from walk(item)
     elif isinstance(node, Not):
         yield from walk(node.item)
+
+
+def plain_words(tree):
+    """The words a reader wrote as words (not prefixes, not in a keyword field): what "did you mean" checks."""
+    return [node.text for node in walk(tree)
+            if isinstance(node, Term) and not node.prefix and node.field in (None, "title")]

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from archive.models import Article, Claim, Entity, EntityAlias, Event, Mention
-from archive.search import api, documents
+from archive.search import documents, indexing
 from archive.search.documents import Key
 
 
@@ -17,34 +17,34 @@ def _skip(kwargs):
 @receiver(post_save, sender=Entity)
 def record_saved(sender, instance, **kwargs):
     if not _skip(kwargs):
-        api.index_record(instance)
+        indexing.index_record(instance)
 
 
 @receiver(pre_delete, sender=Entity)
 def entity_deleting(sender, instance, **kwargs):
     # Its articles and events still name it; after the delete they must not.
-    api.update_keys(documents.dependent_keys(instance))
+    indexing.update_keys(documents.dependent_keys(instance))
 
 
 @receiver(post_delete, sender=Article)
 @receiver(post_delete, sender=Event)
 @receiver(post_delete, sender=Entity)
 def record_deleted(sender, instance, **kwargs):
-    api.remove_record(instance)
+    indexing.remove_record(instance)
 
 
 @receiver(post_save, sender=Mention)
 @receiver(post_delete, sender=Mention)
 def mention_changed(sender, instance, **kwargs):
     if not _skip(kwargs):
-        api.update_keys({Key("article", instance.article_id)})
+        indexing.update_keys({Key("article", instance.article_id)})
 
 
 @receiver(post_save, sender=Claim)
 @receiver(post_delete, sender=Claim)
 def claim_changed(sender, instance, **kwargs):
     if not _skip(kwargs):
-        api.update_keys({Key("event", instance.event_id)})
+        indexing.update_keys({Key("event", instance.event_id)})
 
 
 @receiver(post_save, sender=EntityAlias)
@@ -53,7 +53,7 @@ def alias_changed(sender, instance, **kwargs):
     if _skip(kwargs):
         return
     entity = Entity.objects.filter(pk=instance.entity_id).first()
-    api.update_keys(documents.dependent_keys(entity) if entity else {Key("entity", instance.entity_id)})
+    indexing.update_keys(documents.dependent_keys(entity) if entity else {Key("entity", instance.entity_id)})
 
 
 @receiver(m2m_changed, sender=Event.entities.through)
@@ -64,7 +64,7 @@ def event_entities_changed(sender, instance, action, reverse, pk_set, **kwargs):
         keys = {Key("event", pk) for pk in pk_set or ()} | documents.dependent_keys(instance)
     else:
         keys = {Key("event", instance.pk)}
-    api.update_keys(keys)
+    indexing.update_keys(keys)
 
 
 @receiver(m2m_changed, sender=Mention)
@@ -75,4 +75,4 @@ def article_entities_changed(sender, instance, action, reverse, pk_set, **kwargs
         keys = {Key("article", pk) for pk in pk_set or ()} | documents.dependent_keys(instance)
     else:
         keys = {Key("article", instance.pk)}
-    api.update_keys(keys)
+    indexing.update_keys(keys)

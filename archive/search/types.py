@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+# What every engine counts for each search (SearchResults.facets).
+FACETS = ("type", "entity", "source", "year", "month", "language")
+
 
 class SearchUnavailable(RuntimeError):
     """The index cannot answer now (e.g. it must be rebuilt); the message says what to do."""

@@ -1,8 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import search
-from archive.search import documents
-from archive.search._progress import Progress
 
 
 class Command(BaseCommand):
@@ -12,8 +10,8 @@ class Command(BaseCommand):
         parser.add_argument("--every", type=int, default=None, help="Print a progress line every N documents.")
 
     def handle(self, *args, every=None, verbosity=1, **options):
-        total = documents.count_all()
-        progress = Progress(self.stdout if verbosity else _Null(), total, every=every)
+        total = search.count_all()
+        progress = search.Progress(self.stdout if verbosity else _Null(), total, every=every)
         if verbosity:
             self.stdout.write(f"Indexing {total} records into a new index ...")
         try:

@@ -15,8 +15,6 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import search
-from archive.search import documents
-from archive.search._progress import Progress
 from archive.stamp import archive_stamp
 
 
@@ -64,9 +62,9 @@ class Command(BaseCommand):
         _stamp_file().write_text(json.dumps(stamp))
 
     def _rebuild(self, why, stamp, every):
-        total = documents.count_all()
+        total = search.count_all()
         self.stdout.write(f"Rebuilding the search index: {why}. Indexing {total} records ...")
-        progress = Progress(self.stdout, total, every=every)
+        progress = search.Progress(self.stdout, total, every=every)
         try:
             count = search.rebuild(progress=progress)
         except Exception as exc:

@@ -1,5 +1,8 @@
 """Matching and scoring a compiled Whoosh query from posting blocks, for the Whoosh backend.
 
+Over 400 lines as one piece: the Ranker's evaluation methods recurse into each other over the
+query tree and share one budget, and the per-segment tables are what they read.
+
 Whoosh's collectors step through every matching document one at a time and score it
 through a tree of matchers, all in Python: a common word in 100k articles cost 100-300 ms.
 Here each term's postings are read a block at a time (ids and weights come as arrays),
@@ -11,25 +14,21 @@ The result keeps which terms matched each document: what the snippets mark and w
 "why it matched" reports.
 
 Reading blocks uses the internals of Whoosh's posting reader (W3LeafMatcher), which is why
-Whoosh-Reloaded is pinned exactly; tests/test_search_whoosh_ranking.py compares every kind
-of query with Whoosh's own results, so a version that changes them fails there first.
+Whoosh-Reloaded is pinned exactly: every such read is in internals.py, checked by
+tests/test_search_whoosh_internals.py; tests/test_search_whoosh_ranking.py compares every
+kind of query with Whoosh's own results.
 """
 
 import array
 import threading
 import time
-from bisect import bisect_right
 from dataclasses import dataclass, field
-from itertools import accumulate
-from pickle import loads
 
-from whoosh import formats
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.support.levenshtein import distance
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from archive.search.whoosh import internals
 
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
@@ -104,7 +103,7 @@ class SegmentView:
     def length_bytes(self, fieldname):
         lengths = self.tables.lengths
         if fieldname not in lengths:
-            lengths[fieldname] = _length_bytes(self.reader, fieldname)
+            lengths[fieldname] = internals.length_bytes(self.reader, fieldname)
         return lengths[fieldname]
 
     def column(self, fieldname, convert):
@@ -148,17 +147,6 @@ def forget_segments_except(folder, readers):
         _SEGMENTS.pop(key, None)
 
 
-def _length_bytes(reader, fieldname):
-    """One byte per document: Whoosh's compressed length of the field (0 where absent)."""
-    count = reader.doc_count_all()
-    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-    if column is None:  # no document of the segment has the field
-        return bytes(count)
-    # A column of one unsigned byte per document, written up to the last non-zero one.
-    raw = column._dbfile.get(column._basepos, column._count)
-    return bytes(raw) + bytes(count - len(raw))
-
-
 class Ranker:
     """Evaluates compiled queries against one open searcher (one index generation)."""
 
@@ -174,7 +162,7 @@ class Ranker:
         self.deleted = set()
         for reader, offset, _ in self.leaves:
             if reader.has_deletions():
-                self.deleted.update(offset + docnum for docnum in reader.deleted_docs_set)
+                self.deleted.update(offset + docnum for docnum in internals.deleted_documents(reader))
         self._norms = {}
         self._local = threading.local()
 
@@ -330,7 +318,8 @@ class Ranker:
         scores = {}
         if not self.schema[fieldname].scorable:
             for reader, offset, _ in present:
-                for ids, _, _ in _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset):
+                postings = internals.postings(reader, fieldname, text)
+                for ids, _, _ in internals.blocks(postings, wanted=wanted, offset=offset):
                     found = (offset + docnum for docnum in ids)
                     if within is not None:
                         found = (docnum for docnum in found if docnum in within)
@@ -341,8 +330,8 @@ class Ranker:
         budget = self._local.budget
         for reader, offset, tables in present:
             lengths = tables.length_bytes(fieldname)
-            blocks = _blocks(_postings(reader, fieldname, text), wanted=wanted, offset=offset,
-                             values=positions is not None)
+            blocks = internals.blocks(internals.postings(reader, fieldname, text), wanted=wanted, offset=offset,
+                                      values=positions is not None)
             for ids, weights, values in blocks:
                 if budget.over_time():
                     break
@@ -381,7 +370,7 @@ class Ranker:
             within = set(parts[word].scores) if within is None else within.intersection(parts[word].scores)
         # A word twice in the phrase counts twice, as in Whoosh.
         found = self._intersection([parts[word] for word in words], query.boost)
-        decode = _position_decoder(self.schema[fieldname].format)
+        decode = internals.position_decoder(self.schema[fieldname].format)
         steps = [gap.__add__ for gap in range(1, max(1, query.slop) + 1)]
         for docnum in list(found.scores):
             ends = set(decode(positions[words[0]][docnum]))
@@ -433,60 +422,6 @@ class Ranker:
             # A term under an And counted only where the whole And matched.
             terms.extend((fieldname, text, within + [scores]) for fieldname, text, within in part.terms)
         return Matches(scores, terms)
-
-
-def _position_decoder(format_):
-    """Whoosh's Positions.decode_positions without its per-position Python loop."""
-    if type(format_) is not formats.Positions:
-        return format_.decode_positions
-
-    def decode(value):
-        # A position list is a pickle of the gaps, stored without the pickle's final "." (STOP).
-        return accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."))
-    return decode
-
-
-def _postings(reader, fieldname, text):
-    matcher = reader.postings(fieldname, text)
-    # Deleted documents are dropped once, from the query's result, not posting by posting.
-    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
-
-
-def _blocks(matcher, values=False, wanted=None, offset=0):
-    """(ids, weights, values or None) a block at a time; a term stored inline has a list matcher instead.
-
-    With `wanted` (sorted document numbers, offset by `offset` from the segment's), blocks holding
-    none of them are passed over by their headers alone, without reading their postings.
-    """
-    if not hasattr(matcher, "_read_data"):
-        ids, weights, found = [], [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            found.append(matcher.value() if values else None)
-            matcher.next()
-        yield ids, weights, found
-        return
-    last = -1  # the largest document number of the block before
-    while matcher.is_active():
-        top = matcher._maxid
-        if wanted is not None:
-            i = bisect_right(wanted, offset + last)
-            if i == len(wanted):
-                return
-            if wanted[i] > offset + top:
-                last = top
-                matcher._next_block()
-                continue
-        matcher._read_data()
-        # Document numbers are stored as gaps; Whoosh undoes them in a Python generator.
-        ids = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
-        matcher._read_weights()
-        if values:
-            matcher._read_values()
-        yield ids, matcher._weights, matcher._values if values else None
-        last = top
-        matcher._next_block()
 
 
 def _only(found, within):

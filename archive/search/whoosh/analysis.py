@@ -1,0 +1,153 @@
+"""How the Whoosh index reads text: tokens, folding, stemming, compounds, and the schema.
+
+The analysers are named in the schema that Whoosh pickles into the index, so a change here
+(or to the schema) needs SCHEMA_VERSION raised: an index built otherwise must be rebuilt.
+The index is always opened with schema() from here, never the pickled one, so where these
+classes live does not matter to an existing index.
+"""
+
+from whoosh import fields
+from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.columns import VarBytesColumn
+from whoosh.lang import stemmer_for_language
+
+from archive.search.text import fold
+
+TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
+COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
+COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending in it
+
+
+# Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
+SCHEMA_VERSION = "1"
+
+
+class Normalize:
+    """Lower case, folded, stemmed: one word as the index keeps it, memoised (words repeat a lot)."""
+
+    def __init__(self, lang, digraphs):
+        self.lang = lang
+        self.digraphs = digraphs
+        self.stem = stemmer_for_language(lang) if lang else None
+        self.memo = {}
+
+    def __call__(self, word):
+        memo = self.memo
+        found = memo.get(word)
+        if found is None:
+            found = fold(word, digraphs=self.digraphs)
+            if self.stem:
+                found = self.stem(found)
+            if len(memo) > 500_000:
+                memo.clear()
+            memo[word] = found
+        return found
+
+
+NORMALIZERS = {
+    "de": Normalize("de", True),
+    "en": Normalize("en", False),
+    "names": Normalize(None, True),
+}
+
+
+class NormalizeFilter(Filter):
+    """Tokens through Normalize; a named normaliser so the schema pickles small."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.name == self.name
+
+    def __call__(self, tokens):
+        normalize = NORMALIZERS[self.name]
+        for token in tokens:
+            token.text = normalize(token.text)
+            yield token
+
+
+class CompoundFilter(Filter):
+    """Keeps long words, reversed: a prefix search on them finds compounds by their last part."""
+
+    def __call__(self, tokens):
+        for token in tokens:
+            if len(token.text) >= COMPOUND_MIN:
+                token.text = token.text[::-1]
+                yield token
+
+
+def _tokenizer():
+    return RegexTokenizer(TOKEN_PATTERN)
+
+
+GERMAN = _tokenizer() | NormalizeFilter("de")
+ENGLISH = _tokenizer() | NormalizeFilter("en")
+NAMES = _tokenizer() | NormalizeFilter("names")
+COMPOUNDS = GERMAN | CompoundFilter()
+
+
+def schema():
+    return fields.Schema(
+        key=fields.ID(unique=True, stored=True),
+        type=fields.ID(),
+        entity=fields.KEYWORD(scorable=True),
+        source=fields.ID(),
+        lang=fields.ID(),
+        date=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
+        title_de=fields.TEXT(analyzer=GERMAN, field_boost=3.0),
+        title_en=fields.TEXT(analyzer=ENGLISH, field_boost=3.0),
+        body_de=fields.TEXT(analyzer=GERMAN),
+        body_en=fields.TEXT(analyzer=ENGLISH),
+        names=fields.TEXT(analyzer=NAMES, field_boost=2.0),
+        compound=fields.TEXT(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
+        spell=fields.TEXT(analyzer=NAMES, phrase=False),
+        facets=fields.COLUMN(VarBytesColumn()),
+        doc=fields.STORED(),
+    )
+
+
+def _date_number(iso):
+    return int(iso.replace("-", "")) if iso else 0
+
+
+
+def _facet_bytes(doc):
+    values = [f"type={doc['type']}"]
+    if doc["source"]:
+        values.append(f"source={doc['source']}")
+    if doc["language"]:
+        values.append(f"language={doc['language']}")
+    if doc["date"]:
+        values.append(f"year={doc['date'][:4]}")
+        if doc["date_precision"] in ("day", "month"):
+            values.append(f"month={doc['date'][:7]}")
+    values.extend(f"entity={slug}" for slug in doc["entities"])
+    return "\x1f".join(values).encode("utf-8")
+
+
+def whoosh_fields(doc):
+    german = doc["language"] == "de"
+    lang = "de" if german else "en"
+    names = " | ".join(doc["names"])
+    fields_ = {
+        "key": doc["key"],
+        "type": doc["type"],
+        "entity": " ".join(doc["entities"]),
+        "source": doc["source"],
+        "lang": doc["language"],
+        "date": _date_number(doc["date"]),
+        f"title_{lang}": doc["title"],
+        f"body_{lang}": doc["text"],
+        "names": names,
+        "spell": f"{doc['title']} {names}",
+        "facets": _facet_bytes(doc),
+        "doc": doc,
+    }
+    if german:
+        fields_["compound"] = f"{doc['title']} {doc['text']}"
+    return {name: value for name, value in fields_.items() if value not in ("", None)}
+
+
+def analyze(analyzer, text):
+    return [token.text for token in analyzer(text, mode="query")]

@@ -1,0 +1,275 @@
+"""The Whoosh engine's answer to one search: filters, matching, facets, the page, snippets and suggestions.
+
+Where the rest lives: analysis.py (how text is read), store.py (the index on disk, writing),
+searchers.py (this process's searchers), compile.py (query trees), ranking.py (matching and
+scores), internals.py (every read of Whoosh's private structures).
+"""
+
+import functools
+import heapq
+import html
+import re
+import time
+from collections import Counter
+from itertools import chain, islice
+
+from django.utils.translation import gettext
+from whoosh import query as wq
+
+from archive.search import query as q
+from archive.search.snippets import lead, reasons, unmatched_snippet
+from archive.search.text import edit_distance, fold
+from archive.search.types import FACETS, Hit, SearchResults
+from archive.search.whoosh import ranking, searchers, store
+from archive.search.whoosh.analysis import ENGLISH, GERMAN, NORMALIZERS, TOKEN_PATTERN, analyze
+from archive.search.whoosh.compile import compile_tree
+
+# What one query may cost (see docs/search.md, "query budgets"): the words its prefix and fuzzy
+# parts expand to in the fields a reader names, all parts together, and the time matching may
+# take when the caller gives no deadline of its own.
+MAX_EXPANSIONS = 2000
+MATCH_SECONDS = 0.6
+EXPANDED_FIELDS = frozenset({"title_de", "title_en", "body_de", "body_en", "names"})
+
+
+def _undated_last(number):
+    """Oldest-first sort key: undated records (0) after every date, as elsewhere on the site."""
+    return number or 99999999
+
+
+def _allowed(state, filters):
+    """Documents passing the filters, from the per-generation tables, or None for no filter."""
+    wanted = []
+    for name, values in (("type", filters.types), ("source", filters.sources), ("language", filters.languages)):
+        if values:
+            wanted.append([f"{name}={value}" for value in values])
+    wanted.extend([f"entity={slug}"] for slug in filters.entities)
+    dated = filters.date_from or filters.date_to
+    if not wanted and not dated:
+        return None
+    key = ("allowed", filters)
+    caches = state.caches
+    if key not in caches:
+        docs = set()
+        for _reader, offset, tables in state.ranker.leaves:
+            postings = tables.postings("facets", searchers.facet_values)
+            groups = sorted((set(chain.from_iterable(postings.get(value, ()) for value in group)) for group in wanted),
+                            key=len)
+            found = groups[0].intersection(*groups[1:]) if groups else range(tables.reader.doc_count_all())
+            docs.update(offset + docnum for docnum in found)
+        if dated:
+            low = int(filters.date_from.strftime("%Y%m%d")) if filters.date_from else 1
+            high = int(filters.date_to.strftime("%Y%m%d")) if filters.date_to else 29991231
+            days = searchers.date_column(state)
+            docs = {n for n in docs if low <= days[n] <= high}
+        if len(caches) > 200:  # keep the cache of filter sets small
+            for stale in [k for k in list(caches) if isinstance(k, tuple) and k[0] == "allowed"]:
+                caches.pop(stale, None)
+        caches[key] = docs  # never changed after this
+    return caches[key]
+
+
+# --- snippets and reasons -------------------------------------------------------------
+
+MATCH_LABELS = {"title_de": "title", "title_en": "title", "body_de": "text", "body_en": "text",
+                "names": "entity name", "entity": "entity", "compound": "compound word"}
+_TOKEN = re.compile(TOKEN_PATTERN)
+SNIPPET_CHARS = 240
+
+
+def _snippet(doc, matched_terms):
+    """The passage with the most different matched words, escaped, matches in <mark>.
+
+    Cheaper than Whoosh's highlighter, which runs every token through the whole analyzer chain.
+    """
+    lang = "de" if doc["language"] == "de" else "en"
+    body_field = f"body_{lang}"
+    wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
+    compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
+    text = doc["text"]
+    if not (wanted or compounds):
+        return unmatched_snippet(doc)
+    normalize = NORMALIZERS[lang]
+    spans = []
+    for match in _TOKEN.finditer(text):
+        word = normalize(match.group())
+        if word in wanted or (compounds and word[::-1] in compounds):
+            spans.append((match.start(), match.end(), word))
+            if len(spans) >= 24:
+                break
+    if not spans:
+        return html.escape(lead(text))
+    best, best_score = 0, -1
+    for i, (start, _, _) in enumerate(spans):
+        window = {word for s, _, word in spans[i:] if s < start + SNIPPET_CHARS}
+        if len(window) > best_score:
+            best, best_score = i, len(window)
+    start = max(0, spans[best][0] - 60)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + SNIPPET_CHARS)
+    out, cursor = [], start
+    for s, e, _ in spans[best:]:
+        if e > end:
+            break
+        out.append(html.escape(text[cursor:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    passage = " ".join("".join(out).split())
+    return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+
+
+def _matched_terms(terms):
+    # Only text fields: numeric fields (dates) hold encoded numbers, not words.
+    return sorted({(fieldname, term) for fieldname, term in terms if fieldname in MATCH_LABELS})
+
+
+def _matched(terms):
+    # A compound is indexed reversed (analysis.CompoundFilter): the reader is shown it the right way round.
+    return reasons((MATCH_LABELS[fieldname], word[::-1] if fieldname == "compound" else word)
+                   for fieldname, word in terms if fieldname in MATCH_LABELS)
+
+
+# --- suggestions ----------------------------------------------------------------------
+
+
+
+def _known(reader, word):
+    """The word, or its stem in either language, occurs somewhere in the archive."""
+    if reader.doc_frequency("spell", fold(word)):
+        return True
+    for fieldname, analyzer in (("body_de", GERMAN), ("body_en", ENGLISH), ("title_de", GERMAN), ("title_en", ENGLISH)):
+        stems = analyze(analyzer, word)
+        if len(stems) == 1 and reader.doc_frequency(fieldname, stems[0]):
+            return True
+    return False
+
+
+def _suggest(reader, words, deadline=float("inf")):
+    corrections = {}
+    for word in words:
+        if time.monotonic() > deadline:
+            break
+        folded = fold(word)
+        if len(folded) < 4 or not folded.isalpha() or _known(reader, word):
+            continue
+        maxdist = 1 if len(folded) < 6 else 2
+        candidates = [c for c in reader.terms_within("spell", folded, maxdist) if c != folded]
+        if not candidates:
+            continue
+        best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency("spell", c), c))
+        if analyze(ENGLISH, best) == analyze(ENGLISH, folded) or analyze(GERMAN, best) == analyze(GERMAN, folded):
+            continue  # only an inflection of a known word ("modem" for "modems")
+        corrections[word] = best.capitalize() if word[:1].isupper() else best
+    return corrections
+
+
+def _facet_counts(state, docnums):
+    table = searchers.facet_table(state)
+    return Counter(chain.from_iterable(map(table.__getitem__, docnums)))
+
+
+def _top(scores, count, sort, state):
+    """The first `count` document numbers in the requested order; ties go to the older document."""
+    if sort == "relevance":
+        return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
+    days = searchers.date_column(state)
+    if sort == "-date":  # undated records hold 0: last
+        key = lambda docnum: (-days[docnum], docnum)  # noqa: E731
+    else:
+        key = lambda docnum: (_undated_last(days[docnum]), docnum)  # noqa: E731
+    if len(scores) * 20 < len(days):
+        return heapq.nsmallest(count, scores, key=key)
+    # Many hits (browsing by date): walk the index in date order, kept per generation, to the first `count`.
+    caches = state.caches
+    if ("order", sort) not in caches:
+        caches[("order", sort)] = sorted(range(len(days)), key=key)
+    return list(islice((docnum for docnum in caches[("order", sort)] if docnum in scores), count))
+
+
+# --- the backend ----------------------------------------------------------------------
+
+class WhooshBackend:
+    name = "whoosh"
+
+    def update(self, keys):
+        store.update(keys)
+
+    def rebuild(self, *, progress=None):
+        return store.rebuild(progress=progress)
+
+    def generation(self):
+        with store.reading_index():
+            with searchers.pool.reader() as reader:
+                return reader.generation.label
+
+    def fingerprints(self):
+        """Key -> fingerprint of every indexed document."""
+        with store.reading_index():
+            with searchers.pool.reader() as reader:
+                return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"]
+                        for fields_ in reader.searcher.all_stored_fields()}
+
+    def search(self, request):
+        compiled = compile_tree(request.tree)
+        with store.reading_index():
+            return self._search(request, compiled)
+
+    def _search(self, request, compiled):
+        with searchers.pool.reader() as reader:
+            return self._search_with(reader, request, compiled)
+
+    def _search_with(self, state, request, compiled):
+        searcher = state.searcher
+        allowed = _allowed(state, request.filters)
+        if allowed is not None and not allowed:
+            return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
+        deadline = request.deadline or time.monotonic() + MATCH_SECONDS
+        budget = ranking.Budget(terms=MAX_EXPANSIONS, deadline=deadline, counted=EXPANDED_FIELDS)
+        try:
+            found = state.ranker.matches(compiled, budget=budget)
+        except ranking.TooBroad as exc:
+            written = getattr(exc.query, "written", exc.query.text)
+            raise q.QueryError(gettext("“%(part)s” stands for too many words (with the other words ending in * "
+                                       "or ~, more than %(most)d); make it longer or less fuzzy.")
+                               % {"part": written, "most": MAX_EXPANSIONS}) from None
+        scores = found.scores
+        if allowed is not None:
+            scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
+                if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
+        if isinstance(compiled, wq.Every) and allowed is None:  # everything: the same counts until the index changes
+            if "all counts" not in state.caches:
+                state.caches["all counts"] = _facet_counts(state, scores)
+            counts = state.caches["all counts"]
+        else:
+            counts = _facet_counts(state, scores)
+        facets = {name: Counter() for name in FACETS}
+        for value, count in counts.items():
+            name, _, facet_value = value.partition("=")
+            facets[name][facet_value] = count
+
+        start = (request.page - 1) * request.per_page
+        shown = _top(scores, start + request.per_page, request.sort, state)[start:]
+        hits = []
+        for docnum in shown:
+            doc = searcher.stored_fields(docnum)["doc"]
+            terms = _matched_terms(found.terms_of(docnum))
+            hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=_snippet(doc, terms),
+                            matched=_matched(terms)))
+
+        words = q.plain_words(request.tree)
+        # Suggestions are a nicety: a query already out of time goes without them.
+        late = budget.over_time()
+        suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
+        return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
+                             partial=budget.late)
+
+    def vocabulary_contains(self, word):
+        with store.reading_index():
+            with searchers.pool.reader() as reader:
+                return bool(reader.searcher.reader().doc_frequency("spell", fold(word)))
+
+
+@functools.cache
+def backend():
+    return WhooshBackend()

@@ -1,0 +1,138 @@
+"""A query tree (archive.search.query) -> a Whoosh query over the fields of analysis.py."""
+
+from whoosh import query as wq
+
+from archive.search import query as q
+from archive.search.text import fold
+from archive.search.whoosh import analysis, internals
+from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, analyze
+
+TEXT_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH), ("body_de", GERMAN), ("body_en", ENGLISH),
+               ("names", NAMES))
+TITLE_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH))
+
+
+def _words_query(fieldname, words, slop=1):
+    if not words:
+        return None
+    if len(words) == 1:
+        return wq.Term(fieldname, words[0])
+    return wq.Phrase(fieldname, words, slop=max(1, slop))
+
+
+def _any(queries):
+    queries = [query for query in queries if query is not None]
+    if not queries:
+        return wq.NullQuery
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _german_stems(text):
+    """Stems of a word and of its commonest inflections: the German stemmer cuts "Modem" to "mod"
+    but "Modems" to "modem", so a query asks for both."""
+    stems = []
+    for form in (text, text + "s", text + "en"):
+        for stem in analyze(GERMAN, form):
+            if stem not in stems:
+                stems.append(stem)
+    return stems if len(analyze(GERMAN, text)) == 1 else analyze(GERMAN, text)
+
+
+def _term(node):
+    field_list = TITLE_FIELDS if node.field == "title" else TEXT_FIELDS
+    parts = []
+    for fieldname, analyzer in field_list:
+        if node.prefix:
+            base = fold(node.text.lower(), digraphs=analyzer is not ENGLISH)
+            parts.append(_written_as(wq.Prefix(fieldname, base), f"{node.text}*"))
+            continue
+        words = analyze(analyzer, node.text)
+        if node.fuzzy and len(words) == 1:
+            fuzzy = wq.FuzzyTerm(fieldname, words[0], maxdist=node.fuzzy, prefixlength=1)
+            parts.append(_written_as(fuzzy, f"{node.text}~{node.fuzzy}"))
+        elif analyzer is GERMAN and len(words) == 1:
+            parts.extend(wq.Term(fieldname, stem) for stem in _german_stems(node.text))
+        else:
+            parts.append(_words_query(fieldname, words))
+    if node.field is None and not node.prefix and not node.fuzzy and len(analyze(GERMAN, node.text)) == 1:
+        for stem in _german_stems(node.text):
+            if len(stem) >= analysis.COMPOUND_PART_MIN:
+                parts.append(wq.Prefix("compound", stem[::-1]))
+    return _any(parts)
+
+
+def _written_as(query, text):
+    # What the reader wrote, for a refusal to name: the compiled query holds the folded word.
+    query.written = text
+    return query
+
+
+def _phrase(node, field_list=None):
+    text = " ".join(node.words)
+    field_list = field_list or (TITLE_FIELDS if node.field == "title" else TEXT_FIELDS)
+    parts = []
+    for fieldname, analyzer in field_list:
+        words = analyze(analyzer, text)
+        if len(words) == 1:
+            parts.append(wq.Term(fieldname, words[0]))
+        elif words:
+            parts.append(wq.Phrase(fieldname, words, slop=max(1, node.slop)))
+    return _any(parts)
+
+
+def _match(node):
+    value = node.value
+    if node.field == "type":
+        return wq.Term("type", value)
+    if node.field == "lang":
+        return wq.Term("lang", value)
+    if node.field == "source":
+        return wq.Term("source", value.lower())
+    # entity: a slug, or any words of an entity's names
+    return _any([wq.Term("entity", value.lower()), _phrase(q.Phrase(tuple(value.split())), (("names", NAMES),))])
+
+
+def _date_range(node):
+    start = int(node.start.strftime("%Y%m%d")) if node.start else 1
+    end = int(node.end.strftime("%Y%m%d")) if node.end else 29991231  # larger ends confuse NumericRange
+    return wq.NumericRange("date", start, end)
+
+
+def _alias(node):
+    parts = [wq.Term("entity", node.entity, boost=2.0)]
+    for name in node.names:
+        parts.append(_phrase(q.Phrase(tuple(name.split()))))
+    return _any(parts)
+
+
+class _AndNot(wq.AndNot):
+    def matcher(self, searcher, context=None):
+        excluded = self.b.matcher(searcher, searcher.boolean_context())
+        return internals.AndNotMatcher(self.a.matcher(searcher, context), excluded)
+
+
+def compile_tree(node):
+    if node is None:
+        return wq.Every()
+    if isinstance(node, q.And):
+        positive = [compile_tree(item) for item in node.items if not isinstance(item, q.Not)]
+        negative = [compile_tree(item.item) for item in node.items if isinstance(item, q.Not)]
+        result = wq.And(positive) if len(positive) > 1 else (positive[0] if positive else wq.Every())
+        for item in negative:
+            result = _AndNot(result, item)
+        return result
+    if isinstance(node, q.Or):
+        return wq.Or([compile_tree(item) for item in node.items])
+    if isinstance(node, q.Not):
+        return _AndNot(wq.Every(), compile_tree(node.item))
+    if isinstance(node, q.Term):
+        return _term(node)
+    if isinstance(node, q.Phrase):
+        return _phrase(node)
+    if isinstance(node, q.Match):
+        return _match(node)
+    if isinstance(node, q.DateRange):
+        return _date_range(node)
+    if isinstance(node, q.Alias):
+        return _alias(node)
+    raise TypeError(f"cannot compile {node!r}")

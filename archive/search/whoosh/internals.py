@@ -1,0 +1,100 @@
+"""Every read of Whoosh's private structures, in one place.
+
+Our ranking (ranking.py) reads postings a block at a time and field lengths a column at a
+time, which Whoosh offers no public way to do; and Whoosh's AndNotMatcher needs one fix.
+Each such read is a function here, named for what it gives. They hold for Whoosh-Reloaded
+2.7.5 exactly (requirements.txt pins it): tests/test_search_whoosh_internals.py checks each
+one against Whoosh's own public answers, so an upgrade that changes them fails there, by
+name, before any search answers wrongly. docs/search.md, "Upgrading Whoosh", says what to check.
+"""
+
+from bisect import bisect_right
+from itertools import accumulate
+from pickle import loads
+
+from whoosh import formats
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching import AndNotMatcher as _WhooshAndNotMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+
+WHOOSH_VERSION = (2, 7, 5)  # the version these reads were written against; see the module docstring
+
+
+def length_bytes(reader, fieldname):
+    """One byte per document: Whoosh's compressed length of the field (0 where absent)."""
+    count = reader.doc_count_all()
+    column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+    if column is None:  # no document of the segment has the field
+        return bytes(count)
+    # A column of one unsigned byte per document, written up to the last non-zero one.
+    raw = column._dbfile.get(column._basepos, column._count)
+    return bytes(raw) + bytes(count - len(raw))
+
+
+def deleted_documents(reader):
+    """The segment's deleted document numbers (a segment reader's cached set)."""
+    return reader.deleted_docs_set
+
+
+def position_decoder(format_):
+    """Whoosh's Positions.decode_positions without its per-position Python loop."""
+    if type(format_) is not formats.Positions:
+        return format_.decode_positions
+
+    def decode(value):
+        # A position list is a pickle of the gaps, stored without the pickle's final "." (STOP).
+        return accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."))
+    return decode
+
+
+def postings(reader, fieldname, text):
+    matcher = reader.postings(fieldname, text)
+    # Deleted documents are dropped once, from the query's result, not posting by posting.
+    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
+
+
+def blocks(matcher, values=False, wanted=None, offset=0):
+    """(ids, weights, values or None) a block at a time; a term stored inline has a list matcher instead.
+
+    With `wanted` (sorted document numbers, offset by `offset` from the segment's), blocks holding
+    none of them are passed over by their headers alone, without reading their postings.
+    """
+    if not hasattr(matcher, "_read_data"):
+        ids, weights, found = [], [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            found.append(matcher.value() if values else None)
+            matcher.next()
+        yield ids, weights, found
+        return
+    last = -1  # the largest document number of the block before
+    while matcher.is_active():
+        top = matcher._maxid
+        if wanted is not None:
+            i = bisect_right(wanted, offset + last)
+            if i == len(wanted):
+                return
+            if wanted[i] > offset + top:
+                last = top
+                matcher._next_block()
+                continue
+        matcher._read_data()
+        # Document numbers are stored as gaps; Whoosh undoes them in a Python generator.
+        ids = matcher._data[0] if matcher._byteids else accumulate(matcher._data[0])
+        matcher._read_weights()
+        if values:
+            matcher._read_values()
+        yield ids, matcher._weights, matcher._values if values else None
+        last = top
+        matcher._next_block()
+
+
+class AndNotMatcher(_WhooshAndNotMatcher):
+    # Whoosh checks its first document against the excluded side only when both sides start
+    # on the same document: an excluded record whose excluded term also occurs in an earlier
+    # document came through ("Wurm -entity:microsoft" kept a Microsoft article).
+    def _find_first(self):
+        if self.a.is_active() and self.b.is_active():
+            self._find_next()

@@ -1,0 +1,273 @@
+"""The Whoosh index on disk: its folders, the CURRENT pointer, locks, opening, writing and rebuilding.
+
+Layout inside settings.DATA_DIR/search/:
+    CURRENT           name of the index folder in use (replaced atomically by rebuild)
+    index-*/          Whoosh index folders
+    queue/            keys waiting to be written (see archive/search/pending.py)
+    written.log       keys written while a rebuild runs, so it can catch up (pending.py too)
+    write.lock        one writer at a time, across processes
+    rebuild.lock      one rebuild at a time
+
+Writes go through the queue: a process files the keys of changed records, then takes
+write.lock and writes every queued key from the database's current state. Whoever
+holds the lock writes everything waiting, so a writer that gives up waiting loses
+nothing: its keys are written by the next one. Every store of waiting keys, and why
+each exists, is in archive/search/pending.py.
+"""
+
+import fcntl
+import logging
+import os
+import re
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from whoosh import index
+
+from archive.search import documents, pending
+from archive.search import query as q
+from archive.search.types import IndexWriteFailed, SearchUnavailable
+from archive.search.whoosh import analysis
+
+log = logging.getLogger(__name__)
+
+LOCK_TIMEOUT = 120.0
+WRITE_BATCH = 1000
+
+
+class IndexBusy(RuntimeError):
+    pass
+
+
+class IndexOutdated(SearchUnavailable):
+    pass
+
+
+class IndexDamaged(SearchUnavailable):
+    pass
+
+
+@contextmanager
+def reading_index():
+    """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
+    try:
+        yield
+    except (SearchUnavailable, IndexBusy, q.QueryError):
+        raise
+    except Exception as exc:
+        # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
+        # so a file cut short, garbled or gone gives anything from EOFError to MemoryError (a
+        # length read as gigabytes) or ImportError (a pickle naming a module).
+        # The details (file names, Whoosh's words) go to the log and check_index, not to readers.
+        log.exception("the search index cannot be read")
+        raise IndexDamaged("the search index cannot be read (a file of it is damaged or missing); "
+                           "run `python manage.py rebuild_index`") from exc
+
+
+def create_index(folder):
+    ix = index.create_in(str(folder), analysis.schema())
+    (folder / "SCHEMA").write_text(analysis.SCHEMA_VERSION + "\n")
+    return ix
+
+
+def open_index(folder):
+    try:
+        version = (folder / "SCHEMA").read_text().strip()
+    except FileNotFoundError:
+        version = None
+    if version != analysis.SCHEMA_VERSION:
+        raise IndexOutdated("the search index was built by another version of the archive; "
+                            "run `python manage.py rebuild_index`")
+    return index.open_dir(str(folder), schema=analysis.schema())
+
+
+def root_folder():
+    # Read at call time: tests give every test its own DATA_DIR.
+    return Path(settings.DATA_DIR) / "search"
+
+
+def current_name(root):
+    try:
+        return (root / "CURRENT").read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def point_to(root, name):
+    tmp = root / f"CURRENT.{uuid.uuid4().hex}"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, root / "CURRENT")
+
+
+@contextmanager
+def flock(path, timeout, what):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.005
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"the search index is busy ({what}); try again shortly") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def rebuild_running(root):
+    fd = os.open(root / "rebuild.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+def open_current(root, *, locked=False):
+    """The index in use; created empty (under the write lock) when there is none yet."""
+    name = current_name(root)
+    if name and (root / name).is_dir():
+        return open_index(root / name), name
+    if locked:
+        return create_current(root)
+    with flock(root / "write.lock", LOCK_TIMEOUT, "creating"):
+        return create_current(root)
+
+
+def create_current(root):
+    name = current_name(root)
+    if not (name and (root / name).is_dir()):
+        name = f"index-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        (root / name).mkdir(parents=True)
+        create_index(root / name)
+        point_to(root, name)
+    return open_index(root / name), name
+
+
+_TOC = re.compile(r"^_MAIN_(\d+)\.toc$")
+
+
+def generation_on_disk(folder):
+    """The newest generation whose table of contents is on disk (-1 for none yet)."""
+    best = -1
+    for entry in os.scandir(folder):
+        match = _TOC.match(entry.name)
+        if match:
+            best = max(best, int(match.group(1)))
+    return best
+
+
+# --- writing
+
+def update(keys):
+    """File the keys, then write every filed key from the database (see the module docstring)."""
+    keys = {str(key) for key in keys}
+    if not keys:
+        return
+    root = root_folder()
+    queue = root / "queue"
+    queued = False
+    try:
+        pending.queue_keys(queue, keys)
+        queued = True
+        drain()
+    except IndexBusy:
+        # The keys stay queued; the next writer writes them. Nobody is shown a lock error.
+        log.warning("search index busy; %d updates left queued for the next writer", len(keys))
+    except OSError as exc:
+        # A read-only or full disk: the database has the records, the index misses them.
+        # check_index lists them as missing; queued keys are also written by the next writer.
+        where = exc.filename or root
+        left = "left queued for the next writer" if queued else "not queued"
+        raise IndexWriteFailed(
+            f"the search index cannot be written ({exc.strerror or exc} in {where}): {len(keys)} update(s) "
+            f"{left}; the database is unaffected. Once the folder is writable, run "
+            "`python manage.py check_index --fix`"
+        ) from exc
+
+
+def drain(timeout=LOCK_TIMEOUT):
+    """Write every queued key; returns how many were written."""
+    root = root_folder()
+    queue = root / "queue"
+    with flock(root / "write.lock", timeout, "writing"):
+        files, keys = pending.queued(queue)
+        if not files:
+            return 0
+        ix, _ = open_current(root, locked=True)
+        _write(ix, keys)
+        if rebuild_running(root):
+            # A rebuild reading the database before this commit must catch up on these keys.
+            # Without one running, any later rebuild reads this commit itself: no log needed.
+            pending.log_written(root / "written.log", keys)
+        pending.unqueue(files)
+        return len(keys)
+
+
+def _write(ix, keys):
+    parsed = sorted((documents.Key.parse(key) for key in keys), key=str)
+    writer = ix.writer(timeout=LOCK_TIMEOUT)
+    try:
+        # In batches, so a bulk import's hundred thousand documents never sit in memory at once.
+        for start in range(0, len(parsed), WRITE_BATCH):
+            for key, doc in documents.documents_for(parsed[start:start + WRITE_BATCH]).items():
+                if doc is None:
+                    writer.delete_by_term("key", str(key))
+                else:
+                    writer.update_document(**analysis.whoosh_fields(doc))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+
+
+def rebuild(*, progress=None):
+    """Build a complete new index beside the old one, then switch to it. Returns the document count."""
+    root = root_folder()
+    root.mkdir(parents=True, exist_ok=True)
+    with flock(root / "rebuild.lock", 0, "another rebuild is running"):
+        started = time.time_ns()
+        current = current_name(root)
+        for stale in root.glob("index-*"):
+            if stale.name != current:
+                shutil.rmtree(stale, ignore_errors=True)
+        name = f"index-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        folder = root / name
+        folder.mkdir()
+        ix = create_index(folder)
+        writer = ix.writer(limitmb=256)
+        count = 0
+        try:
+            for doc in documents.all_documents():
+                writer.add_document(**analysis.whoosh_fields(doc))
+                count += 1
+                if progress:
+                    progress(count)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        with flock(root / "write.lock", LOCK_TIMEOUT, "switching to the new index"):
+            caught_up = pending.written_since(root / "written.log", started)
+            if caught_up:
+                _write(ix, caught_up)
+            point_to(root, name)
+            pending.clear_written(root / "written.log")
+        return count

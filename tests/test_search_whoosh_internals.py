@@ -1,0 +1,110 @@
+"""Each read of Whoosh's private structures (archive/search/whoosh/internals.py) against Whoosh's own answers.
+
+Fails by name when a Whoosh upgrade changes what a read relies on: see docs/search.md,
+"Upgrading Whoosh".
+"""
+
+import pytest
+import whoosh
+from whoosh import index
+from whoosh import query as wq
+from whoosh.util.numeric import byte_to_length
+
+from archive.search.whoosh import analysis, compile, internals
+
+pytestmark = pytest.mark.whoosh_only
+
+
+@pytest.fixture(scope="module")
+def segments(tmp_path_factory):
+    """Two segments of our schema, postings long enough for several blocks, one deleted document."""
+    folder = tmp_path_factory.mktemp("internals")
+    ix = index.create_in(str(folder), analysis.schema())
+    for first, count in ((0, 300), (300, 50)):
+        writer = ix.writer()
+        for n in range(first, first + count):
+            words = " ".join(["alpha"] * (1 + n % 4) + (["beta", "gamma"] if n % 3 == 0 else ["gamma"]))
+            writer.add_document(key=f"article:{n}", type="article", lang="en", body_en=words,
+                                title_en="omega" if n % 5 == 0 else "delta")
+        writer.commit(merge=False)
+    writer = ix.writer()
+    writer.delete_by_term("key", "article:7")
+    writer.commit(merge=False)
+    searcher = ix.searcher()
+    yield [subsearcher.reader() for subsearcher, _ in searcher.leaf_searchers()]
+    searcher.close()
+
+
+def test_the_pinned_version_is_the_one_installed():
+    assert whoosh.versionstring() == ".".join(map(str, internals.WHOOSH_VERSION)), (
+        "Whoosh changed: check every function of archive/search/whoosh/internals.py, then update WHOOSH_VERSION")
+
+
+def test_length_bytes_are_whooshs_field_lengths(segments):
+    for reader in segments:
+        lengths = internals.length_bytes(reader, "body_en")
+        assert len(lengths) == reader.doc_count_all()
+        for docnum in range(reader.doc_count_all()):
+            assert byte_to_length(lengths[docnum]) == reader.doc_field_length(docnum, "body_en")
+        assert internals.length_bytes(reader, "title_de") == bytes(reader.doc_count_all())  # a field nobody has
+
+
+def _public(reader, fieldname, text):
+    matcher = reader.postings(fieldname, text)
+    ids, weights, positions = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        positions.append(list(matcher.value_as("positions")))
+        matcher.next()
+    return ids, weights, positions
+
+
+@pytest.mark.parametrize("text", ["alpha", "beta", "gamma"])
+def test_blocks_give_every_posting_with_its_weight_and_positions(segments, text):
+    for reader in segments:
+        want_ids, want_weights, want_positions = _public(reader, "body_en", text)
+        decode = internals.position_decoder(reader.schema["body_en"].format)
+        ids, weights, positions = [], [], []
+        for block_ids, block_weights, values in internals.blocks(internals.postings(reader, "body_en", text),
+                                                                 values=True):
+            ids.extend(block_ids)
+            weights.extend(block_weights)
+            positions.extend(list(decode(value)) for value in values)
+        # Deleted documents stay in the postings; the ranker drops them once, from the result.
+        deleted = set(internals.deleted_documents(reader)) if reader.has_deletions() else set()
+        assert set(ids) - set(want_ids) <= deleted
+        kept = [i for i, docnum in enumerate(ids) if docnum in set(want_ids)]
+        assert [ids[i] for i in kept] == want_ids
+        assert [weights[i] for i in kept] == want_weights
+        assert [positions[i] for i in kept] == want_positions
+
+
+def test_blocks_skip_only_blocks_without_wanted_documents(segments):
+    reader = max(segments, key=lambda reader: reader.doc_count_all())
+    all_ids, _, _ = _public(reader, "body_en", "alpha")
+    wanted = [all_ids[5], all_ids[250]]
+    read = [docnum for ids, _, _ in internals.blocks(internals.postings(reader, "body_en", "alpha"), wanted=wanted)
+            for docnum in ids]
+    assert set(wanted) <= set(read)
+    assert len(read) < len(all_ids)  # whole blocks were passed over by their headers
+
+
+def test_deleted_documents_are_the_ones_whoosh_skips(segments):
+    for reader in segments:
+        deleted = {n for n in range(reader.doc_count_all()) if reader.is_deleted(n)}
+        assert (set(internals.deleted_documents(reader)) if reader.has_deletions() else set()) == deleted
+    assert any(reader.has_deletions() for reader in segments)
+
+
+def test_and_not_excludes_a_first_document_whose_term_occurs_earlier(segments, tmp_path):
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    writer = ix.writer()
+    writer.add_document(key="article:1", body_en="delta")
+    writer.add_document(key="article:2", body_en="omega", title_en="delta")
+    writer.add_document(key="article:3", body_en="omega")
+    writer.commit()
+    with ix.searcher() as searcher:
+        found = {searcher.stored_fields(n)["key"] for n in
+                 searcher.docs_for_query(compile._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")))}
+    assert found == {"article:3"}
