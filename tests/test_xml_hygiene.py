@@ -11,11 +11,13 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.db import connection
 
 from archive import search, xmltext
 from archive.models import Article, Entity, Event, Mention, Source
 
-BAD = "\x00\x01\x1b\ufffe\uffff\x0b"
+# PostgreSQL refuses NUL in text, so there a stored record can never carry one.
+BAD = ("" if connection.vendor == "postgresql" else "\x00") + "\x01\x1b\ufffe\uffff\x0b"
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -43,10 +45,11 @@ def records(db, client):
 
 
 def assert_clean_xml(response):
-    assert response.status_code == 200, response.content[:500]
-    text = response.content.decode("utf-8")
+    body = response.getvalue()
+    assert response.status_code == 200, body[:500]
+    text = body.decode("utf-8")
     assert not set(BAD) & set(text), "a forbidden character was written"
-    return ET.fromstring(response.content)
+    return ET.fromstring(body)
 
 
 FEEDS = ["/feeds/articles.rss", "/feeds/articles.atom", "/feeds/entities/wurm.rss", "/feeds/entities/wurm.atom",
@@ -70,12 +73,8 @@ def test_a_search_feed_cleans_the_query_it_names(records, client, path):
 
 
 def test_the_sitemap_lists_the_records(records, client):
-    index = assert_clean_xml(client.get("/sitemap.xml"))
-    files = [text.strip() for text in index.itertext() if text.strip().startswith("http://testserver/sitemap-")]
-    assert files
-    listed = " ".join(" ".join(assert_clean_xml(client.get(url.removeprefix("http://testserver"))).itertext())
-                      for url in files)
-    assert "http://testserver/articles/kaputt/" in listed
+    root = assert_clean_xml(client.get("/sitemap-articles.xml"))
+    assert "http://testserver/articles/kaputt/" in " ".join(root.itertext())
 
 
 @pytest.mark.parametrize("base", ["/timeline/", "/entities/wurm/timeline/"])
@@ -88,16 +87,16 @@ def test_the_timeline_drawing_is_well_formed_xml(records, client, base):
 def test_the_calendar_carries_no_control_characters(records, client, base):
     response = client.get(f"{base}export.ics")
     assert response.status_code == 200
-    body = response.content.decode("utf-8").replace("\r\n", "")
+    body = response.getvalue().decode("utf-8").replace("\r\n", "")
     assert not set(BAD) & set(body)
     assert "Großer Ausbruch" in body.replace("\r\n ", "")
 
 
 @pytest.mark.parametrize("base", ["/timeline/", "/entities/wurm/timeline/"])
 def test_the_data_exports_read_back(records, client, base):
-    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}export.csv").content.decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(client.get(f"{base}export.csv").getvalue().decode("utf-8"))))
     assert {row["title"] for row in rows} == {"Kaputter Titel", "Großer Ausbruch"}
-    data = json.loads(client.get(f"{base}export.json").content)
+    data = json.loads(client.get(f"{base}export.json").getvalue())
     assert {item["title"] for item in data["items"]} == {"Kaputter Titel", "Großer Ausbruch"}
     timelinejs = json.loads(client.get(f"{base}export.timelinejs.json").content)
     assert {event["text"]["headline"] for event in timelinejs["events"]} == {"Kaputter Titel", "Großer Ausbruch"}
