@@ -47,3 +47,35 @@ def test_on_sqlite_it_answers_503_naming_database_url(db, client, postgres_searc
     response = client.get("/api/search", {"q": "worm"})
     assert response.status_code == 503
     assert "DATABASE_URL" in response.json()["error"]
+
+
+@pytest.mark.postgres_only
+def test_past_its_deadline_a_search_says_so_and_the_next_one_is_whole(db, postgres_search, monkeypatch):
+    from archive.search import reading
+
+    search_corpus.build()
+    full = search.search("worm")
+    assert full.total > 0 and not full.partial
+    monkeypatch.setattr(reading, "SEARCH_SECONDS", -1.0)  # every deadline already past
+    late = search.search("worm")
+    assert late.partial and late.total == 0 and late.note
+    monkeypatch.setattr(reading, "SEARCH_SECONDS", 5.0)
+    assert search.search("worm").total == full.total
+
+
+@pytest.mark.postgres_only
+def test_the_time_limit_cancels_a_statement_that_runs_past_it(db):
+    import time
+
+    from django.db import OperationalError, transaction
+    from psycopg.errors import QueryCanceled
+
+    from archive.search.postgres.backend import _limit_time
+
+    with pytest.raises(OperationalError) as caught, transaction.atomic(), connection.cursor() as cursor:
+        _limit_time(cursor, time.monotonic() + 0.2)
+        cursor.execute("SELECT pg_sleep(5)")
+    assert isinstance(caught.value.__cause__, QueryCanceled)
+    with connection.cursor() as cursor:  # the limit ended with its transaction
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "0"

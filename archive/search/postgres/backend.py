@@ -22,9 +22,12 @@ commit. A sequence counts writes; its value is the generation that caches key on
 import functools
 import html
 import json
+import math
+import time
 from collections import Counter
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
+from psycopg.errors import QueryCanceled
 
 from archive.search import documents
 from archive.search import query as q
@@ -241,13 +244,24 @@ class PostgresBackend:
 
     def search(self, request):
         _require_postgres()
-        with connection.cursor() as cursor:
-            compilers, exprs = compile_both(cursor, request.tree)
-            where, params = where_sql(exprs, request.filters)
-            facets, total, ranked = self._matches(cursor, request, compilers, where, params)
-            hits = self._hits(cursor, ranked, compilers) if ranked else []
-            query_words = q.plain_words(request.tree)
-            suggestion_words = _suggest(cursor, query_words) if query_words else {}
+        try:
+            # A transaction of its own (a savepoint inside another), so the time limit set for it ends with it.
+            with transaction.atomic(), connection.cursor() as cursor:
+                _limit_time(cursor, request.deadline)
+                compilers, exprs = compile_both(cursor, request.tree)
+                where, params = where_sql(exprs, request.filters)
+                _limit_time(cursor, request.deadline)
+                facets, total, ranked = self._matches(cursor, request, compilers, where, params)
+                _limit_time(cursor, request.deadline)
+                hits = self._hits(cursor, ranked, compilers) if ranked else []
+                query_words = q.plain_words(request.tree)
+                suggestion_words = _suggest(cursor, query_words) if query_words else {}
+        except _Late:
+            return _nothing_in_time()
+        except OperationalError as exc:
+            if isinstance(exc.__cause__, QueryCanceled):
+                return _nothing_in_time()
+            raise
         return SearchResults(total=total, hits=hits, facets=facets, suggestion_words=suggestion_words)
 
     def _matches(self, cursor, request, compilers, where, params):
@@ -371,3 +385,25 @@ def _like(prefix):
 @functools.cache
 def backend():
     return PostgresBackend()
+
+
+class _Late(Exception):
+    """The search's time was up before its next statement."""
+
+
+def _limit_time(cursor, deadline):
+    """Give the next statements what is left of the search's time (PostgreSQL cancels them past it).
+
+    The SQL engine cannot stop a statement halfway and keep what it found, so a search past its
+    deadline answers with no matches and says so (partial), rather than holding a worker.
+    """
+    if deadline is None:
+        return
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Late
+    cursor.execute(f"SET LOCAL statement_timeout = {max(1, math.ceil(left * 1000))}")
+
+
+def _nothing_in_time():
+    return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS}, partial=True)
