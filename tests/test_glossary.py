@@ -1,5 +1,6 @@
 """The glossary (content/glossary/), the general dictionary build, and the lookup between the languages."""
 
+import io
 import shutil
 from pathlib import Path
 
@@ -228,3 +229,23 @@ def test_tables_follow_the_glossary(vocabularies):
     assert [c.term for c in lookup.counterparts("Puppe", "de")] == ["doll", "pupa"]
     GlossaryEntry.objects.create(topic="everyday", position=3, de=["Puppe"], en=["doll"])
     assert terms(lookup.counterparts("Puppe", "de")) == [("doll", 1.0, "glossary")]
+
+
+def test_building_again_with_nothing_changed_is_skipped(tmp_path, loaded):
+    source = tmp_path / "de-en"
+    source.write_text(DING, encoding="utf-8")
+    first = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), stdout=first)
+    assert "pairs read" in first.getvalue()
+    again = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), stdout=again)
+    assert again.getvalue().startswith("up to date")
+    article = Article.objects.first()
+    article.title = "Ein Wurm im Geldautomat"  # the archive's words changed
+    article.save()
+    changed = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), stdout=changed)
+    assert "pairs read" in changed.getvalue()
+    forced = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), "--force", stdout=forced)
+    assert "pairs read" in forced.getvalue()
