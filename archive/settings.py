@@ -145,7 +145,7 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
-# The search engine behind archive.search ("whoosh"; a PostgreSQL backend may join it).
+# The search engine behind archive.search: "whoosh" (files in DATA_DIR) or "postgres" (in the database).
 ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 
 # Languages an article may be written in; the importers and the loader refuse others.

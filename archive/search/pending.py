@@ -53,7 +53,7 @@ class PendingKeys:
         name = f"{os.getpid()}-{uuid.uuid4().hex}"
         # Locked under a name adopters do not look at, then renamed: nobody adopts it half made.
         partial = folder / f"{name}.new"
-        self.file = open(partial, "a", encoding="utf-8")  # noqa: SIM115 (kept open, and locked, until done)
+        self.file = open(partial, "a", encoding="utf-8")  # kept open, and locked, until done
         fcntl.flock(self.file, fcntl.LOCK_EX)
         self.path = folder / f"{name}.keys"
         os.replace(partial, self.path)
@@ -105,7 +105,7 @@ def adopt():
         return keys
     for path in paths:
         try:
-            handle = open(path, encoding="utf-8")  # noqa: SIM115 (closed below, after the lock is tried)
+            handle = open(path, encoding="utf-8")  # closed below, after the lock is tried
         except OSError:
             continue  # adopted by another process just now, or unreadable: check_index still finds it
         with handle:
