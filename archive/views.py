@@ -10,7 +10,8 @@ from archive.timeline import density
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.filters import BadParameter
 from archive.timeline.onthisday import on_this_day
-from archive.timeline.views import bad_request, entity_story
+from archive.timeline.story import entity_story
+from archive.timeline.views import bad_request
 
 # Entities shown on the home page: the most named, so the page costs the same at any size of the archive.
 HOME_ENTITIES = 60
