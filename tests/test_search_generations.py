@@ -10,7 +10,7 @@ import random
 import threading
 
 import pytest
-from django.db import transaction
+from django.db import connections, transaction
 
 from archive import search
 from archive.models import Article, Entity, Mention
@@ -132,13 +132,17 @@ def test_threads_reading_one_process_while_it_is_written_see_no_error(larger_cor
 
     def read(offset):
         n = offset
-        while not stop.is_set():
-            text, options = kinds[n % len(kinds)]
-            n += 1
-            try:
-                answer(text, options)
-            except Exception as exc:  # every error counts, whatever it is
-                errors.append(f"{text!r}: {type(exc).__name__}: {exc}")
+        try:
+            while not stop.is_set():
+                text, options = kinds[n % len(kinds)]
+                n += 1
+                try:
+                    answer(text, options)
+                except Exception as exc:  # every error counts, whatever it is
+                    errors.append(f"{text!r}: {type(exc).__name__}: {exc}")
+        finally:
+            # A thread's own database connection is its to close, as Django does after each request.
+            connections.close_all()
 
     readers = [threading.Thread(target=read, args=(n,)) for n in range(6)]
     for thread in readers:
