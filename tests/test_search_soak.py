@@ -66,7 +66,7 @@ def free_port():
 def start_servers(folder, tmp_path):
     """gunicorn (four sync workers, production settings) and runserver (threaded), each on its own port."""
     gunicorn_port, dev_port = free_port(), free_port()
-    log = open(tmp_path / "servers.log", "w")  # noqa: SIM115 (closed with the servers)
+    log = open(tmp_path / "servers.log", "w")  # closed with the servers
     gunicorn = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "archive.wsgi:application", "--workers", "4",
          "--bind", f"127.0.0.1:{gunicorn_port}"],

@@ -23,7 +23,7 @@ def partial_date(record, language=None):
 @register.filter(is_safe=True)
 def markdown(text):
     """Markdown as sanitised HTML; safe to mark because nh3 has cleaned it."""
-    return mark_safe(rendering.render_markdown(text))  # noqa: S308 - output of the sanitiser
+    return mark_safe(rendering.render_markdown(text))  # output of the sanitiser
 
 
 @register.filter
