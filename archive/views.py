@@ -9,7 +9,8 @@ from archive.timeline import density
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.filters import BadParameter
 from archive.timeline.onthisday import on_this_day
-from archive.timeline.views import bad_request, entity_story
+from archive.timeline.story import entity_story
+from archive.timeline.views import bad_request
 
 
 def home(request):

@@ -7,13 +7,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from archive.models import Entity, Source
-from archive.selectors import external_links
 from archive.timeline import density, exports, periods
 from archive.timeline.comentions import co_mentions
 from archive.timeline.coverage import attach_lags, exposure_windows
-from archive.timeline.filters import KINDS, BadParameter, Filters, articles, build, events, parse
+from archive.timeline.filters import KINDS, BadParameter, build, parse
 from archive.timeline.items import grouped
-from archive.timeline.labels import entity_kind, event_kind
+from archive.timeline.labels import event_kind
+from archive.timeline.story import timeline_title
 from archive.timeline.svg import DENSE, coverage_svg, timeline_svg
 
 EXPORTS = {
@@ -39,17 +39,13 @@ def _filters(request, slug):
 
 def _timeline(request, slug):
     filters = _filters(request, slug)
-    return _title(filters.entity), build(filters)
+    return timeline_title(filters.entity), build(filters)
 
 
 def _checked_page(page):
     if page.number > page.count:
         raise Http404("No such page.")
     return page
-
-
-def _title(entity):
-    return gettext("Timeline of %(name)s") % {"name": entity.name} if entity else gettext("Timeline")
 
 
 def timeline_page(request, slug=None):
@@ -60,7 +56,7 @@ def timeline_page(request, slug=None):
     except BadParameter as error:
         return bad_request(request, error)
     _checked_page(timeline.page).link(request)
-    entity, title = filters.entity, _title(filters.entity)
+    entity, title = filters.entity, timeline_title(filters.entity)
     counted = timeline.density
     # A timeline on one page is drawn item by item; a longer one from its counts.
     whole = timeline.page.count == 1 and counted.total <= DENSE
@@ -114,7 +110,7 @@ def timeline_export(request, fmt, slug=None):
     elif fmt in ("json", "csv"):
         # Data for programs: the same words and dates whatever language the reader's browser asks for.
         with translation.override("en"):
-            title = _title(timeline.filters.entity)
+            title = timeline_title(timeline.filters.entity)
             if fmt == "json":
                 body = exports.to_json(timeline, title=title, base_url=base_url)
             else:
@@ -159,35 +155,3 @@ def _period(request, period):
         "years": grouped(attach_lags(period.items)),
         "svg": mark_safe(drawing),
     })
-
-
-def entity_story(entity, article_total=None):
-    """What the entity page adds to its story: drawings, exposure windows, co-mentions, outside links.
-
-    An entity named in more than DENSE articles (`article_total`, counted by the caller) is drawn from
-    its counts per month, never from a list of all its items.
-    """
-    filters = Filters(entity=entity)
-    title, coverage_title = _title(entity), gettext("Coverage of %(name)s") % {"name": entity.name}
-    if article_total is not None and article_total <= DENSE:
-        timeline = build(filters)
-        dated = len(timeline.items)
-        drawing = timeline_svg(timeline.items, title=title, undated=timeline.undated_count, ident="entity-timeline")
-        coverage = coverage_svg(timeline.items, title=coverage_title, ident="entity-coverage")
-    else:
-        counted = density.count(events(filters, plain=True).filter(date__isnull=False),
-                                articles(filters, plain=True).filter(date__isnull=False))
-        undated = events(filters, plain=True).filter(date__isnull=True).count() + \
-            articles(filters, plain=True).filter(date__isnull=True).count()
-        dated = counted.total
-        drawing = density.timeline_svg(counted, title=title, undated=undated, ident="entity-timeline")
-        coverage = density.coverage_svg(counted, title=coverage_title, ident="entity-coverage")
-    return {
-        "dated": dated,
-        "kind_label": entity_kind(entity.kind),
-        "svg": mark_safe(drawing),
-        "coverage_svg": mark_safe(coverage),
-        "windows": exposure_windows(entity),
-        "co_mentions": co_mentions(entity),
-        "links": external_links(entity),
-    }
