@@ -15,7 +15,7 @@ a "duplicate" and changes nothing. Otherwise two copies that differ (the same te
 under two dates) would each overwrite the other on every run, and a re-run would
 never report "unchanged".
 
-Text and URLs follow archive.ingest.rules, the rules every door shares.
+Text and URLs follow archive.rules, the rules every door shares.
 
 Slugs: the title, with German umlauts and ß spelled out (ä -> ae, ß -> ss), then
 slugified and cut to 80 characters at a word boundary; a taken slug gets -2, -3 ...
@@ -30,10 +30,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from archive import dates
+from archive import dates, rules
 from archive.entities.tagging import build_gazetteer, find_entities, set_found_mentions
 from archive.ingest import language as language_detection
-from archive.ingest import rules
 from archive.models import Article, Entity, Mention, Source, text_hash
 
 CREATED, UPDATED, UNCHANGED, DUPLICATE = "created", "updated", "unchanged", "duplicate"

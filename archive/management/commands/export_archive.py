@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.ingest.export import ExportError, export_archive
+from archive.contentfiles.export import ExportError, export_archive
 from archive.models import Article, Entity, Event, Source
 from archive.progress import Progress
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from archive.ingest import content
+from archive.contentfiles import apply, reader
 
 
 class Command(BaseCommand):
@@ -19,12 +19,12 @@ class Command(BaseCommand):
     def handle(self, *args, folder=None, prune=False, **options):
         folder = Path(folder) if folder else settings.CONTENT_DIR
         try:
-            found = content.read_folder(folder)
+            found = reader.read_folder(folder)
             if found.problems:
                 for problem in found.problems:
                     self.stderr.write(str(problem))
                 raise CommandError(f"{len(found.problems)} problem(s) in {folder}; nothing was written.")
-            counts = content.apply(found, prune=prune)
+            counts = apply.apply(found, prune=prune)
         except DatabaseError as exc:
             # A missing or read-only data folder, or a database not yet migrated:
             # say which, without a traceback; the transaction has left nothing behind.
