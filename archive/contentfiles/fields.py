@@ -57,10 +57,16 @@ class FieldReader:
             if required:
                 self.problem(name, "is missing or empty")
             return default
-        if not isinstance(value, (str, int, float)):
-            self.problem(name, "must be text")
+        if not rules.is_text(value):
+            self.problem(name, f"must be text, not {type(value).__name__} (quote it)")
             return default
-        return str(value).strip()
+        return value.strip()
+
+    def language(self, name, *, required=True):
+        value = self.text(name, required=required)
+        if value and rules.language_problem(value):
+            self.problem(name, rules.language_problem(value))
+        return value
 
     def choice(self, name, choices, *, required=True, default=""):
         value = self.text(name, required=required, default=default)

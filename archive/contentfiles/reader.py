@@ -117,7 +117,7 @@ def _source(path, shown, folder, content, languages):
     content.sources[path.stem] = {
         "_path": shown,
         "name": r.text("name", required=True),
-        "language": r.choice("language", languages, required=False),
+        "language": r.language("language", required=False),
         "country": r.text("country"),
         "url": r.url("url"),
         "description": r.text("description"),
@@ -186,7 +186,7 @@ def _article(path, shown, folder, content, languages):
         "date_reason": r.text("date_reason"),
         "byline": r.text("byline"),
         "dateline": r.text("dateline"),
-        "language": r.choice("language", languages),
+        "language": r.language("language"),
         "language_detected": r.boolean("language_detected"),
         "url": r.url("url"),
         # Written empty on purpose, the origin stays empty; left out, it is this file.
@@ -256,7 +256,7 @@ def _check_fields(content):
             for name, value in record.items():
                 if name.startswith("_") or value is None:
                     continue
-                limit = getattr(model._meta.get_field(name), "max_length", None)
+                limit = rules.column_length(model, name)
                 if isinstance(value, str) and limit and len(value) > limit:
                     content.problems.append(Problem(path, name, f"is longer than {limit} characters"))
                 problem = rules.texts_problem(value)
