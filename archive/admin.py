@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from archive import rules
 from archive.dating import service
-from archive.ingest import rules
 from archive.models import (
     Article,
     Claim,
@@ -20,7 +20,7 @@ from archive.models import (
 
 
 class RulesForm(forms.ModelForm):
-    """The door rules of archive.ingest.rules, the same as import_articles and load_content apply."""
+    """The door rules of archive.rules, the same as import_articles and load_content apply."""
 
     def clean(self):
         cleaned = super().clean()

@@ -145,7 +145,8 @@ if PRODUCTION:
         "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
-# The search engine behind archive.search: "whoosh" (files in DATA_DIR) or "postgres" (in the database).
+# The search engine behind archive.search: "whoosh" (files in the data folder) or "postgres"
+# (the database's own full-text search; docs/production.md).
 ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
 
 # Languages an article may be written in; the importers and the loader refuse others.

@@ -6,12 +6,11 @@ from django.utils import timezone
 from archive import citations, links, selectors, structured_data
 from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
+from archive.params import BadParameter, page_answer
 from archive.timeline import density
 from archive.timeline.coverage import coverage_lag
-from archive.timeline.filters import BadParameter
 from archive.timeline.onthisday import on_this_day
 from archive.timeline.story import entity_story
-from archive.timeline.views import bad_request
 
 # Entities shown on the home page: the most named, so the page costs the same at any size of the archive.
 HOME_ENTITIES = 60
@@ -90,7 +89,7 @@ def entity_detail(request, slug):
     try:
         number = density.page_number(request.GET)
     except BadParameter as error:
-        return bad_request(request, error)
+        return page_answer(request, error)
     pages = selectors.entity_article_page(entity, number)
     if pages.number > pages.count:
         raise Http404("No such page.")

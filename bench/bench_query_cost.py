@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_search  # noqa: E402
-import corpus  # noqa: E402
+import bench_search
+import corpus
 
 TWO_LETTERS = ["ta", "te", "ti", "to", "tu", "sa", "se", "si", "so", "su", "ma", "me", "mi", "mo", "mu",
                "ba", "be", "bi", "bo", "bu", "da", "de", "di", "do", "du", "ha", "he", "hi", "ho", "hu",

@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 
-import archive.settings  # noqa: E402
+import archive.settings
 
 # Several processes write to one SQLite file: wait for its lock instead of failing at once.
 archive.settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 60

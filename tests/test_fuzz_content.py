@@ -16,8 +16,9 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archive.ingest import content, rules
-from archive.ingest.export import export_archive
+from archive import rules
+from archive.contentfiles import apply, fields, reader
+from archive.contentfiles.export import export_archive
 from archive.ingest.frontmatter import FrontMatterError, split
 from archive.models import Source
 from archive.rendering import render_markdown
@@ -25,7 +26,7 @@ from tests.xss_vectors import VECTORS, executable_constructs
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
-KEYS = sorted(content.ARTICLE_KEYS | content.EVENT_KEYS | content.ENTITY_KEYS | content.SOURCE_KEYS | {"junk"})
+KEYS = sorted(fields.ARTICLE_KEYS | fields.EVENT_KEYS | fields.ENTITY_KEYS | fields.SOURCE_KEYS | {"junk"})
 SCALARS = st.one_of(
     st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70), st.floats(allow_nan=True),
     st.text(max_size=40), st.sampled_from(["2001", "2001-08", "2001-02-30", "unknown", "day", "month", "de", "taz",
@@ -91,12 +92,12 @@ def test_it_reports_problems_for_any_files_and_never_raises(loaded, files):
                 path.write_bytes(text.encode("utf-8", "surrogatepass") + b"\xff\xfe")
             else:
                 path.write_text(text, encoding="utf-8", errors="surrogatepass")
-        found = content.read_folder(folder)
+        found = reader.read_folder(folder)
         for problem in found.problems:
-            assert isinstance(problem, content.Problem) and str(problem)
+            assert isinstance(problem, reader.Problem) and str(problem)
         if not found.problems:
             with rolled_back():
-                content.apply(found)
+                apply.apply(found)
     finally:
         shutil.rmtree(folder)
 
@@ -117,11 +118,11 @@ def test_an_entity_file_either_is_refused_or_loads_and_shows(client, loaded, slu
     try:
         (folder / "entities").mkdir()
         (folder / "entities" / f"{slug}.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
-        found = content.read_folder(folder)
+        found = reader.read_folder(folder)
         if found.problems:
             return
         with rolled_back():
-            content.apply(found)
+            apply.apply(found)
             assert client.get("/").status_code == 200
             page = client.get(f"/entities/{slug}/")
             assert page.status_code == 200

@@ -14,8 +14,8 @@ from archive.incidents import listing
 from archive.incidents.milestones import decade_medians, incident_rows
 from archive.incidents.summary import sentences
 from archive.models import Article, HindsightNote
+from archive.params import BadParameter
 from archive.search.documents import article_document
-from archive.timeline.filters import BadParameter
 from tests import timeline_factories as make
 
 NS = {"svg": "http://www.w3.org/2000/svg"}

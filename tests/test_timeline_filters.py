@@ -4,7 +4,8 @@ import pytest
 from django.http import QueryDict
 
 from archive.models import Entity
-from archive.timeline.filters import BadParameter, build, parse
+from archive.params import BadParameter
+from archive.timeline.filters import build, parse
 from tests import timeline_factories as make
 
 

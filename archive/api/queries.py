@@ -2,8 +2,8 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from archive.api.params import BadParameter
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
+from archive.params import BadParameter
 
 _MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
 

@@ -9,11 +9,14 @@ from django.views.decorators.http import require_safe
 
 from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
+from archive.params import json_answer
 from archive.ratelimit import rate_limited
 from archive.search import views as search_views
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 PAGING = {"page", "page_size"}
+# What archive.search.parse_params reads.
+SEARCH_PARAMETERS = {"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page"}
 
 
 def _json(data, status=200):
@@ -21,7 +24,7 @@ def _json(data, status=200):
 
 
 def _error(exc):
-    return _json({"error": exc.message, "parameter": exc.parameter}, status=exc.status)
+    return json_answer(exc, indent=1)
 
 
 def _not_found(kind, slug):
@@ -140,7 +143,7 @@ def event_detail(request, slug):
 def search(request):
     """/api/search as the search package answers it, after the checks every API list makes."""
     try:
-        params.refuse_empty(request.GET)
+        params.check_known(request.GET, SEARCH_PARAMETERS)
         for name in ("page", "per_page"):
             params.positive_int(request.GET, name, 1)
     except params.BadParameter as exc:

@@ -20,9 +20,9 @@ from pathlib import Path
 import yaml
 from django.utils.text import slugify
 
+from archive import rules
 from archive.glossary import words
 from archive.glossary.models import GlossaryEntry
-from archive.ingest import rules
 from archive.ingest.frontmatter import FrontMatterError, load_yaml
 
 FOLDER = "glossary"

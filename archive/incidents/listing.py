@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext
 
 from archive.models import Entity
-from archive.timeline.filters import BadParameter
+from archive.params import BadParameter
 
 SORTS = ("name", "years", "kind", "disclosure", "patch", "exploitation", "coverage", "articles")
 DEFAULT_SORT = "years"

@@ -11,9 +11,8 @@ from archive.incidents import exports, listing
 from archive.incidents.milestones import decade_medians, incident_rows
 from archive.incidents.summary import MILESTONE_LABELS, sentences
 from archive.incidents.svg import comparison_svg
-from archive.timeline.filters import BadParameter
+from archive.params import BadParameter, page_answer
 from archive.timeline.labels import entity_kind
-from archive.timeline.views import bad_request
 
 COLUMNS = [
     ("name", lambda: gettext("Incident")),
@@ -54,7 +53,7 @@ def incidents_page(request):
     try:
         chosen = listing.parse(request.GET)
     except BadParameter as error:
-        return bad_request(request, error)
+        return page_answer(request, error)
     rows = incident_rows()
     decades, text, svg = _comparison(rows)
     return render(request, "incidents/incidents.html", {
@@ -68,7 +67,7 @@ def incidents_page(request):
         "milestone_labels": MILESTONE_LABELS,
         "summary": text,
         # Built by ElementTree, which escapes every text and attribute.
-        "svg": mark_safe(svg),  # built by ElementTree, every text escaped
+        "svg": mark_safe(svg),
     })
 
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.db import DatabaseError
 
+from archive import rules
 from archive.dating.service import date_article
 from archive.entities.tagging import build_gazetteer
-from archive.ingest import files, rules
+from archive.ingest import files
 from archive.ingest.articles import (
     CREATED,
     DUPLICATE,

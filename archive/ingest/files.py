@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from archive.ingest import frontmatter, rules, scrape
+from archive import rules
+from archive.ingest import frontmatter, scrape
 
 SUFFIXES = (".md", ".txt", ".jsonl", ".jsonl.gz")
 # Discarding the rest of an over-long JSON line goes in pieces of this size, so it takes

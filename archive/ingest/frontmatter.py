@@ -49,7 +49,7 @@ class FrontMatterError(ValueError):
 def load_yaml(text):
     """Parse YAML, turning its errors into one message with a 1-based line."""
     try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no Python objects
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

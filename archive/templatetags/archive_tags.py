@@ -23,7 +23,7 @@ def partial_date(record, language=None):
 @register.filter(is_safe=True)
 def markdown(text):
     """Markdown as sanitised HTML; safe to mark because nh3 has cleaned it."""
-    return mark_safe(rendering.render_markdown(text))  # the sanitiser's output
+    return mark_safe(rendering.render_markdown(text))  # output of the sanitiser
 
 
 @register.filter

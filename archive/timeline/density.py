@@ -18,9 +18,10 @@ from django.db.models.functions import Cast, Lower, Substr
 from django.utils.translation import gettext, ngettext
 
 from archive import dates
+from archive.params import BadParameter
 from archive.timeline import filters as filters_module
 from archive.timeline import svg
-from archive.timeline.filters import BadParameter, Timeline, _overlaps, article_items
+from archive.timeline.filters import Timeline, _overlaps, article_items
 from archive.timeline.items import KIND_ARTICLE, LIFECYCLE, from_event, sort_key
 from archive.timeline.labels import reader_language
 

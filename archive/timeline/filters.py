@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Coverage, Entity, Event, Source
+from archive.params import BadParameter
 from archive.timeline.items import (
     KIND_ARTICLE,
     ItemCounts,
@@ -28,15 +29,6 @@ KINDS = [*Event.Kind.values, KIND_ARTICLE]
 TRUE = {"1", "true", "yes", "on"}
 FALSE = {"", "0", "false", "no", "off"}
 UNDATED_LISTED = 50
-
-
-class BadParameter(ValueError):
-    """A query parameter that cannot be understood; its message names the parameter."""
-
-    def __init__(self, parameter, message):
-        self.parameter = parameter
-        text = gettext("Parameter '%(parameter)s': %(message)s")
-        super().__init__(text % {"parameter": parameter, "message": message})
 
 
 @dataclass

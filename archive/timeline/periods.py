@@ -12,8 +12,9 @@ from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Article, Event
+from archive.params import BadParameter
 from archive.timeline import density
-from archive.timeline.filters import BadParameter, Filters, article_items, articles
+from archive.timeline.filters import Filters, article_items, articles
 from archive.timeline.items import ItemCounts, from_event
 from archive.timeline.labels import reader_language
 

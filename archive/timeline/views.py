@@ -7,10 +7,11 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from archive.models import Entity, Source
+from archive.params import BadParameter, page_answer
 from archive.timeline import density, exports, periods
 from archive.timeline.comentions import co_mentions
 from archive.timeline.coverage import attach_lags, exposure_windows
-from archive.timeline.filters import KINDS, BadParameter, build, parse
+from archive.timeline.filters import KINDS, build, parse
 from archive.timeline.items import grouped
 from archive.timeline.labels import event_kind
 from archive.timeline.story import timeline_title
@@ -23,10 +24,6 @@ EXPORTS = {
     "ics": "text/calendar",
     "svg": "image/svg+xml",
 }
-
-
-def bad_request(request, error):
-    return render(request, "timeline/bad_request.html", {"error": error}, status=400)
 
 
 def _filters(request, slug):
@@ -54,7 +51,7 @@ def timeline_page(request, slug=None):
         filters = _filters(request, slug)
         timeline = density.paged_timeline(filters, density.page_number(request.GET))
     except BadParameter as error:
-        return bad_request(request, error)
+        return page_answer(request, error)
     _checked_page(timeline.page).link(request)
     entity, title = filters.entity, timeline_title(filters.entity)
     counted = timeline.density
@@ -162,7 +159,7 @@ def year_page(request, year):
     try:
         period = periods.year_period(periods.parse_year(year), density.page_number(request.GET))
     except BadParameter as error:
-        return bad_request(request, error)
+        return page_answer(request, error)
     return _period(request, period)
 
 
@@ -171,7 +168,7 @@ def month_page(request, year, month):
         period = periods.month_period(periods.parse_year(year), periods.parse_month(month),
                                       density.page_number(request.GET))
     except BadParameter as error:
-        return bad_request(request, error)
+        return page_answer(request, error)
     return _period(request, period)
 
 

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from archive.contentfiles.export import ExportError, export_archive
 from archive.glossary import files as glossary
-from archive.ingest.export import ExportError, export_archive
 from archive.models import Article, Entity, Event, Source
 from archive.progress import Progress
 

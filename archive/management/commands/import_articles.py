@@ -1,7 +1,6 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from archive import dates, search
+from archive import dates, rules, search
 from archive.ingest import batch, files
 from archive.ingest.articles import Defaults, parse_date
 from archive.models import Source
@@ -58,8 +57,8 @@ class Command(BaseCommand):
         return source.slug
 
     def _language(self, value):
-        if value and value not in settings.ARCHIVE_LANGUAGES:
-            raise CommandError(f"--language: {value!r} is not one of {', '.join(sorted(settings.ARCHIVE_LANGUAGES))}")
+        if value and rules.language_problem(value):
+            raise CommandError(f"--language: {rules.language_problem(value)}")
         return value
 
     def _date(self, value):

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
+from archive.contentfiles import apply, reader
 from archive.glossary import files as glossary
-from archive.ingest import content
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, folder=None, prune=False, **options):
         folder = Path(folder) if folder else settings.CONTENT_DIR
         try:
-            found = content.read_folder(folder)
+            found = reader.read_folder(folder)
             terms = glossary.read_folder(folder)  # content/glossary/, validated with the rest
             problems = found.problems + terms.problems
             if problems:
@@ -28,7 +28,7 @@ class Command(BaseCommand):
                     self.stderr.write(str(problem))
                 raise CommandError(f"{len(problems)} problem(s) in {folder}; nothing was written.")
             with transaction.atomic():
-                counts = content.apply(found, prune=prune)
+                counts = apply.apply(found, prune=prune)
                 glossary.apply(terms, counts, prune=prune)
         except DatabaseError as exc:
             # A missing or read-only data folder, or a database not yet migrated:

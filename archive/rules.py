@@ -10,6 +10,14 @@ One module, so the doors cannot drift apart (docs/importing.md, "Limits and text
   database encoding.
 - URLs: absolute http or https with a valid host; no whitespace, quotes, angle
   brackets, backticks, backslashes or control characters anywhere.
+- Types: a text field takes text only. YAML and JSON read an unquoted 2001, 1.10 or
+  1e3 as a number, and the number's text (2001, 1.1, 1000.0) need not be what was
+  written, so a number, a truth value, a list or a mapping where text belongs is
+  refused ("must be text"); quoting it says what is meant.
+- Lengths: a field holds at most what its database column holds (max_length); for
+  outside imports the long text fields the database does not bound are bounded too
+  (TEXT_LIMITS), so an export gone wrong elsewhere is refused instead of stalling a run.
+- Languages: an article or source is in one of settings.ARCHIVE_LANGUAGES.
 - Files: only regular files are opened (never a device or a FIFO, which would never
   end); a symbolic link met inside a folder must stay inside it; one record and one
   file are read up to a limit (ARCHIVE_MAX_RECORD_BYTES, ARCHIVE_MAX_FILE_BYTES),
@@ -25,8 +33,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+# The longest article in the real corpora has 33,000 characters; a body thirty times
+# that is an export gone wrong, and refusing it keeps one record from stalling a run.
+MAX_BODY_CHARS = 1_000_000
+# Text fields without a database length, bounded by the doors.
+TEXT_LIMITS = {"teaser": 5000, "date_reason": 2000, "body": MAX_BODY_CHARS}
 URL_SCHEMES = ("http", "https")
 MAX_URL_LENGTH = 1000
 _URL_FORBIDDEN = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f-\x9f]")
@@ -42,6 +56,34 @@ def text_problem(value):
     what = "a NUL character" if char == "\x00" else "a control character"
     return (f"contains {what} (U+{ord(char):04X}) at position {found.start() + 1}; "
             "only tab and line breaks are allowed")
+
+
+def is_text(value):
+    """The typing rule: only a string is text (see above for why not a number)."""
+    return isinstance(value, str)
+
+
+def column_length(model, name):
+    """The most characters the database column of field `name` holds, or None."""
+    try:
+        return getattr(model._meta.get_field(name), "max_length", None)
+    except FieldDoesNotExist:
+        return None
+
+
+def length_limit(model, name):
+    """The most characters an outside import may put into field `name` of `model`, or None.
+
+    The archive's own files are held to column_length only: they carry what the archive
+    already holds (the admin bounds no TextField), and a backup must load back whole.
+    """
+    return column_length(model, name) or TEXT_LIMITS.get(name)
+
+
+def language_problem(value):
+    """Why a language code breaks the language rule, or None."""
+    known = settings.ARCHIVE_LANGUAGES
+    return None if isinstance(value, str) and value in known else f"{value!r} is not one of {', '.join(sorted(known))}"
 
 
 def remove_controls(value):

@@ -8,7 +8,7 @@ claims, whose order is the editor's), so equal records give equal files.
 Text is written as the loader reads it back: stripped of surrounding
 whitespace, article bodies with plain newlines.
 
-Records stored before the door rules (archive.ingest.rules) may break them; the
+Records stored before the door rules (archive.rules) may break them; the
 loader would refuse such a file, and one record would block every backup. Their
 files are written repaired (control characters removed, a URL that breaks the URL
 rule left empty) and each repair is reported with the record and field, so the
@@ -27,8 +27,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Prefetch
 
-from archive import dates
-from archive.ingest import content, rules
+from archive import dates, rules
+from archive.contentfiles import reader
 from archive.ingest.frontmatter import dump, dump_yaml
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
 
@@ -56,7 +56,7 @@ def _text(value):
 
 
 def _date(record):
-    return dates.iso(record.date, record.date_precision, record.date_not_after) if record.date else content.UNKNOWN_DATE
+    return dates.iso(record.date, record.date_precision, record.date_not_after) if record.date else reader.UNKNOWN_DATE
 
 
 def _timestamp(value):
@@ -256,7 +256,7 @@ def export_archive(*, folder, progress=None):
 
 def _verify(folder, target, counts):
     """Read the files back as load_content would; a backup that cannot be loaded is no backup."""
-    found = content.read_folder(folder)
+    found = reader.read_folder(folder)
     if found.problems:
         listed = "\n".join(f"  {str(problem).replace(folder.name, target.name, 1)}" for problem in found.problems[:20])
         more = f"\n  ... and {len(found.problems) - 20} more" if len(found.problems) > 20 else ""
