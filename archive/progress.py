@@ -4,6 +4,8 @@
         for item in items:
             ...
             progress.advance()
+
+A callback that is told the count so far (the search index's rebuild) uses `progress.to(count)`.
 """
 
 import sys
@@ -14,7 +16,7 @@ BAR_WIDTH = 30
 
 class Progress:
     def __init__(self, *, total=None, label="", unit="items", stream=None, enabled=True,
-                 line_every=5.0, clock=time.monotonic):
+                 line_every=5.0, every_count=None, clock=time.monotonic):
         self.total = total
         self.label = label
         self.unit = unit
@@ -28,6 +30,8 @@ class Progress:
         # gets one plain line every few seconds, so it stays readable.
         self._tty = _is_tty(self.stream)
         self._every = 0.2 if self._tty else line_every
+        # Off a terminal, also a line every `every_count` items (a reader waiting for a number of them).
+        self._every_count = None if self._tty else every_count
 
     def __enter__(self):
         return self
@@ -37,13 +41,26 @@ class Progress:
         return False
 
     def advance(self, step=1):
-        self.count += step
+        before, self.count = self.count, self.count + step
         if not self.enabled:
             return
         now = self._clock()
-        if now - self._last_shown >= self._every:
+        counted = self._every_count and self.count // self._every_count > before // self._every_count
+        if counted or now - self._last_shown >= self._every:
             self._last_shown = now
             self._show(now)
+
+    def to(self, count):
+        """Move on to `count` items done, for callers that are told the count so far."""
+        if count > self.count:
+            self.advance(count - self.count)
+
+    def __call__(self, count):
+        self.to(count)
+
+    def summary(self):
+        seconds = self._clock() - self._started
+        return f"{self.count} {self.unit} in {seconds:.1f} s ({self.rate():.0f}/s)"
 
     def rate(self, now=None):
         elapsed = (now or self._clock()) - self._started

@@ -19,7 +19,6 @@ from archive.search.indexing import (
     update_keys,
 )
 from archive.search.params import LANGUAGE_LABELS, MAX_PAGE, SORTS, parse_params
-from archive.search.progress import Progress
 from archive.search.query import QueryError
 from archive.search.reading import SearchPage, search
 from archive.search.types import Filters, IndexWriteFailed, SearchUnavailable
@@ -30,6 +29,6 @@ __all__ = [
     "SORTS", "MAX_PAGE", "LANGUAGE_LABELS", "TYPES",
     # writing
     "update_keys", "index_record", "index_records", "remove_record", "deferred_indexing", "Key",
-    "IndexWriteFailed", "rebuild", "check", "repair", "Drift", "count_all", "Progress",
+    "IndexWriteFailed", "rebuild", "check", "repair", "Drift", "count_all",
     "get_backend",
 ]

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import search
+from archive.progress import Progress
 
 
 class Command(BaseCommand):
@@ -11,25 +12,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, every=None, verbosity=1, **options):
         total = search.count_all()
-        progress = search.Progress(self.stdout if verbosity else _Null(), total, every=every)
+        progress = Progress(total=total, unit="indexed", stream=self.stdout, enabled=bool(verbosity), every_count=every)
         if verbosity:
             self.stdout.write(f"Indexing {total} records into a new index ...")
         try:
-            count = search.rebuild(progress=progress)
+            search.rebuild(progress=progress)
+            progress.finish()
         except Exception as exc:
             raise CommandError(f"rebuild failed, the previous index stays in use: {exc}") from exc
         if verbosity:
-            self.stdout.write(f"Switched to the new index: {progress.done(count)}.")
-
-
-class _Null:
-    def write(self, text):
-        pass
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False
-
+            self.stdout.write(f"Switched to the new index: {progress.summary()}.")
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import search
+from archive.progress import Progress
 from archive.stamp import archive_stamp
 
 
@@ -64,10 +65,11 @@ class Command(BaseCommand):
     def _rebuild(self, why, stamp, every):
         total = search.count_all()
         self.stdout.write(f"Rebuilding the search index: {why}. Indexing {total} records ...")
-        progress = search.Progress(self.stdout, total, every=every)
+        progress = Progress(total=total, unit="indexed", stream=self.stdout, every_count=every)
         try:
-            count = search.rebuild(progress=progress)
+            search.rebuild(progress=progress)
+            progress.finish()
         except Exception as exc:
             raise CommandError(f"rebuild failed, the previous index stays in use: {exc}") from exc
-        self.stdout.write(f"Switched to the new index: {progress.done(count)}.")
+        self.stdout.write(f"Switched to the new index: {progress.summary()}.")
         _stamp_file().write_text(json.dumps(stamp))
