@@ -138,21 +138,33 @@ def _set_mentions(article, wanted):
     recogniser, not written by hand, so a hand-written file that does not list
     them must not remove them.
     """
-    existing = {m.entity_id: m for m in article.mentions.all()}
-    wanted_ids = {e.id for e, _, _ in wanted}
+    return _sync_links(
+        {m.entity_id: m for m in article.mentions.all()},
+        {entity.id: (method, count) for entity, method, count in wanted},
+        ("method", "count"), Mention.Method.MANUAL,
+        lambda entity_id, method, count: Mention.objects.create(
+            article=article, entity_id=entity_id, method=method, count=count),
+    )
+
+
+def _sync_links(existing, wanted, fields, manual, create):
+    """Make one record's links (tags, coverage) what its file lists: listed ones created or updated,
+    manual ones the file leaves out removed; the others (found by a program) stay. Returns whether
+    anything changed."""
     changed = False
-    for entity, method, count in wanted:
-        mention = existing.get(entity.id)
-        if mention is None:
-            Mention.objects.create(article=article, entity=entity, method=method, count=count)
+    for key, values in wanted.items():
+        link = existing.get(key)
+        if link is None:
+            create(key, *values)
             changed = True
-        elif (mention.method, mention.count) != (method, count):
-            mention.method, mention.count = method, count
-            mention.save(update_fields=["method", "count"])
+        elif tuple(getattr(link, name) for name in fields) != values:
+            for name, value in zip(fields, values, strict=True):
+                setattr(link, name, value)
+            link.save(update_fields=list(fields))
             changed = True
-    for entity_id, mention in existing.items():
-        if mention.method == Mention.Method.MANUAL and entity_id not in wanted_ids:
-            mention.delete()
+    for key, link in existing.items():
+        if link.method == manual and key not in wanted:
+            link.delete()
             changed = True
     return changed
 
@@ -167,20 +179,11 @@ def _set_event_links(event, record, entity):
     # As with tags: listed links follow the file, manual links left out go, suggestions stay.
     ids = dict(Article.objects.filter(slug__in=[slug for slug, _, _ in record["_coverage"]]).values_list("slug", "id"))
     wanted = {ids[slug]: (method, confirmed) for slug, method, confirmed in record["_coverage"]}
-    existing = {c.article_id: c for c in event.coverage.all()}
-    for article_id, (method, confirmed) in wanted.items():
-        link = existing.get(article_id)
-        if link is None:
-            Coverage.objects.create(event=event, article_id=article_id, method=method, confirmed=confirmed)
-            changed = True
-        elif (link.method, link.confirmed) != (method, confirmed):
-            link.method, link.confirmed = method, confirmed
-            link.save(update_fields=["method", "confirmed"])
-            changed = True
-    for article_id, link in existing.items():
-        if link.method == Coverage.Method.MANUAL and article_id not in wanted:
-            link.delete()
-            changed = True
+    changed = _sync_links(
+        {c.article_id: c for c in event.coverage.all()}, wanted, ("method", "confirmed"), Coverage.Method.MANUAL,
+        lambda article_id, method, confirmed: Coverage.objects.create(
+            event=event, article_id=article_id, method=method, confirmed=confirmed),
+    ) or changed
 
     have_claims = list(event.claims.values_list("text", "source_name", "url"))
     if have_claims != record["_claims"]:
