@@ -6,8 +6,6 @@ exactly what is shared on a site: the data folder.
 """
 
 import os
-import signal
-import socket
 import subprocess
 import sys
 import urllib.error
@@ -18,10 +16,11 @@ from threading import Barrier
 import pytest
 from django.conf import settings
 
+from tests.servers import start_gunicorn
+
 WORKERS = 4
 LIMIT = 120
 REQUESTS = 320
-STARTUP_SECONDS = 60
 # A window far longer than the test can take, so the count cannot restart halfway through.
 WINDOW = 10**9
 
@@ -44,46 +43,12 @@ def site(tmp_path):
     env = server_env(data)
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=settings.BASE_DIR,
                    env=env, check=True)
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(REQUESTS)
-    port = listener.getsockname()[1]
-    log = tmp_path / "gunicorn.log"
-    with open(log, "w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "archive.wsgi:application", "--workers", str(WORKERS),
-             "--bind", f"fd://{listener.fileno()}", "--error-logfile", "-"],
-            cwd=settings.BASE_DIR, env=env, pass_fds=[listener.fileno()], stdout=out, stderr=subprocess.STDOUT,
-        )
-    listener.close()
-    base = f"http://127.0.0.1:{port}"
+    server = start_gunicorn(env, tmp_path / "gunicorn.log", workers=WORKERS, backlog=REQUESTS)
     try:
-        wait_until_up(process, base, log)
-        yield base
+        # Not an API address: starting up must not use up the limit.
+        yield server.wait_until_up("/api/").base_url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_up(process, base, log):
-    import time
-
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            # Not an API address: starting up must not use up the limit.
-            with urllib.request.urlopen(base + "/api/", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within {STARTUP_SECONDS}s:\n{log.read_text()[-3000:]}")
+        server.stop()
 
 
 def status(url):

@@ -7,11 +7,9 @@ Bounded in count (requests per server) and time (timeouts on every step), never 
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -20,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import start_gunicorn, start_runserver
 from tests.test_workers import Browser
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,40 +56,6 @@ def worker(folder, *args):
     return run(folder, sys.executable, str(WORKER), *args)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def start_servers(folder, tmp_path):
-    """gunicorn (four sync workers, production settings) and runserver (threaded), each on its own port."""
-    gunicorn_port, dev_port = free_port(), free_port()
-    log = open(tmp_path / "servers.log", "w")  # closed with the servers
-    gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "archive.wsgi:application", "--workers", "4",
-         "--bind", f"127.0.0.1:{gunicorn_port}"],
-        cwd=ROOT, env={**env_for(folder), "ARCHIVE_DEBUG": "false"}, stdout=log, stderr=subprocess.STDOUT)
-    dev = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{dev_port}"],
-        cwd=ROOT, env=env_for(folder), stdout=log, stderr=subprocess.STDOUT)
-    servers = {"gunicorn": f"http://127.0.0.1:{gunicorn_port}", "runserver": f"http://127.0.0.1:{dev_port}"}
-    return servers, [gunicorn, dev], log
-
-
-def wait_until_up(base_url, processes, log_path):
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert all(process.poll() is None for process in processes), log_path.read_text()[-3000:]
-        try:
-            with urllib.request.urlopen(base_url + "/api/search?q=Sasser", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"{base_url} did not answer:\n{log_path.read_text()[-3000:]}")
-
-
 def get(base_url, path):
     try:
         with urllib.request.urlopen(base_url + path, timeout=60) as response:
@@ -107,21 +72,17 @@ def site(tmp_path):
     manage(folder, "load_content")
     worker(folder, "import", "first", "40")
     manage(folder, "createsuperuser", "--noinput", "--username", "editor", "--email", "editor@example.org")
-    servers, processes, log = start_servers(folder, tmp_path)
+    started = [
+        start_gunicorn({**env_for(folder), "ARCHIVE_DEBUG": "false"}, tmp_path / "gunicorn.log"),
+        start_runserver(env_for(folder), tmp_path / "runserver.log"),
+    ]
     try:
-        for base_url in servers.values():
-            wait_until_up(base_url, processes, tmp_path / "servers.log")
-        yield folder, servers
+        for server in started:
+            server.wait_until_up("/api/search?q=Sasser")
+        yield folder, {server.name: server.base_url for server in started}
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        log.close()
+        for server in started:
+            server.stop()
 
 
 def writes(folder, servers):

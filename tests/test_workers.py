@@ -8,10 +8,6 @@ can tell that every worker answered, without any test-only code in the site.
 import http.cookiejar
 import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
@@ -25,13 +21,13 @@ from django.core.management import call_command
 from django.db import connection
 
 from archive.models import Entity
+from tests.servers import start_gunicorn
 
 pytestmark = pytest.mark.postgres_only
 
 WORKERS = 4
 ENTITY = "code-red-ii"
 PASSWORD = "a-long-password-for-tests"
-STARTUP_SECONDS = 60
 # Each read names itself in a header, not the address: the JSON API refuses parameters it does not know.
 LOG_LINE = re.compile(r"^<(?P<pid>\d+)> (?P<status>\d{3}) GET \S* \S+ r=(?P<r>\d+)$")
 
@@ -46,31 +42,18 @@ def server_database_url():
     return f"postgres://{credentials}{db['HOST'] or ''}{port}/{db['NAME']}"
 
 
-class Server:
-    def __init__(self, process, base_url, access_log, error_log):
-        self.process, self.base_url = process, base_url
-        self.access_log, self.error_log = access_log, error_log
-
-    def log_tail(self):
-        return self.error_log.read_text(encoding="utf-8", errors="replace")[-3000:]
-
-    def pids_by_request(self):
-        lines = self.access_log.read_text(encoding="utf-8").splitlines() if self.access_log.exists() else []
-        found = {}
-        for line in lines:
-            if match := LOG_LINE.match(line):
-                found[int(match["r"])] = int(match["pid"])
-        return found
+def pids_by_request(access_log):
+    lines = access_log.read_text(encoding="utf-8").splitlines() if access_log.exists() else []
+    found = {}
+    for line in lines:
+        if match := LOG_LINE.match(line):
+            found[int(match["r"])] = int(match["pid"])
+    return found
 
 
 @pytest.fixture
 def site(transactional_db, tmp_path):
-    """gunicorn with four workers on a socket bound here, so no other process can take the port first."""
-    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(128)
-    port = listener.getsockname()[1]
-    access_log, error_log = tmp_path / "access.log", tmp_path / "error.log"
+    access_log = tmp_path / "access.log"
     env = {
         **os.environ,
         "DATABASE_URL": server_database_url(),
@@ -78,46 +61,13 @@ def site(transactional_db, tmp_path):
         "ARCHIVE_DEBUG": "false",
         "ARCHIVE_SEARCH_BACKEND": settings.ARCHIVE_SEARCH_BACKEND,
     }
-    command = [
-        sys.executable, "-m", "gunicorn", "archive.wsgi:application",
-        "--workers", str(WORKERS),
-        "--bind", f"fd://{listener.fileno()}",
-        "--access-logfile", str(access_log),
-        "--access-logformat", "%(p)s %(s)s %(r)s r=%({x-read-id}i)s",
-        "--error-logfile", str(error_log),
-    ]
-    with open(error_log, "w") as errors:
-        process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, pass_fds=[listener.fileno()],
-            stdout=errors, stderr=subprocess.STDOUT,
-        )
-    listener.close()
-    server = Server(process, f"http://127.0.0.1:{port}", access_log, error_log)
+    extra = ["--access-logfile", str(access_log), "--access-logformat", "%(p)s %(s)s %(r)s r=%({x-read-id}i)s"]
+    server = start_gunicorn(env, tmp_path / "error.log", workers=WORKERS, extra=extra)
+    server.access_log = access_log
     try:
-        wait_until_up(server)
-        yield server
+        yield server.wait_until_up()
     finally:
-        # SIGTERM lets the master stop its workers and their database connections before the tables are flushed.
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def wait_until_up(server):
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(server.base_url + "/", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within {STARTUP_SECONDS}s:\n{server.log_tail()}")
+        server.stop()
 
 
 class FormFields(HTMLParser):
@@ -215,7 +165,7 @@ def fetch(server, path, read_id):
 def wait_for_log_lines(server, ids):
     # A worker writes its access log line just after sending the response.
     for _ in range(100):
-        found = server.pids_by_request()
+        found = pids_by_request(server.access_log)
         if all(r in found for r in ids):
             return found
         time.sleep(0.05)
