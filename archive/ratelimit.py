@@ -1,4 +1,5 @@
-"""Requests per client in a fixed time window, so one scraper cannot starve everyone else.
+"""Requests per client in a fixed time window, so one scraper cannot starve everyone else, and
+failed admin logins per account and address, so no one can guess passwords at speed.
 
 The counts live in a small SQLite database in the data folder (COUNTS_FILE), shared by
 every web worker on the machine. Each request adds one to its client's count with a
@@ -11,9 +12,9 @@ Counts of ended windows are removed at most once a minute per worker, and the ta
 is kept to MAX_CLIENTS rows: past that the counts that end soonest are dropped, which
 restarts those clients' counts, so a flood from many addresses cannot fill the disk.
 
-The limit fails open: when the counts cannot be read or written (disk full, folder
+The limits fail open: when the counts cannot be read or written (disk full, folder
 read-only, database locked longer than BUSY_SECONDS) the request is served, and the
-failure is logged once until the counts work again. Refusing every API request
+failure is logged once until the counts work again. Refusing every request
 because a guard's bookkeeping broke would be a worse outage than the flood it guards
 against.
 """
@@ -28,7 +29,8 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
+from django.urls import NoReverseMatch, reverse
 
 from archive.security import FailOpen, client_ip
 
@@ -98,39 +100,70 @@ def _sweep(connection, now):
 
 
 def _count(path, key, ends, now):
+    """Add one to `key`'s count and return (count, end of its window).
+
+    A key whose window has ended starts again at one with the new end. One statement, so the read
+    and the write are one step for SQLite; fetchall() finishes it, which commits and frees the lock.
+    """
     held = _held(path)
-    # One statement, so the read and the write are one step for SQLite; fetchall() finishes it,
-    # which commits and frees the write lock.
-    [(count,)] = held.connection.execute(
-        "INSERT INTO counts (key, count, ends) VALUES (?, 1, ?) "
-        "ON CONFLICT (key) DO UPDATE SET count = count + 1 RETURNING count", (key, ends)).fetchall()
+    [(count, ends)] = held.connection.execute(
+        "INSERT INTO counts (key, count, ends) VALUES (?1, 1, ?2) ON CONFLICT (key) DO UPDATE SET"
+        " count = CASE WHEN ends <= ?3 THEN 1 ELSE count + 1 END,"
+        " ends = CASE WHEN ends <= ?3 THEN excluded.ends ELSE ends END"
+        " RETURNING count, ends", (key, ends, now)).fetchall()
     if now - held.swept >= SWEEP_SECONDS:
         _sweep(held.connection, now)
         held.swept = now
-    return count
+    return count, ends
+
+
+def _hit(key, ends, allowed, now, guard):
+    path = counts_path()
+    try:
+        count, ends = _count(path, key, ends, now)
+    except (sqlite3.Error, OSError) as error:
+        _forget(path)
+        guard.failed(str(path), error)
+        return None
+    guard.worked(str(path))
+    if count > allowed:
+        return max(1, math.ceil(ends - now))
+    return None
 
 
 def hit(scope, client, limit, *, now=None):
     """Count one request of `client` in `scope`; return seconds to wait when over `limit`, else None.
 
-    `limit` is (requests, seconds), as settings.ARCHIVE_API_RATE holds it. When the count
-    cannot be kept the request is let through (None).
+    `limit` is (requests, seconds), as settings.ARCHIVE_API_RATE holds it; windows are aligned
+    to the clock. When the count cannot be kept the request is let through (None).
     """
-    count_allowed, seconds = limit
+    allowed, seconds = limit
     now = time.time() if now is None else now
     window = int(now // seconds)
-    ends = (window + 1) * seconds
+    return _hit(f"{scope}:{client}:{window}", (window + 1) * seconds, allowed, now, failures)
+
+
+def hit_from_first(scope, client, limit, guard, *, now=None):
+    """Like hit(), but the window opens at the client's first counted request, so a block
+    always lasts a whole window; failures to count are reported to `guard` (a FailOpen)."""
+    allowed, seconds = limit
+    now = time.time() if now is None else now
+    return _hit(f"{scope}:{client}", now + seconds, allowed, now, guard)
+
+
+def give_back(scope, client, guard, *, everything=False):
+    """Take back one request of `client` in `scope` counted by hit_from_first(), or all of them."""
     path = counts_path()
+    key = f"{scope}:{client}"
     try:
-        count = _count(path, f"{scope}:{client}:{window}", ends, now)
+        connection = _held(path).connection
+        if everything:
+            connection.execute("DELETE FROM counts WHERE key = ?", (key,))
+        else:
+            connection.execute("UPDATE counts SET count = max(count - 1, 0) WHERE key = ?", (key,))
     except (sqlite3.Error, OSError) as error:
         _forget(path)
-        failures.failed(str(path), error)
-        return None
-    failures.worked(str(path))
-    if count > count_allowed:
-        return max(1, math.ceil(ends - now))
-    return None
+        guard.failed(str(path), error)
 
 
 def too_many_requests(wait, limit):
@@ -164,3 +197,57 @@ def rate_limited(scope, setting="ARCHIVE_API_RATE"):
         return wrapper
 
     return decorate
+
+
+class LoginRateLimitMiddleware:
+    """Refuse admin login attempts after too many failures.
+
+    Counted per address and user name (guessing one account's password) and per
+    address alone (trying many accounts), in the API limit's counts (archive.ratelimit).
+    Each attempt is counted before the password is checked, in one atomic step, so
+    workers answering a burst of guesses at once cannot let more through than the
+    limit; a success (a redirect) gives its attempt back and clears the account's count.
+    A window opens at its first attempt, so a block lasts a whole window.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method != "POST" or request.path != _login_path():
+            return self.get_response(request)
+        limits = settings.ARCHIVE_LOGIN_LIMITS
+        ip = client_ip(request)
+        username = request.POST.get("username", "").strip().casefold()[:150]
+        account, address = f"{ip}:{username}", ip
+        waits = [
+            hit_from_first("login-account", account, (limits["per_account"], limits["window"]), login_failures),
+            hit_from_first("login-address", address, (limits["per_address"], limits["window"]), login_failures),
+        ]
+        if any(waits):
+            return _too_many(max(wait for wait in waits if wait))
+        response = self.get_response(request)
+        if response.status_code in (301, 302, 303):
+            give_back("login-account", account, login_failures, everything=True)
+            give_back("login-address", address, login_failures)
+        return response
+
+
+login_failures = FailOpen(logger, "The admin login limit")
+
+
+def _login_path():
+    try:
+        return reverse("admin:login")
+    except NoReverseMatch:
+        return None
+
+
+def _too_many(seconds):
+    minutes = max(1, math.ceil(seconds / 60))
+    response = HttpResponse(
+        f"Too many failed logins from your address. Try again in {minutes} minute(s).\n",
+        status=429, content_type="text/plain; charset=utf-8",
+    )
+    response["Retry-After"] = str(seconds)
+    return response

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "archive.security.LoginRateLimitMiddleware",
+    "archive.ratelimit.LoginRateLimitMiddleware",
     # Last: it answers 304 before the view, after the language and the user are known.
     "archive.caching.ConditionalCachingMiddleware",
 ]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from archive import ratelimit, security
+from archive import ratelimit
 from tests.test_faults_index import fill
 
 pytestmark = pytest.mark.django_db
@@ -27,8 +27,9 @@ def fail_login(client):
     return client.post("/admin/login/", {"username": "nobody", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
 
 
-def failures_logged(caplog, logger):
-    return [record for record in caplog.records if record.name == logger and record.levelname == "ERROR"]
+def failures_logged(caplog, what):
+    return [record for record in caplog.records if record.name == ratelimit.__name__
+            and record.levelname == "ERROR" and record.getMessage().startswith(what)]
 
 
 def assert_served_and_logged_once(client, caplog, reason):
@@ -37,18 +38,16 @@ def assert_served_and_logged_once(client, caplog, reason):
         assert client.get("/api/entities/", REMOTE_ADDR="10.0.0.7").status_code == 200
     for _ in range(REQUESTS):
         assert fail_login(client).status_code == 200  # the form again: refused password, not refused address
-    api = failures_logged(caplog, ratelimit.__name__)
-    login = failures_logged(caplog, security.__name__)
+    api = failures_logged(caplog, "The API rate limit")
+    login = failures_logged(caplog, "The admin login limit")
     assert len(api) == 1 and len(login) == 1, caplog.text
     assert reason in caplog.text
 
 
 def test_an_unwritable_data_folder_serves_every_request_and_logs_once(client, caplog, limits):
-    """Root writes anywhere chmod forbids, so the counts' places are taken: a file where the cache
-    folder belongs and a folder where the counts' database belongs. That fails for root too."""
-    data = Path(settings.DATA_DIR)
-    (data / "cache").write_text("in the way\n")
-    (data / ratelimit.COUNTS_FILE).mkdir()
+    """Root writes anywhere chmod forbids, so the counts' place is taken: a folder where the counts'
+    database belongs. That fails for root too."""
+    (Path(settings.DATA_DIR) / ratelimit.COUNTS_FILE).mkdir()
     client.raise_request_exception = False
     assert_served_and_logged_once(client, caplog, "unable to open database file")
 
@@ -85,4 +84,4 @@ def test_the_limits_count_again_once_the_counts_can_be_written(client, caplog, l
     assert [client.get("/api/entities/").status_code for _ in range(3)] == [200, 200, 200]
     in_the_way.rmdir()
     assert [client.get("/api/entities/").status_code for _ in range(3)] == [200, 200, 429]
-    assert len(failures_logged(caplog, ratelimit.__name__)) == 1
+    assert len(failures_logged(caplog, "The API rate limit")) == 1
