@@ -139,7 +139,8 @@ def test_it_describes_itself_in_openapi_and_on_a_page(client, loaded):
         "/search",
     }
     search = {param["name"] for param in spec["paths"]["/search"]["get"]["parameters"]}
-    assert search == {"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page"}
+    assert search == {"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page",
+                      "query_language_only"}
     names = {param["name"] for param in spec["paths"]["/articles/"]["get"]["parameters"]}
     assert names == {"source", "language", "entity", "from", "to", "page", "page_size"}
     html = client.get("/api/").content.decode()

@@ -67,7 +67,8 @@ def test_the_api_returns_the_contract_shape(corpus, client):
                                           "to": "2001-08", "sort": "relevance", "page": "1"})
     assert response.status_code == 200
     data = response.json()
-    assert set(data) == {"query", "total", "page", "pages", "results", "facets", "suggestion", "partial", "note"}
+    assert set(data) == {"query", "total", "page", "pages", "results", "facets", "suggestion", "partial", "note",
+                         "translations"}
     assert data["partial"] is False and data["note"] is None
     assert data["query"] == "Code Red" and data["page"] == 1 and data["total"] >= 1
     assert {"type", "entity", "source", "year", "language"} <= set(data["facets"])

@@ -132,6 +132,8 @@ def _search():
             _param("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE,
                                                      "default": 1}),
             _param("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),
+            _param("query_language_only", "1: only the words as written, not their counterparts in the other "
+                   "language.", {"type": "string", "enum": ["1", "0"], "default": "0"}),
         ],
         "responses": {
             "200": {"description": "One page of results with facets.",

@@ -11,12 +11,11 @@ from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
 from archive.params import json_answer
 from archive.ratelimit import rate_limited
+from archive.search import PARAMETERS as SEARCH_PARAMETERS
 from archive.search import views as search_views
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
 PAGING = {"page", "page_size"}
-# What archive.search.parse_params reads.
-SEARCH_PARAMETERS = {"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page"}
 
 
 def _json(data, status=200):

@@ -12,6 +12,10 @@ from archive.search.query import QueryError
 from archive.search.types import Filters
 
 SORTS = ("relevance", "date", "-date")
+# Every parameter parse_params reads: the JSON API refuses any other (archive/params.py).
+PARAMETERS = frozenset({"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page",
+                        "query_language_only"})
+_YES_NO = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
 MAX_PAGE = 1000
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -81,9 +85,19 @@ def parse_params(params):
     check_sort(sort)
     page = _int_param(one("page", "1"), "page", 1, MAX_PAGE)
     per_page = _int_param(one("per_page", "10"), "per_page", 1, 50)
+    query_language_only = _yes_no(one("query_language_only", "0"), "query_language_only")
     filters = Filters(types=tuple(types), entities=tuple(entities), sources=tuple(sources),
                       languages=tuple(languages), date_from=date_from, date_to=date_to)
-    return {"text": text, "filters": filters, "sort": sort, "page": page, "per_page": per_page}
+    return {"text": text, "filters": filters, "sort": sort, "page": page, "per_page": per_page,
+            "query_language_only": query_language_only}
+
+
+def _yes_no(value, name):
+    try:
+        return _YES_NO[value.lower()]
+    except KeyError:
+        raise ParameterError(name, gettext("%(name)s=%(value)s: use 1 or 0.")
+                             % {"name": name, "value": repr(value[:20])}) from None
 
 
 def _int_param(value, name, low, high):

@@ -88,6 +88,43 @@ class Alias:
     names: tuple = field(default=())
 
 
+@dataclass(frozen=True)
+class Translation:
+    """One counterpart in the other language of query words (archive/search/crosslang.py).
+
+    `parts` holds, for each part of the original (one for a word or phrase, one per part of a
+    German compound), the counterparts that stand for that part; a record must match every part.
+    """
+
+    parts: tuple       # ((text, ...), ...)
+    lang: str
+    weight: float      # below 1: the words as written count more
+
+    def node(self):
+        """The counterpart as a query tree in its own language."""
+        items = []
+        for alternatives in self.parts:
+            nodes = tuple(_text_node(text) for text in alternatives)
+            items.append(nodes[0] if len(nodes) == 1 else Or(nodes))
+        return items[0] if len(items) == 1 else And(tuple(items))
+
+
+@dataclass(frozen=True)
+class Translated:
+    """Query words (a Term, a Phrase, or an And of Terms) and their counterparts in the other language:
+    a record matches the words as written or any counterpart, each weighed by its weight."""
+
+    original: object
+    text: str          # the words as written
+    lang: str          # their language
+    translations: tuple = field(default=())
+
+
+def _text_node(text):
+    words = tuple(text.split())
+    return Term(words[0]) if len(words) == 1 else Phrase(words)
+
+
 _WORD_END = re.compile(r'[\s()"]')
 _FIELD = re.compile(r"^([A-Za-z]+):(.*)$", re.S)
 _TILDE = re.compile(r"^~(\d*)")
@@ -379,6 +416,8 @@ def walk(node):
             yield from walk(item)
     elif isinstance(node, Not):
         yield from walk(node.item)
+    elif isinstance(node, Translated):  # the words as written; their translations are not the reader's
+        yield from walk(node.original)
 
 
 def plain_words(tree):

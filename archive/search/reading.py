@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 
 from archive import dates
 from archive.models import Entity, Source
-from archive.search import documents
+from archive.search import crosslang, documents
 from archive.search import query as q
 from archive.search.aliases import alias_table, expand_aliases
 from archive.search.engine import get_backend
@@ -46,6 +46,7 @@ class SearchPage:
     notes: list = field(default_factory=list)
     relaxed: bool = False  # no record had every word; these have some of them
     partial: bool = False  # the search stopped at its time limit; more records may match
+    translations: list = field(default_factory=list)  # what the query's words were also searched as
 
     @property
     def note(self):
@@ -58,22 +59,26 @@ class SearchPage:
         return {
             "query": self.query, "total": self.total, "page": self.page, "pages": self.pages,
             "results": self.results, "facets": self.facets, "suggestion": self.suggestion,
-            "partial": self.partial, "note": self.note,
+            "partial": self.partial, "note": self.note, "translations": self.translations,
         }
 
 
-def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
-    """Search the archive.
+def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, query_language_only=False):
+    """Search the archive; with query_language_only, the words are not translated (docs/search.md).
 
     Raises QueryError (with .parameter) for a query that cannot be understood, and
     SearchUnavailable when the index cannot answer (it must be rebuilt).
     """
-    deadline = time.monotonic() + SEARCH_SECONDS
     filters = filters or Filters()
     check_sort(sort)
     tree = q.parse(text)
     backend = get_backend()
     tree, notes = expand_aliases(tree, alias_table(backend.generation()))
+    translated = []
+    if not query_language_only:  # entity names first: they cross languages already (Munich, München)
+        # Before the clock starts: a process reads the vocabularies once, in a few seconds.
+        tree, translated = crosslang.translate(tree)
+    deadline = time.monotonic() + SEARCH_SECONDS
     if tree is None and sort == "relevance":
         sort = "-date"
     found = backend.search(SearchRequest(tree=tree, filters=filters, sort=sort, page=page, per_page=per_page,
@@ -91,24 +96,27 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     pages = math.ceil(found.total / per_page) if found.total else 0
     return SearchPage(
         query=text, total=found.total, page=page, pages=pages, per_page=per_page,
-        results=[_result(hit) for hit in found.hits],
+        results=[_result(hit, translated) for hit in found.hits],
         facets=_facets(found.facets, filters, _name_table(generation)),
         suggestion=_suggestion(text, found.suggestion_words),
         filters=filters, sort=sort, notes=notes, relaxed=relaxed, partial=found.partial,
+        translations=crosslang.summary(translated),
     )
 
 
 def _relaxable(tree):
-    return isinstance(tree, q.And) and all(isinstance(item, q.Term | q.Phrase | q.Alias) for item in tree.items)
+    return isinstance(tree, q.And) and all(isinstance(item, q.Term | q.Phrase | q.Alias | q.Translated)
+                                           for item in tree.items)
 
 
-def _result(hit):
+def _result(hit, translated=()):
     doc = hit.doc
     return {
         "type": doc["type"], "slug": doc["slug"], "title": doc["title"], "url": doc["url"],
         "date": dates.iso(dt.date.fromisoformat(doc["date"]), doc["date_precision"]) if doc["date"] else None,
         "source": doc["source_name"] or None, "language": doc["language"] or None, "snippet": hit.snippet,
         "entities": doc["entities"], "score": round(hit.score, 4), "matched": hit.matched,
+        "translated": crosslang.reasons(translated, hit.matched, doc),
     }
 
 

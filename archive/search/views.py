@@ -9,7 +9,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from archive import dates, search
@@ -52,7 +54,8 @@ def search_page(request):
             response = render(request, "search/too_many.html", context, status=429)
             response["Retry-After"] = str(wait)
             return response
-    context = {"q": request.GET.get("q", ""), "error": None, "result": None}
+    context = {"q": request.GET.get("q", ""), "error": None, "result": None,
+               "query_language_only": request.GET.get("query_language_only", "").lower() in ("1", "true", "yes", "on")}
     status = 200
     try:
         params = search.parse_params(request.GET)
@@ -132,7 +135,8 @@ def _page_links(params, result):
     suggestion_url = _url(params, q=result.suggestion, page=None) if result.suggestion else None
     return {"facet_groups": facets, "active_filters": active, "histogram": histogram,
             "histogram_months": bool(result.facets.get("month")), "pages": pages, "sorts": sorts,
-            "results": results, "suggestion_url": suggestion_url}
+            "results": results, "suggestion_url": suggestion_url,
+            "translation_notes": [_translation_note(note) for note in result.translations]}
 
 
 def _feed_links(params):
@@ -158,9 +162,28 @@ def _result(item):
         period = dates.PartialDate.parse(item["date"])
         dated = SimpleNamespace(date=period.date, date_precision=period.precision)
     matched = [{"term": m["term"], "field": MATCH_FIELDS.get(m["field"], m["field"])} for m in item.get("matched", [])]
-    return {**item, "type_label": VALUE_LABELS["type"].get(item["type"], item["type"]),
+    translated = [_in_languages(t["word"], t["word_language"], t["counterpart"]) for t in item.get("translated", [])]
+    return {**item, "translated_labels": translated, "type_label": VALUE_LABELS["type"].get(item["type"], item["type"]),
             "language_label": VALUE_LABELS["language"].get(item["language"], item["language"]),
             "dated": dated, "matched": matched, "snippet_html": _safe_snippet(item["snippet"])}
+
+
+def _in_languages(word, lang, counterpart):
+    """ "Wurm: German for worm" to an English reader, „worm: englisch für Wurm“ to a German one: the
+    word of the other language explained in the reader's own."""
+    german, english = (word, counterpart) if lang == "de" else (counterpart, word)
+    return mark_safe(conditional_escape(gettext("%(de)s: German for %(en)s")) % {
+        "de": format_html('<span lang="de">{}</span>', german),
+        "en": format_html('<span lang="en">{}</span>', english)})
+
+
+def _translation_note(note):
+    """ "“Wurm” also as worm, computer worm" for the words a query was also searched as."""
+    counterparts = ", ".join(conditional_escape(c["text"]) for c in note["counterparts"])
+    return mark_safe(conditional_escape(gettext("“%(word)s” also as %(counterparts)s")) % {
+        "word": format_html('<span lang="{}">{}</span>', note["language"], note["text"]),
+        "counterparts": format_html('<span lang="{}">{}</span>', note["counterparts"][0]["language"],
+                                    mark_safe(counterparts))})
 
 
 def _safe_snippet(snippet):

@@ -219,6 +219,13 @@ class Compiler:
                    for name in node.names if tokens(name)]
         return _or([tagged, self._tsq(any_of(phrases))])
 
+    def translated(self, node):
+        # The words as written; a counterpart only for documents of its own language. ts_rank averages
+        # over the query's lexemes, so a document matched only through a counterpart ranks below one
+        # matching the words as written (search/crosslang.py).
+        counterparts = [self.compile(t.node()) for t in node.translations if t.lang == self.lang]
+        return _or([self.compile(node.original)] + counterparts)
+
     def date_range(self, node):
         conditions, params = _date_conditions(node.start, node.end)
         return Expr(sql="(" + " AND ".join(conditions) + ")", params=params)
@@ -250,6 +257,8 @@ class Compiler:
             return self.date_range(node)
         if isinstance(node, q.Alias):
             return self.alias(node)
+        if isinstance(node, q.Translated):
+            return self.translated(node)
         raise TypeError(f"cannot compile {node!r}")
 
 

@@ -105,6 +105,12 @@ def _alias(node):
     return _any(parts)
 
 
+def _translated(node):
+    # The words as written, and each counterpart in the other language weighed below them (search/crosslang.py).
+    counterparts = [wq.Or([compile_tree(t.node())], boost=t.weight) for t in node.translations]
+    return _any([compile_tree(node.original)] + counterparts)
+
+
 class _AndNot(wq.AndNot):
     def matcher(self, searcher, context=None):
         excluded = self.b.matcher(searcher, searcher.boolean_context())
@@ -135,4 +141,6 @@ def compile_tree(node):
         return _date_range(node)
     if isinstance(node, q.Alias):
         return _alias(node)
+    if isinstance(node, q.Translated):
+        return _translated(node)
     raise TypeError(f"cannot compile {node!r}")

@@ -1,0 +1,135 @@
+"""Search across languages: a German query finds English articles and the other way round, below
+the query's own language, and says why; "only in the query's language" turns it off. Both engines."""
+
+import datetime as dt
+
+import pytest
+from django.utils import translation
+
+from archive import search
+from archive.glossary import lookup
+from archive.glossary.models import GlossaryEntry
+from archive.models import Article, Source
+from archive.search import crosslang
+from archive.search import query as q
+
+pytestmark = pytest.mark.usefixtures("search_backend")
+
+GLOSSARY = [
+    (["Wurm", "Computerwurm"], ["worm", "computer worm"]),
+    (["Sicherheitslücke"], ["security hole", "vulnerability"]),
+    (["Router"], ["router"]),
+    (["Geldautomat"], ["cash machine", "ATM"]),
+]
+
+# Pairs written alike in both languages, so neither has more of its word than the other.
+ARTICLES = [
+    ("wurm-de", "de", "Ein Wurm im Netz", "Ein Wurm befällt Rechner im ganzen Land."),
+    ("worm-en", "en", "A worm on the net", "A worm infects computers across the land."),
+    ("luecke-de", "de", "Sicherheitslücke entdeckt", "Forscher finden eine Sicherheitslücke in Druckern."),
+    ("hole-en", "en", "Router security hole found", "Researchers find a security hole in home routers."),
+    ("geld-de", "de", "Geldautomaten ausgefallen", "Kunden standen vor leeren Geldautomaten."),
+    ("markets-en", "en", "Markets fall", "Stock markets fell as oil prices rose."),
+]
+
+
+@pytest.fixture
+def corpus(db):
+    for number, (de, en) in enumerate(GLOSSARY):
+        GlossaryEntry.objects.create(topic="test", position=number, de=de, en=en)
+    source = Source.objects.create(slug="news", name="News")
+    for slug, language, title, body in ARTICLES:
+        Article.objects.create(slug=slug, source=source, language=language, title=title, body=body,
+                               date=dt.date(2004, 5, 1))
+    lookup.forget()
+    search.rebuild()
+    yield
+    lookup.forget()
+
+
+def slugs(page):
+    return [result["slug"] for result in page.results]
+
+
+def test_a_german_word_finds_the_english_article_below_the_german_one(corpus):
+    page = search.search("Wurm")
+    assert slugs(page)[:2] == ["wurm-de", "worm-en"]
+    assert page.results[0]["score"] > page.results[1]["score"]
+
+
+def test_an_english_word_finds_the_german_article_below_the_english_one(corpus):
+    page = search.search("worm")
+    assert slugs(page)[:2] == ["worm-en", "wurm-de"]
+
+
+def test_only_the_query_language_leaves_the_translations_out(corpus):
+    assert slugs(search.search("Wurm", query_language_only=True)) == ["wurm-de"]
+    assert slugs(search.search("worm", query_language_only=True)) == ["worm-en"]
+    assert search.search("Wurm", query_language_only=True).translations == []
+
+
+def test_why_it_matched_names_the_word_and_its_counterpart(corpus):
+    page = search.search("Wurm")
+    english = next(result for result in page.results if result["slug"] == "worm-en")
+    assert english["translated"] == [{"word": "Wurm", "word_language": "de", "counterpart": "worm",
+                                      "counterpart_language": "en"}]
+    german = next(result for result in page.results if result["slug"] == "wurm-de")
+    assert german["translated"] == []  # found by the word as written
+    assert page.translations[0]["text"] == "Wurm"
+    assert {c["text"] for c in page.translations[0]["counterparts"]} == {"worm", "computer worm"}
+
+
+def test_words_the_vocabulary_knows_as_a_phrase_translate_as_one(corpus):
+    for query in ("security hole", '"security hole"'):
+        page = search.search(query)
+        assert "luecke-de" in slugs(page), query
+        german = next(result for result in page.results if result["slug"] == "luecke-de")
+        assert german["translated"] == [{"word": "security hole", "word_language": "en",
+                                         "counterpart": "Sicherheitslücke", "counterpart_language": "de"}]
+    # Each word alone is not the phrase: "hole" is not translated as Sicherheitslücke.
+    assert "luecke-de" not in slugs(search.search("hole"))
+
+
+def test_a_german_compound_finds_the_english_words_of_its_parts(corpus):
+    page = search.search("Routersicherheitslücke")
+    assert slugs(page) == ["hole-en"]
+    assert page.results[0]["translated"][0]["counterpart"] in ("router security hole", "router vulnerability")
+
+
+def test_an_inflected_word_is_translated_by_its_stem(corpus):
+    assert "worm-en" in slugs(search.search("Würmer")) or "worm-en" in slugs(search.search("Wurms"))
+
+
+def test_the_api_says_why_and_takes_the_restriction(corpus, client):
+    answer = client.get("/api/search", {"q": "Wurm"}).json()
+    english = next(result for result in answer["results"] if result["slug"] == "worm-en")
+    assert english["translated"][0]["counterpart"] == "worm"
+    assert answer["translations"][0]["text"] == "Wurm"
+    only = client.get("/api/search", {"q": "Wurm", "query_language_only": "1"}).json()
+    assert [result["slug"] for result in only["results"]] == ["wurm-de"]
+    refused = client.get("/api/search", {"q": "Wurm", "query_language_only": "perhaps"})
+    assert refused.status_code == 400 and refused.json()["parameter"] == "query_language_only"
+
+
+def test_the_page_says_why_in_the_readers_language_and_offers_the_checkbox(corpus, client):
+    page = client.get("/search/", {"q": "Wurm"}).content.decode()
+    assert '<span lang="de">Wurm</span>: German for <span lang="en">worm</span>' in page
+    assert 'name="query_language_only"' in page and 'value="1">' in page
+    german = client.get("/search/", {"q": "Wurm"}, headers={"accept-language": "de"}).content.decode()
+    assert '<span lang="en">worm</span>: englisch für <span lang="de">Wurm</span>' in german
+    only = client.get("/search/", {"q": "Wurm", "query_language_only": "1"}).content.decode()
+    assert 'value="1" checked>' in only and "German for" not in only
+    translation.activate("en")
+
+
+def test_entity_names_are_left_to_the_aliases(corpus):
+    tree, found = crosslang.translate(q.And((q.Alias(text="Munich", entity="muenchen", names=("München",)),
+                                             q.Term("Wurm"))))
+    assert isinstance(tree.items[0], q.Alias) and [node.text for node in found] == ["Wurm"]
+
+
+def test_a_long_query_stands_for_a_bounded_number_of_counterparts(corpus):
+    tree = q.parse(" OR ".join(["Wurm", "worm", "Router", "Geldautomat", "Sicherheitslücke"] * 8))
+    _, found = crosslang.translate(tree)
+    assert sum(len(node.translations) for node in found) <= crosslang.MAX_TRANSLATIONS
+    assert search.search(" OR ".join(["Wurm", "Geldautomat"] * 20)).total >= 3
