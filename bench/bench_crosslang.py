@@ -141,11 +141,18 @@ def main():
     parser.add_argument("--data", type=Path, default=bench.corpus.DEFAULT_DATA)
     parser.add_argument("--distractors", type=int, default=3000)
     parser.add_argument("--queries", action="store_true", help="also print each query's figures")
+    parser.add_argument("--folder", type=Path, help="keep the scratch archive here, and reuse it when it is there")
     args = parser.parse_args()
     queries = read_judged()
-    rows = read_rows(args.data)
     with tempfile.TemporaryDirectory(prefix="bench-crosslang-") as tmp:
-        count, dictionary_seconds, index_seconds = build(Path(tmp), rows, queries, args.distractors)
+        folder = args.folder or Path(tmp)
+        if args.folder and (folder / "search").is_dir():
+            bench.setup_django(folder)
+            count, dictionary_seconds, index_seconds = "the kept", 0.0, 0.0
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            count, dictionary_seconds, index_seconds = build(folder, read_rows(args.data), queries,
+                                                             args.distractors)
         from archive import search
         from archive.search import engine
 

@@ -105,10 +105,25 @@ def _alias(node):
     return _any(parts)
 
 
+_LANGUAGE_FIELDS = {"de": frozenset({"title_de", "body_de", "compound"}), "en": frozenset({"title_en", "body_en"})}
+
+
 def _translated(node):
-    # The words as written, and each counterpart in the other language weighed below them (search/crosslang.py).
-    counterparts = [wq.Or([compile_tree(t.node())], boost=t.weight) for t in node.translations]
+    # The words as written, and each counterpart in the other language weighed below them, in the text of
+    # its own language only: a record in the query's language scores as without them (search/crosslang.py).
+    counterparts = [wq.Or([_in_fields(compile_tree(t.node()), _LANGUAGE_FIELDS[t.lang])], boost=t.weight)
+                    for t in node.translations]
     return _any([compile_tree(node.original)] + counterparts)
+
+
+def _in_fields(query, fields):
+    if isinstance(query, wq.And | wq.Or):
+        kept = [_in_fields(sub, fields) for sub in query.subqueries]
+        if isinstance(query, wq.And) and wq.NullQuery in kept:
+            return wq.NullQuery
+        kept = [sub for sub in kept if sub is not wq.NullQuery]
+        return type(query)(kept, boost=query.boost) if kept else wq.NullQuery
+    return query if getattr(query, "fieldname", None) in fields else wq.NullQuery
 
 
 class _AndNot(wq.AndNot):
