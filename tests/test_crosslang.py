@@ -148,3 +148,10 @@ def test_a_long_query_stands_for_a_bounded_number_of_counterparts(corpus):
     _, found = crosslang.translate(tree)
     assert sum(len(node.translations) for node in found) <= crosslang.MAX_TRANSLATIONS
     assert search.search(" OR ".join(["Wurm", "Geldautomat"] * 20)).total >= 3
+
+
+def test_the_lookup_joins_what_the_folded_word_and_its_stem_find():
+    # Ding spells the pair of Arbeitslosigkeit "arbeitslos :: unemployed"; only "unemployment"'s stem finds it.
+    vocabularies = lookup.Vocabularies([], [("Erwerbslosigkeit", "unemployment", 1.0, 0.2),
+                                            ("arbeitslos", "unemployed", 1.0, 0.5)])
+    assert [c.term for c in vocabularies.counterparts("unemployment", "en")] == ["arbeitslos", "Erwerbslosigkeit"]

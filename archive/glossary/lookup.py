@@ -54,7 +54,12 @@ class _Side:
             found[counterpart] = max(weight, found.get(counterpart, 0.0))
 
     def find(self, text, lang):
-        return self.folded.get(words.folded_key(text, lang)) or self.stemmed.get(words.stem_key(text, lang))
+        # Both: "unemployment" is written so only on the Erwerbslosigkeit line; Arbeitslosigkeit's pair
+        # is spelt "arbeitslos :: unemployed", which only the stem finds.
+        folded = self.folded.get(words.folded_key(text, lang), {})
+        stemmed = self.stemmed.get(words.stem_key(text, lang), {})
+        return {term: max(weight, folded.get(term, 0.0)) for term, weight in stemmed.items()} | \
+            {term: weight for term, weight in folded.items() if term not in stemmed}
 
     def knows_word(self, word, lang):
         return word in self.folded or words.stem(word, lang) in self.stemmed
