@@ -2,12 +2,13 @@
 the query's own language, and says why; "only in the query's language" turns it off. Both engines."""
 
 import datetime as dt
+import gzip
 
 import pytest
 from django.utils import translation
 
 from archive import search
-from archive.glossary import lookup
+from archive.glossary import dictionary, lookup
 from archive.glossary.models import GlossaryEntry
 from archive.models import Article, Source
 from archive.search import crosslang
@@ -20,7 +21,10 @@ GLOSSARY = [
     (["Sicherheitslücke"], ["security hole", "vulnerability"]),
     (["Router"], ["router"]),
     (["Geldautomat"], ["cash machine", "ATM"]),
+    (["Erpressungstrojaner", "Ransomware"], ["ransomware"]),
 ]
+# The general dictionary's rows (build_dictionary's file): "Hacker" is also English, its stem also Hack's.
+DICTIONARY = [("Hacker", "hacker", 1.0, 1.0), ("Hack", "hack", 1.0, 1.0)]
 
 # Pairs written alike in both languages, so neither has more of its word than the other.
 ARTICLES = [
@@ -39,6 +43,8 @@ ARTICLES = [
 def corpus(db):
     for number, (de, en) in enumerate(GLOSSARY):
         GlossaryEntry.objects.create(topic="test", position=number, de=de, en=en)
+    with gzip.open(dictionary.path(), "wt", encoding="utf-8") as handle:
+        handle.writelines(f"{de}\t{en}\t{to_en}\t{to_de}\n" for de, en, to_en, to_de in DICTIONARY)
     source = Source.objects.create(slug="news", name="News")
     for slug, language, title, body in ARTICLES:
         Article.objects.create(slug=slug, source=source, language=language, title=title, body=body,
@@ -135,6 +141,17 @@ def test_the_page_says_why_in_the_readers_language_and_offers_the_checkbox(corpu
     only = client.get("/search/", {"q": "Wurm", "query_language_only": "1"}).content.decode()
     assert 'value="1" checked>' in only and "German for" not in only
     translation.activate("en")
+
+
+def test_a_word_written_alike_in_both_languages_is_left_as_written(corpus):
+    # "Hacker" finds German and English records as written; "hack" would only lift English ones.
+    assert {c.term for c in lookup.counterparts("Hacker", "de")} == {"hacker", "hack"}
+    for text in ("Hacker", "hacker"):
+        _, found = crosslang.translate(q.Term(text))
+        assert found == [], text
+    # The glossary's counterparts stay: it writes Ransomware in German too, and Erpressungstrojaner.
+    _, found = crosslang.translate(q.Term("ransomware"))
+    assert [t.parts for t in found[0].translations] == [(("Erpressungstrojaner",),)]
 
 
 def test_entity_names_are_left_to_the_aliases(corpus):

@@ -10,7 +10,8 @@ hole" -> Sicherheitslücke), and quoted phrases the vocabularies know whole. A G
 compound the lookup splits stands for its parts' counterparts together (Routersicherheitslücke
 -> router AND vulnerability). Which way: each word is looked up as German and as English; a
 word both know (Router, Patch, die) is translated only from the language most of the query's
-words are known in, or both ways when the query gives no lead.
+words are known in, or both ways when the query gives no lead; a word the dictionary
+writes alike in both languages (Hacker, Virus) is left as written.
 
 Weights: a counterpart weighs WEIGHT times its specificity from the lookup (1 for the
 glossary's terms), so the words as written count at least twice as much and a record in
@@ -80,13 +81,19 @@ class _Translator:
                 weight *= HEAD_ONLY
             self.left -= 1
             return [q.Translation(parts=alternatives, lang=found[0].lang, weight=round(weight, 4))]
+        alike = [c for c in found if vocabulary.folded_key(c.term, c.lang) == written]
+        if any(c.origin == "dictionary" for c in alike):
+            # Written alike in both languages (Hacker, Virus): the word as written finds both already, and the
+            # general dictionary's other counterparts (Hacker -> hack) would only lift the other language's
+            # records above its own. The glossary's are kept (ransomware -> Erpressungstrojaner).
+            return []
         best = found[0].weight
         out = []
         for counterpart in found:
+            if counterpart in alike:
+                continue
             if len(out) >= min(PER_WORD, self.left) or counterpart.weight < best * RELATIVE_FLOOR:
                 break
-            if vocabulary.folded_key(counterpart.term, counterpart.lang) == written:
-                continue  # the same word in both languages (Virus): the word as written finds it already
             out.append(q.Translation(parts=((counterpart.term,),), lang=counterpart.lang,
                                      weight=round(WEIGHT * counterpart.weight, 4)))
         self.left -= len(out)
