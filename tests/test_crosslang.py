@@ -172,3 +172,10 @@ def test_the_lookup_joins_what_the_folded_word_and_its_stem_find():
     vocabularies = lookup.Vocabularies([], [("Erwerbslosigkeit", "unemployment", 1.0, 0.2),
                                             ("arbeitslos", "unemployed", 1.0, 0.5)])
     assert [c.term for c in vocabularies.counterparts("unemployment", "en")] == ["arbeitslos", "Erwerbslosigkeit"]
+
+
+def test_the_glossary_answers_a_word_it_holds_as_written_not_by_a_shared_stem():
+    # Hacker and hacken share the stem "hack": the glossary's Hacker entry answers alone.
+    vocabularies = lookup.Vocabularies([(["Hacker"], ["hacker"]), (["hacken"], ["hack"])], [])
+    assert [c.term for c in vocabularies.counterparts("Hacker", "de")] == ["hacker"]
+    assert [c.term for c in vocabularies.counterparts("Hackers", "de")] == ["hack", "hacker"]

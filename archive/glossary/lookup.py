@@ -45,8 +45,9 @@ class Counterpart:
 class _Side:
     """Terms of one language, each key (folded, stemmed) -> [(counterpart, weight)]."""
 
-    def __init__(self):
+    def __init__(self, join_stems=False):
         self.folded, self.stemmed = {}, {}
+        self.join_stems = join_stems
 
     def add(self, term, lang, counterpart, weight):
         for table, key in ((self.folded, words.folded_key(term, lang)), (self.stemmed, words.stem_key(term, lang))):
@@ -54,9 +55,11 @@ class _Side:
             found[counterpart] = max(weight, found.get(counterpart, 0.0))
 
     def find(self, text, lang):
-        # Both: "unemployment" is written so only on the Erwerbslosigkeit line; Arbeitslosigkeit's pair
-        # is spelt "arbeitslos :: unemployed", which only the stem finds.
         folded = self.folded.get(words.folded_key(text, lang), {})
+        if folded and not self.join_stems:  # the glossary: the word as written is its own entry (Hacker, not Hack)
+            return folded
+        # The dictionary: both, as "unemployment" is written so only on the Erwerbslosigkeit line, while
+        # Arbeitslosigkeit's pair is spelt "arbeitslos :: unemployed", which only the stem finds.
         stemmed = self.stemmed.get(words.stem_key(text, lang), {})
         return {term: max(weight, folded.get(term, 0.0)) for term, weight in stemmed.items()} | \
             {term: weight for term, weight in folded.items() if term not in stemmed}
@@ -69,7 +72,7 @@ class Vocabularies:
     def __init__(self, entries, rows):
         """entries: (de terms, en terms) of the glossary; rows: the dictionary's (de, en, to_en, to_de)."""
         self.glossary = {lang: _Side() for lang in words.LANGUAGES}
-        self.dictionary = {lang: _Side() for lang in words.LANGUAGES}
+        self.dictionary = {lang: _Side(join_stems=True) for lang in words.LANGUAGES}
         self.memo = {}
         # Several entries may hold one word (Patch as a fix, Patch as a plaster): each gets its share.
         holders = {lang: {} for lang in words.LANGUAGES}
