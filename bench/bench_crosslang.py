@@ -7,9 +7,10 @@ prints nDCG@10 and recall@10 per group (de-en: German queries for English articl
 the other way, en-en and de-de: single-language controls), with translations and, where the
 code has them, without (only the query's language).
 
-    .venv/bin/python bench/bench_crosslang.py [--data ../shared/data] [--distractors 3000] [--queries]
+    .venv/bin/python bench/bench_crosslang.py [--data ../shared/data] [--distractors 3000] [--queries] [--folder DIR]
 
-On the PostgreSQL engine: scripts/with-postgres .venv/bin/python bench/bench_crosslang.py
+On the PostgreSQL engine:
+    ARCHIVE_SEARCH_BACKEND=postgres scripts/with-postgres .venv/bin/python bench/bench_crosslang.py
 """
 
 import argparse
