@@ -68,13 +68,15 @@ def test_today_or_yesterday_with_a_weekday_gives_the_publication_weekday(text):
     ("Der Dienst wurde im Jahr 2004 eingestellt.", dt.date(2004, 1, 1)),
     ("Seit 2004 ist der Dienst eingestellt.", dt.date(2004, 1, 1)),
     ("The service has been closed since 2004.", dt.date(2004, 1, 1)),
+    ("The service was closed in 2004.", dt.date(2004, 1, 1)),
 ])
 def test_a_year_spoken_of_as_past_bounds_the_start(text, start):
     found = propose(text)
     assert (found.not_before, found.not_after) == (start, None)
 
 
-@pytest.mark.parametrize("text", ["The service will close in 2008.", "Der Dienst soll im Jahr 2008 schließen."])
+@pytest.mark.parametrize("text", ["The service will close in 2008.", "Der Dienst soll im Jahr 2008 schließen.",
+                                  "Emissions are to fall by a fifth in 2011.", "Im Jahr 2011 sinken die Preise."])
 def test_a_year_ahead_bounds_nothing(text):
     assert propose(text) is None
 
@@ -82,6 +84,8 @@ def test_a_year_ahead_bounds_nothing(text):
 @pytest.mark.parametrize("text", [
     "The notes mature on March 17, 1992.", "The company expects sales to rise in the year ending January 31, 1988.",
     "The bond is callable on May 21, 1990.", "Die Anleihe wird am 17. März 1992 fällig.",
+    "The treaty was signed last October and is due to come into force in November 2006.",
+    "Die Entscheidung dürfte schon im März 2018 fallen.",
 ])
 def test_maturities_and_fiscal_ends_are_ahead(text):
     assert all(ref.ahead for ref in ev.read(text))

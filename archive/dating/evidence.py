@@ -51,7 +51,8 @@ _AHEAD = re.compile(
     r"\b(?:next|coming|until|till|through|by|from|effective|payable|record|due|expires?|expiring|scheduled|"
     r"will|would|to be|before|expected|expects?|planned|plans?|forecasts?|projects?|predicted|sees|target|"
     r"ending|ends?|matur\w*|commencing|beginning|starting|prior to|no later than|on or after|on or before|"
-    r"exercisable|redeemable|callable|convertible|outlook|set for|meets|up to|"
+    r"exercisable|redeemable|callable|convertible|outlook|set for|meets|up to|runs? out|hope[sd]?|could|"
+    r"might|dürfte|könnte|zum|"
     r"ab|bis|nächsten?|kommenden?|soll|sollen|wird|werden|geplant|erwartet|spätestens|fällig|endet|beginnt)"
     r"\b[^.;]{0,40}$",
     re.IGNORECASE,
@@ -219,12 +220,14 @@ def _near_verb(text, match):
 def _ahead(text, start):
     before = text[max(0, start - 60):start]
     before = re.split(r"[.;:!?]\s", before)[-1]
-    return bool(_AHEAD.search(before)) and not _PAST.search(before)
+    # "last" or "as of" right before the reference ("until last Tuesday") makes it past again; further
+    # back it belongs to something else ("signed last October and due to come into force in November 2006").
+    return bool(_AHEAD.search(before)) and not _PAST.search(before[-20:])
 
 
 def _done(text, start):
     before = re.split(r"[.;:!?]\s", text[max(0, start - 60):start])[-1]
-    return bool(_DONE.search(before) or _PAST.search(before)) and not _ahead(text, start)
+    return bool(_DONE.search(before) or _PAST.search(before[-20:])) and not _ahead(text, start)
 
 
 def _reference(kind, form, match, text):

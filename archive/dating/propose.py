@@ -126,7 +126,8 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
             first = dt.date(ref.year, ref.month, 1)
             raise_lo(first, f'it speaks of "{ref.text}" as past', {"kind": "text_month", "text": ref.text,
                                                                     "date": first.isoformat()[:7]})
-        elif ref.kind == ev.YEAR:
+        elif ref.kind == ev.YEAR and (ref.done or ref.text.casefold().startswith(("seit", "since"))):
+            # A bare year is as often a plan ("cut emissions in 2011"): only "since" or a past verb make it past.
             raise_lo(dt.date(ref.year, 1, 1), f'it speaks of "{ref.text}" as past',
                      {"kind": "text_year", "text": ref.text, "date": str(ref.year)})
 
