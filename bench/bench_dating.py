@@ -90,7 +90,7 @@ def _report(title, results):
         print(f"  median width: {statistics.median(widths):g} days")
         quartiles = statistics.quantiles(widths, n=4) if len(widths) > 1 else widths * 3
         print("  width quartiles: " + ", ".join(f"{q:g}" for q in quartiles) + " days")
-    print(f"  left undated: {(len(results) - len(dated)) / len(results):.1%}")
+    print(f"  left undated: {(len(results) - len(dated)) / len(results):.2%}")
 
 
 def _evidence_kinds(results):
