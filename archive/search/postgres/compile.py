@@ -330,11 +330,13 @@ def _filters_sql(filters):
 
 
 def _date_conditions(start, end):
-    """Dated documents from start to end (either may be None): SQL conditions and their parameters."""
+    """Dated documents whose days overlap start to end (either may be None): SQL conditions and parameters.
+
+    A record's last day (a month's, a range's; none for an open range) is its document's date_end."""
     conditions, params = ["d.date IS NOT NULL"], []
     if start:
-        conditions.append("d.date >= %s")
-        params.append(start)
+        conditions.append("(d.date >= %s OR COALESCE((d.doc->>'date_end')::date, 'infinity') >= %s)")
+        params.extend([start, start])
     if end:
         conditions.append("d.date <= %s")
         params.append(end)

@@ -60,8 +60,9 @@ def _allowed(state, filters):
         if dated:
             low = int(filters.date_from.strftime("%Y%m%d")) if filters.date_from else 1
             high = int(filters.date_to.strftime("%Y%m%d")) if filters.date_to else 29991231
-            days = searchers.date_column(state)
-            docs = {n for n in docs if low <= days[n] <= high}
+            days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
+            # Overlap, as for date: in a query (docs/dating.md); undated records hold 0 in both.
+            docs = {n for n in docs if 0 < days[n] <= high and ends[n] >= low}
         if len(caches) > 200:  # keep the cache of filter sets small
             for stale in [k for k in list(caches) if isinstance(k, tuple) and k[0] == "allowed"]:
                 caches.pop(stale, None)

@@ -5,7 +5,7 @@ from whoosh import query as wq
 from archive.search import query as q
 from archive.search.text import fold
 from archive.search.whoosh import analysis, internals
-from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, analyze
+from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, OPEN_END, analyze
 
 TEXT_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH), ("body_de", GERMAN), ("body_en", ENGLISH),
                ("names", NAMES))
@@ -93,9 +93,10 @@ def _match(node):
 
 
 def _date_range(node):
+    # A record matches when its days overlap the window: it starts by the window's end, ends from its start.
     start = int(node.start.strftime("%Y%m%d")) if node.start else 1
-    end = int(node.end.strftime("%Y%m%d")) if node.end else 29991231  # larger ends confuse NumericRange
-    return wq.NumericRange("date", start, end)
+    end = int(node.end.strftime("%Y%m%d")) if node.end else OPEN_END
+    return wq.And([wq.NumericRange("date", 1, end), wq.NumericRange("date_end", start, OPEN_END)])
 
 
 def _alias(node):
