@@ -94,3 +94,9 @@ def test_the_sitemap_lists_addresses_on_the_base_url(client, story, configured):
     assert_all_on_base([a for a in addresses(index) if "sitemaps.org" not in a])
     articles = get(client, "/sitemap-articles.xml").decode()
     assert f"<loc>{BASE}articles/report/</loc>" in articles
+
+
+def test_api_records_name_pages_and_citations_by_the_base_url(client, story, configured):
+    data = json.loads(get(client, "/api/articles/report/"))
+    assert data["url"] == f"{BASE}articles/report/"
+    assert data["cite"]["text"] == f"{BASE}articles/report/cite.txt"
