@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive import links
 from archive.models import Article, Entity, Event
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -146,7 +147,8 @@ SITEMAPS = {
 
 
 def _base(request):
-    return f"{request.scheme}://{request.get_host()}"
+    # Paths from reverse() start with "/" (and carry any script prefix themselves).
+    return links.base_url(request).rstrip("/")
 
 
 def _lastmod(value):

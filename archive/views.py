@@ -3,7 +3,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive import citations, links, selectors, structured_data
+from archive import citations, csl_styles, links, selectors, structured_data
 from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
 from archive.params import BadParameter, page_answer
@@ -52,6 +52,7 @@ def article_detail(request, slug):
         "next": following,
         "notes": selectors.hindsight_notes(article),
         "citation_styles": citations.styles(article, page_url),
+        "suggested_styles": csl_styles.SUGGESTED,
         "highwire_tags": citations.highwire_tags(article, page_url),
         "news_article": citations.news_article(article, page_url),
     })
