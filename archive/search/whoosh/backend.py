@@ -90,13 +90,32 @@ def _snippet(doc, matched_terms):
     if not (wanted or compounds):
         return unmatched_snippet(doc)
     normalize = NORMALIZERS[lang]
-    spans = []
-    for match in _TOKEN.finditer(text):
-        word = normalize(match.group())
+    initial = _initials(lang)
+    # Which of the text's distinct words match, found from its word list (read in C) without
+    # stemming most of them: folding and stemming keep a word's first letter (Straße -> stras,
+    # Ärger -> arg), so a word whose first letter begins no matched term cannot be one.
+    firsts = {term[0] for term in wanted} | {term[-1] for term in compounds}
+    tokens = _TOKEN.findall(text)
+    matching = set()
+    for token in set(tokens):
+        first = initial.get(token[0])
+        if first is None:
+            first = initial[token[0]] = fold(token[0], digraphs=normalize.digraphs)[:1]
+        if first and first not in firsts:
+            continue
+        word = normalize(token)
         if word in wanted or (compounds and word[::-1] in compounds):
-            spans.append((match.start(), match.end(), word))
-            if len(spans) >= 24:
-                break
+            matching.add(token)
+    spans = []
+    if matching:
+        # Where the first 24 of them stand; the walk stops at the last of those.
+        needed = min(24, sum(map(matching.__contains__, tokens)))
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            if token in matching:
+                spans.append((match.start(), match.end(), normalize(token)))
+                if len(spans) >= needed:
+                    break
     if not spans:
         return html.escape(lead(text))
     best, best_score = 0, -1
@@ -117,6 +136,13 @@ def _snippet(doc, matched_terms):
     out.append(html.escape(text[cursor:end]))
     passage = " ".join("".join(out).split())
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+
+
+@functools.cache
+def _initials(lang):
+    """Character -> its folded form's first letter, filled as characters are met (per language:
+    German folds ae to a, English does not)."""
+    return {}
 
 
 def _matched_terms(terms):
