@@ -90,18 +90,24 @@ def _snippet(doc, matched_terms):
     if not (wanted or compounds):
         return unmatched_snippet(doc)
     normalize = NORMALIZERS[lang]
-    initial = _initials(lang)
     # Which of the text's distinct words match, found from its word list (read in C) without
-    # stemming most of them: folding and stemming keep a word's first letter (Straße -> stras,
-    # Ärger -> arg), so a word whose first letter begins no matched term cannot be one.
-    firsts = {term[0] for term in wanted} | {term[-1] for term in compounds}
+    # stemming most of them: folding and stemming keep a word's first two letters (Straße ->
+    # stras, Ärger -> arg, attacks -> attack), so a word whose first two begin no matched term
+    # cannot be one. English stems dying, lying and tying to die, lie and tie.
+    terms = list(wanted) + [term[::-1] for term in compounds]
+    size = 2 if all(len(term) >= 2 for term in terms) else 1
+    heads = {term[:size] for term in terms}
+    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
+    prefixes = _prefixes(lang)
     tokens = _TOKEN.findall(text)
     matching = set()
     for token in set(tokens):
-        first = initial.get(token[0])
-        if first is None:
-            first = initial[token[0]] = fold(token[0], digraphs=normalize.digraphs)[:1]
-        if first and first not in firsts:
+        head = prefixes.get(token[:3])
+        if head is None:
+            if len(prefixes) > 100_000:
+                prefixes.clear()
+            head = prefixes[token[:3]] = fold(token[:3], digraphs=normalize.digraphs)
+        if len(head) >= size and head[:size] not in heads:
             continue
         word = normalize(token)
         if word in wanted or (compounds and word[::-1] in compounds):
@@ -138,9 +144,12 @@ def _snippet(doc, matched_terms):
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
 
 
+_Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
+
+
 @functools.cache
-def _initials(lang):
-    """Character -> its folded form's first letter, filled as characters are met (per language:
+def _prefixes(lang):
+    """A word's first three characters -> their folded form, filled as words are met (per language:
     German folds ae to a, English does not)."""
     return {}
 
