@@ -267,15 +267,15 @@ def measure(sets, fts_path, clock=time.perf_counter):
     db = sqlite3.connect(fts_path)
     table = []
     for kind, items in sets.items():
-        mine, theirs = [], []
+        mine, theirs, partial = [], [], 0
         for query in items:  # one after the other, so both see the same load
             started = clock()
-            ours(query)
+            partial += ours(query).partial
             mine.append(clock() - started)
             started = clock()
             query.run_fts(db)
             theirs.append(clock() - started)
-        table.append((kind, percentiles(mine), percentiles(theirs)))
+        table.append((kind, percentiles(mine), percentiles(theirs), partial))
     db.close()
     return table
 
@@ -354,12 +354,13 @@ def main():
         table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time)
     print(f"\n{result['size']:,} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets; "
           f"{args.queries} queries per kind; {args.clock} clock\n")
-    print("| | ours (Whoosh) | SQLite FTS5 | ours / FTS5 |")
-    print("|---|---|---|---|")
-    print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} | |")
-    print(f"| index size MB | {result['whoosh_mb']:.1f} | {result['fts_mb']:.1f} | |")
-    for kind, (o50, o95), (f50, f95) in table:
-        print(f"| {kind} | {o50:.1f} / {o95:.1f} | {f50:.1f} / {f95:.1f} | {ratio(o50, f50)} / {ratio(o95, f95)} |")
+    print("| | ours (Whoosh) | SQLite FTS5 | ours / FTS5 | ours stopped at the deadline |")
+    print("|---|---|---|---|---|")
+    print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} | | |")
+    print(f"| index size MB | {result['whoosh_mb']:.1f} | {result['fts_mb']:.1f} | | |")
+    for kind, (o50, o95), (f50, f95), partial in table:
+        print(f"| {kind} | {o50:.1f} / {o95:.1f} | {f50:.1f} / {f95:.1f} | {ratio(o50, f50)} / {ratio(o95, f95)} "
+              f"| {partial} of {args.queries} |")
 
 
 def _entity_names(rows):
