@@ -73,7 +73,8 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
     check_sort(sort)
     tree = q.parse(text)
     backend = get_backend()
-    tree, notes = expand_aliases(tree, alias_table(backend.generation()))
+    generation = backend.generation()  # once: each asks the index on disk which generation is current
+    tree, notes = expand_aliases(tree, alias_table(generation))
     if tree is None and sort == "relevance":
         sort = "-date"
     found = backend.search(SearchRequest(tree=tree, filters=filters, sort=sort, page=page, per_page=per_page,
@@ -87,7 +88,6 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10):
         found = backend.search(SearchRequest(tree=loose, filters=filters, sort=sort, page=page, per_page=per_page,
                                              deadline=deadline))
         found.suggestion_words = suggestion_words
-    generation = backend.generation()
     pages = math.ceil(found.total / per_page) if found.total else 0
     return SearchPage(
         query=text, total=found.total, page=page, pages=pages, per_page=per_page,
