@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from archive.models import Article, Entity, Event
+from archive.remembered import remember
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -104,6 +105,11 @@ class PeriodSitemap(_Section):
 
     @cached_property
     def _all(self):
+        # Grouped over every dated record: once per state of the archive.
+        return remember(("sitemap-periods",), self._periods)
+
+    @staticmethod
+    def _periods():
         months = {}
         for model in (Article, Event):
             for ym, last in _months(model).items():
@@ -153,17 +159,25 @@ def _lastmod(value):
     return f"<lastmod>{value.isoformat()}</lastmod>" if value else ""
 
 
+def _sections():
+    """(name, addresses, newest lastmod) of every section; counted over whole tables."""
+    found = []
+    for name, section_class in SITEMAPS.items():
+        section = section_class()
+        found.append((name, section.count(), section.latest()))
+    return found
+
+
 @require_safe
 def index(request):
     """Every file of every section: page 1 at sitemap-<section>.xml, the others with ?p=N."""
     limit = _limit()
     base = _base(request)
     parts = [HEAD, f'<sitemapindex xmlns="{XMLNS}">\n']
-    for name, section_class in SITEMAPS.items():
-        section = section_class()
+    for name, count, latest in remember(("sitemap-sections",), _sections):
         address = base + reverse("sitemap-section", args=[name])
-        stamp = _lastmod(section.latest())
-        for number in range(1, max(1, math.ceil(section.count() / limit)) + 1):
+        stamp = _lastmod(latest)
+        for number in range(1, max(1, math.ceil(count / limit)) + 1):
             loc = address if number == 1 else f"{address}?p={number}"
             parts.append(f"<sitemap><loc>{escape(loc)}</loc>{stamp}</sitemap>\n")
     parts.append("</sitemapindex>\n")

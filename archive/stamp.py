@@ -13,6 +13,8 @@ rows bumps it once, and TRUNCATE is caught too). The triggers are (re)installed 
 `migrate` (archive.apps): SQLite drops a table's triggers when a migration remakes the table.
 """
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import threading
@@ -28,6 +30,8 @@ TABLES = ("archive_article", "archive_event", "archive_entity", "archive_entitya
 
 _lock = threading.Lock()
 _cached = {"at": 0.0, "value": None}
+# The stamp a request was answered under (archive.caching), so all it asks agrees with its ETag.
+_pinned = contextvars.ContextVar("archive_stamp_pinned", default=None)
 
 _SQLITE_TABLE = f"CREATE TABLE IF NOT EXISTS {STAMP_TABLE} (id INTEGER PRIMARY KEY, version INTEGER NOT NULL, " \
                 "changed TEXT NOT NULL)"
@@ -81,6 +85,8 @@ def installed_after_migrate(sender, using, **kwargs):
 
 def archive_stamp(*, fresh=False):
     """{"version": n, "changed": ISO time}; equal dicts mean an unchanged archive."""
+    if not fresh and _pinned.get() is not None:
+        return _pinned.get()
     now = time.monotonic()
     with _lock:
         if not fresh and _cached["value"] is not None and now - _cached["at"] < settings.ARCHIVE_STAMP_SECONDS:
@@ -96,6 +102,16 @@ def archive_stamp(*, fresh=False):
 
 def _iso(changed):
     return changed.isoformat() if isinstance(changed, dt.datetime) else str(changed)
+
+
+@contextlib.contextmanager
+def pinned(value):
+    """archive_stamp() gives `value` inside the block (one request's work)."""
+    token = _pinned.set(value)
+    try:
+        yield value
+    finally:
+        _pinned.reset(token)
 
 
 def forget():

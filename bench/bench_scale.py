@@ -17,10 +17,13 @@ needs DATABASE_URL, which scripts/with-postgres sets), and measures:
   search       api.search (parse, alias expansion, top 10, total, facets, snippets,
                suggestions) p50 / p95 in ms per kind of query
   pages        every page kind (home, article, entity, entity timeline, timeline, year, month,
-               sitemap index and a sitemap file, the records API, exports) through Django's test
+               sitemap index and files, feed, the records API, exports) through Django's test
                client, p50 / p95 in ms; run at two sizes and divide for the 10k-to-100k ratio
-  restart      update_index on the unchanged archive (what `make run` does before serving), s
-  memory       this process's peak resident memory after serving every page kind, MB
+               (bench/bench_pages.py shows where one page's time goes)
+  memory       the resident memory of one gunicorn worker after serving every page kind and
+               every kind of query, MB
+  restart      `make run`'s steps before it serves (migrate, load_content, build_dictionary,
+               update_index), each its own process, on the unchanged archive, s
 
 Prints one Markdown table with a column per stack.
 """
@@ -177,34 +180,48 @@ def _import_and_search(args, workdir, figures):
         print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
 
 
-def _pages(args, figures):
-    from django.core.management import call_command
-    from django.test import Client
-
+def page_addresses(pages):
+    """Kind of page -> the addresses timed, `pages` of each (fewer for the heavy exports)."""
     from archive.models import Article, Entity, Mention
 
-    client = Client()
-    articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:args.pages]]
+    articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:pages]]
     counted = Counter(Mention.objects.values_list("entity_id", flat=True)).most_common(5)
-    busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (args.pages // 5 or 1)
+    busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (pages // 5 or 1)
     years = list(Article.objects.filter(date__isnull=False).values_list("date__year", flat=True)[:200])
     year = Counter(years).most_common(1)[0][0] if years else 2001
-    pages = {
-        "home": ["/"] * args.pages,
+    return {
+        "home": ["/"] * pages,
         "article page": articles,
         "entity page (5 most tagged)": busiest,
+        "entity page, page 2 of its articles": [url + "?page=2" for url in busiest],
         "entity timeline page (5 most tagged)": [url + "timeline/" for url in busiest],
-        "timeline": ["/timeline/"] * args.pages,
-        "year page": [f"/archive/{year}/"] * args.pages,
-        "month page": [f"/archive/{year}/6/"] * args.pages,
-        "sitemap index": ["/sitemap.xml"] * 10,
-        "sitemap file": ["/sitemap-articles.xml"] * 10,
-        "api articles": ["/api/articles/?page=2"] * args.pages,
+        "timeline": ["/timeline/"] * pages,
+        "timeline, page 5": ["/timeline/?page=5"] * pages,
+        "year page": [f"/archive/{year}/"] * pages,
+        "month page": [f"/archive/{year}/6/"] * pages,
+        "sitemap index": ["/sitemap.xml"] * pages,
+        "sitemap file (articles, first)": ["/sitemap-articles.xml"] * 10,
+        "sitemap file (periods)": ["/sitemap-periods.xml"] * 10,
+        "feed (articles)": ["/feeds/articles.atom"] * pages,
+        "api articles": ["/api/articles/?page=2"] * pages,
         "api entity": [f"/api{url}" for url in busiest],
         "timeline export csv (one year)": [f"/timeline/export.csv?from={year}&to={year}"] * 5,
         "timeline export json (most tagged entity, whole)": [f"{busiest[0]}timeline/export.json"] * 3,
         "timeline export timelinejs (most tagged entity)": [f"{busiest[0]}timeline/export.timelinejs.json"] * 3,
     }
+
+
+# One address per kind of query the search page and API answer; the worker serves them for its memory figure.
+SEARCHES = ["/search/?q=worm", "/search/?q=virus+microsoft", "/search/?q=angriff&language=de",
+            "/search/?q=%22code+red%22", "/search/?q=micro*", "/search/?q=wurm~", "/search/?q=worm&from=2001&to=2003",
+            "/api/search?q=code+red&type=article", "/search/feed.atom?q=worm"]
+
+
+def _pages(args, figures):
+    from django.test import Client
+
+    client = Client()
+    pages = page_addresses(args.pages)
     for kind, urls in pages.items():
         client.get(urls[0])
 
@@ -219,23 +236,38 @@ def _pages(args, figures):
         figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
 
-    if args.stack == "sqlite":
-        searches = [f"/search/?q={word}" for word in ("worm", "virus", "microsoft", "angriff")]
-        searches += ["/api/search?q=code+red&type=article", "/search/?q=%22code+red%22", "/search/?q=micro*",
-                     "/search/?q=wurm~"]
-        rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + searches)
-        figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
-        print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
+    rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + SEARCHES)
+    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
+    print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
 
     import resource
 
-    figures["peak resident memory MB"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
-    call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))  # leaves its stamp
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "update_index"], check=True, env=dict(os.environ),
-                   stdout=subprocess.DEVNULL)
-    figures["restart: update_index, unchanged archive s"] = f"{time.perf_counter() - started:.1f}"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["bench process peak resident memory MB"] = f"{peak:.0f}"
+    restart(figures, args.stack)
     print(json.dumps(figures))
+
+
+RESTART_STEPS = (["migrate", "--noinput"], ["load_content"], ["build_dictionary"], ["update_index"])
+
+
+def restart(figures, stack):
+    """`make run`'s steps before it serves, each a process of its own as there: once to settle (the
+    first run loads the project's content and builds the dictionary), then timed on the unchanged archive."""
+    def run_steps():
+        spent = {}
+        for step in RESTART_STEPS:
+            started = time.perf_counter()
+            subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], check=True, env=dict(os.environ),
+                           stdout=subprocess.DEVNULL)
+            spent[step[0]] = time.perf_counter() - started
+        return spent
+
+    run_steps()
+    spent = run_steps()
+    line = f"{sum(spent.values()):.1f} (" + ", ".join(f"{name} {s:.1f}" for name, s in spent.items()) + ")"
+    figures["restart: make run's steps on the unchanged archive s"] = line
+    print(f"[{stack}] restart: {line}", file=sys.stderr, flush=True)
 
 
 def worker_memory(urls, port=8765):

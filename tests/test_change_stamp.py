@@ -58,3 +58,24 @@ def test_installing_again_keeps_the_stamp(some):
     before = stamp.archive_stamp(fresh=True)
     stamp.install()
     assert stamp.archive_stamp(fresh=True) == before
+
+
+def test_a_remembered_aggregate_is_worked_out_again_after_any_write(some):
+    from archive.remembered import remember
+
+    calls = []
+
+    def counted():
+        calls.append(1)
+        return Mention.objects.count()
+
+    assert remember("mentions", counted) == remember("mentions", counted) == 1
+    assert len(calls) == 1
+    Mention.objects.create(article=some, entity=make.entity("virus"))
+    assert remember("mentions", counted) == 2 and len(calls) == 2
+
+
+def test_the_home_page_shows_an_entity_named_after_the_first_visit(client, some):
+    assert "Rootkit" not in client.get("/").content.decode()
+    Mention.objects.create(article=some, entity=make.entity("rootkit", name="Rootkit"))
+    assert "Rootkit" in client.get("/").content.decode()
