@@ -11,7 +11,7 @@ from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
 from archive.params import json_answer
 from archive.ratelimit import rate_limited
-from archive.remembered import remember
+from archive.remembered import query_key, remember
 from archive.search import views as search_views
 
 LANGUAGES = {code for code, _ in LANGUAGE_CHOICES}
@@ -35,6 +35,8 @@ def _not_found(kind, slug):
 def _page(request, queryset, serialize):
     paging = params.paging(request.GET)
     paginator = Paginator(queryset, paging.page_size)
+    # Counted over the whole list: once per state of the archive.
+    paginator.count = remember(("api-count", query_key(queryset)), queryset.count)
     if paging.page > max(paginator.num_pages, 1):
         raise params.BadParameter(
             "page", f"'page' {paging.page} is past the last page, {paginator.num_pages}", status=404
