@@ -67,8 +67,17 @@ class _Records(_Section):
     def rows(self, offset, limit):
         path = _pattern(self.url_name)
         fields = ("slug", "updated_at") if self.stamped else ("slug",)
-        found = self.model.objects.order_by("id").values_list(*fields)[offset:offset + limit]
+        found = self.model.objects.order_by("id")
+        if offset:
+            # From the first id of the file on, not past `offset` rows: an OFFSET reads every row it skips.
+            found = found.filter(id__gte=self._first_id(offset))
+        found = found.values_list(*fields)[:limit]
         return ((path(row[0]), row[1] if self.stamped else None) for row in found)
+
+    def _first_id(self, offset):
+        label = self.model._meta.label
+        return remember(("sitemap-first-id", label, offset), lambda: self.model.objects.order_by("id").values_list(
+            "id", flat=True)[offset:offset + 1].first())
 
     def latest(self):
         return self.model.objects.aggregate(last=Max("updated_at"))["last"] if self.stamped else None

@@ -182,6 +182,8 @@ def _import_and_search(args, workdir, figures):
 
 def page_addresses(pages):
     """Kind of page -> the addresses timed, `pages` of each (fewer for the heavy exports)."""
+    from django.conf import settings
+
     from archive.models import Article, Entity, Mention
 
     articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:pages]]
@@ -189,6 +191,7 @@ def page_addresses(pages):
     busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (pages // 5 or 1)
     years = list(Article.objects.filter(date__isnull=False).values_list("date__year", flat=True)[:200])
     year = Counter(years).most_common(1)[0][0] if years else 2001
+    last_file = max(1, -(-Article.objects.count() // settings.ARCHIVE_SITEMAP_LIMIT))
     return {
         "home": ["/"] * pages,
         "article page": articles,
@@ -201,6 +204,7 @@ def page_addresses(pages):
         "month page": [f"/archive/{year}/6/"] * pages,
         "sitemap index": ["/sitemap.xml"] * pages,
         "sitemap file (articles, first)": ["/sitemap-articles.xml"] * 10,
+        "sitemap file (articles, last)": [f"/sitemap-articles.xml?p={last_file}"] * 10,
         "sitemap file (periods)": ["/sitemap-periods.xml"] * 10,
         "feed (articles)": ["/feeds/articles.atom"] * pages,
         "api articles": ["/api/articles/?page=2"] * pages,
