@@ -224,6 +224,8 @@ SEARCHES = ["/search/?q=worm", "/search/?q=virus+microsoft", "/search/?q=angriff
 def _pages(args, figures):
     from django.test import Client
 
+    from archive import remembered
+
     client = Client()
     pages = page_addresses(args.pages)
     for kind, urls in pages.items():
@@ -237,8 +239,16 @@ def _pages(args, figures):
                     pass
 
         times = timed(get, urls)
+
+        def cold(url):
+            remembered.forget()  # as after a change of the archive: every aggregate worked out again
+            get(url)
+
+        first = timed(cold, urls[:3])
         figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
-        print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
+        figures[f"{kind} first view after a change ms"] = f"{statistics.median(first):.0f}"
+        print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms, first view after a change "
+              f"{statistics.median(first):.0f} ms", file=sys.stderr, flush=True)
 
     rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + SEARCHES)
     figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
@@ -303,6 +313,30 @@ def worker_memory(urls, port=8765):
         master.wait(timeout=30)
 
 
+def print_ratio(small_file, large_file):
+    """Per stack and page kind: p50 / p95 at both sizes, the ratio of the p95s, the first view after a change."""
+    small, large = json.loads(small_file.read_text()), json.loads(large_file.read_text())
+    for stack in small:
+        if stack not in large:
+            continue
+        one, two = small[stack], large[stack]
+        print(f"\n{stack}: {one['articles']:,} and {two['articles']:,} articles\n")
+        print("| page | p50 / p95 ms, small | p50 / p95 ms, large | p95 ratio | first view after a change ms, "
+              "small / large |")
+        print("|---|---|---|---|---|")
+        for row in one:
+            if not row.endswith(" p50 / p95 ms") or row.startswith("search ") or row not in two:
+                continue
+            kind = row.removesuffix(" p50 / p95 ms")
+            ratio = float(two[row].split(" / ")[1]) / max(1.0, float(one[row].split(" / ")[1]))
+            first = f"{one.get(kind + ' first view after a change ms', '')} / " \
+                    f"{two.get(kind + ' first view after a change ms', '')}"
+            print(f"| {kind} | {one[row]} | {two[row]} | {ratio:.1f} | {first} |")
+        for row in one:
+            if "memory" in row or row.startswith("restart"):
+                print(f"| {row} | {one[row]} | {two.get(row, '')} | | |")
+
+
 def _date(year, month, day):
     import datetime as dt
 
@@ -321,8 +355,14 @@ def main():
     parser.add_argument("--folder", type=Path, help="the SQLite stack's data folder, kept; when it already holds "
                                                       "an archive imported by this command, only the pages, restart "
                                                       "and memory are measured again")
+    parser.add_argument("--json", type=Path, help="also write the figures, per stack, to this file")
+    parser.add_argument("--ratio", nargs=2, type=Path, metavar=("SMALL", "LARGE"),
+                        help="print the page figures of two --json files side by side with the ratio of p95s")
     parser.add_argument("--stack", help=argparse.SUPPRESS)  # set for the per-stack child process
     args = parser.parse_args()
+    if args.ratio:
+        print_ratio(*args.ratio)
+        return
     if args.stack:
         run_stack(args)
         return
@@ -336,6 +376,8 @@ def main():
             (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else [])
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
+    if args.json:
+        args.json.write_text(json.dumps(columns, indent=1))
     labels = {"sqlite": "SQLite + Whoosh", "postgres": "PostgreSQL + postgres"}
     print("| | " + " | ".join(labels[s] for s in columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
