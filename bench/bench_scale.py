@@ -290,9 +290,10 @@ def worker_memory(urls, port=8765):
     import urllib.request
 
     env = dict(os.environ, ARCHIVE_API_RATE="off", ARCHIVE_DEBUG="0")
+    log = open(Path(os.environ["ARCHIVE_DATA_DIR"]) / "gunicorn.log", "w")  # an error answer's traceback
     master = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "archive.wsgi", "--workers", "1",
                                "--bind", f"127.0.0.1:{port}", "--timeout", "120"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     try:
         for _ in range(300):
             try:
@@ -311,6 +312,7 @@ def worker_memory(urls, port=8765):
     finally:
         master.terminate()
         master.wait(timeout=30)
+        log.close()
 
 
 def print_ratio(small_file, large_file):
