@@ -250,9 +250,7 @@ def _pages(args, figures):
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms, first view after a change "
               f"{statistics.median(first):.0f} ms", file=sys.stderr, flush=True)
 
-    rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + SEARCHES)
-    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
-    print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
+    memory(figures, args.stack, pages)
 
     import resource
 
@@ -260,6 +258,14 @@ def _pages(args, figures):
     figures["bench process peak resident memory MB"] = f"{peak:.0f}"
     restart(figures, args.stack)
     print(json.dumps(figures))
+
+
+def memory(figures, stack, pages):
+    after_pages, after_searches = worker_memory([url for urls in pages.values() for url in urls[:2]], SEARCHES)
+    figures["gunicorn worker resident memory after every page kind MB"] = f"{after_pages:.0f}"
+    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{after_searches:.0f}"
+    print(f"[{stack}] worker memory: {after_pages:.0f} MB after the pages, {after_searches:.0f} MB after "
+          "the searches too", file=sys.stderr, flush=True)
 
 
 RESTART_STEPS = (["migrate", "--noinput"], ["load_content"], ["build_dictionary"], ["update_index"])
@@ -293,8 +299,9 @@ def restart(figures, stack):
         print(f"[{stack}] restart, {label}: {line}", file=sys.stderr, flush=True)
 
 
-def worker_memory(urls, port=8765):
-    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after `urls`."""
+def worker_memory(*stages, port=8765):
+    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after each stage's
+    addresses, one after the other."""
     import urllib.error
     import urllib.request
 
@@ -310,14 +317,18 @@ def worker_memory(urls, port=8765):
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
-        for url in urls:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
-            except urllib.error.HTTPError as error:
-                print(f"  {url}: {error.code}", file=sys.stderr)
-        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-        status = Path(f"/proc/{children[0]}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+        found = []
+        for urls in stages:
+            for url in urls:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
+                except urllib.error.HTTPError as error:
+                    print(f"  {url}: {error.code}", file=sys.stderr)
+            children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+            status = Path(f"/proc/{children[0]}/status").read_text()
+            found.append(int(next(line.split()[1] for line in status.splitlines()
+                                  if line.startswith("VmRSS:"))) / 1024)
+        return found
     finally:
         master.terminate()
         master.wait(timeout=30)
