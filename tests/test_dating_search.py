@@ -64,3 +64,16 @@ def test_a_range_sorts_at_its_first_possible_day_and_undated_last(corpus):
     assert slugs(page) == ["closed-range", "month", "day", "open-range", "undated"]
     page = search.search("worm", filters=Filters(types=("article",)), sort="-date", per_page=50)
     assert slugs(page) == ["open-range", "day", "month", "closed-range", "undated"]
+
+
+def test_results_carry_a_range_whole_and_the_pages_show_it(corpus, client):
+    answer = client.get("/api/search", {"q": "worm", "type": "article"}).json()
+    items = {item["slug"]: item for item in answer["results"]}
+    assert items["closed-range"]["date"] == "2001-12-20/2002-01-10"
+    assert items["open-range"]["date"] == "2004-12-20/.."
+    assert items["month"]["date"] == "2002-02"
+    for language, words in (("en", ("not before 20 December 2004", "between")), ("de", ("nicht vor dem", "zwischen"))):
+        page = client.get("/search/", {"q": "worm"}, HTTP_ACCEPT_LANGUAGE=language)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert all(word in html for word in words), language

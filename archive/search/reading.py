@@ -106,10 +106,20 @@ def _result(hit):
     doc = hit.doc
     return {
         "type": doc["type"], "slug": doc["slug"], "title": doc["title"], "url": doc["url"],
-        "date": dates.iso(dt.date.fromisoformat(doc["date"]), doc["date_precision"]) if doc["date"] else None,
+        "date": _date(doc),
         "source": doc["source_name"] or None, "language": doc["language"] or None, "snippet": hit.snippet,
         "entities": doc["entities"], "score": round(hit.score, 4), "matched": hit.matched,
     }
+
+
+def _date(doc):
+    """The record's date as the API writes dates: "2001", "2001-08", "2001-08-10", or a range
+    "2001-08-10/2001-08-11" ("2004-12-20/.." when open)."""
+    if not doc["date"]:
+        return None
+    end = doc.get("date_end")
+    not_after = dt.date.fromisoformat(end) if end and doc["date_precision"] == dates.RANGE else None
+    return dates.iso(dt.date.fromisoformat(doc["date"]), doc["date_precision"], not_after)
 
 
 def _facets(counts, filters, names):
