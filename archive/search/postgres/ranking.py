@@ -1,0 +1,124 @@
+"""Counting and ranking a PostgreSQL search's matches without reading every match's vector.
+
+Facets and the total come from the matches' small columns (type, source, language, date,
+entities). With the RUM index (migration postgres_rum_index) the index decides `vec @@ query`,
+weights and phrases included, without going back to the vectors, so counting reads none.
+
+Ranking reads the vector of each document it ranks, so it ranks only what it must:
+
+* up to RANK_ALL matches: all of them, with ts_rank: the exact order;
+* more: ts_rank on candidates: per language, the RUM index's own top CANDIDATES (its `<=>`
+  order, computed inside the index from the positions and weights it keeps); every matching
+  entity and event record (short, so high under ts_rank's length normalisation, which the
+  index's order does not see); and for each entity the query names, the top CANDIDATES tagged
+  with it (they get the entity boost). The page is the best of those by ts_rank.
+* sorted by date: the page is picked by date and only its rows are ranked.
+
+Without the RUM index (the extension missing) every match is ranked, as before.
+"""
+
+import json
+from collections import Counter
+
+from archive.search.types import FACETS
+
+TABLE = "archive_searchdocument"
+RUM_INDEX = "archive_searchdocument_vec_rum"
+RANK_ALL = 1000
+CANDIDATES = 300
+SHORT_MAX = 2000  # matching entity and event records ranked as candidates, at most
+TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
+
+
+def _matches(columns, branches):
+    """SQL selecting `columns` of every match, and its parameters: the branches' rows, which never overlap."""
+    sql = " UNION ALL ".join(f"SELECT {columns} FROM {TABLE} d WHERE {where}" for _, where, _ in branches)
+    return sql, [value for _, _, params in branches for value in params]
+
+
+def count(cursor, branches):
+    """Facet counters, the total, the keys of matching non-article records, and whether RUM is there."""
+    matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities", branches)
+    # The planner prices `vec @@ query` as cheap and, for a common word, reads the whole table instead
+    # of the index: every vector it reads is unpacked, several times slower than the index. The index it is.
+    # (Where no index can serve, as for "NOT entity:x", the table is read all the same; the price of a
+    # disabled plan would make PostgreSQL compile it with JIT, which takes longer than any search here.)
+    if "@@" in matches:
+        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+    cursor.execute(f"""
+        WITH m AS MATERIALIZED ({matches})
+        SELECT 'type', type, count(*) FROM m GROUP BY type
+        UNION ALL SELECT 'source', source, count(*) FROM m WHERE source <> '' GROUP BY source
+        UNION ALL SELECT 'language', language, count(*) FROM m WHERE language <> '' GROUP BY language
+        UNION ALL SELECT 'year', to_char(y, 'YYYY'), n FROM (
+                  SELECT date_trunc('year', date) y, count(*) n FROM m WHERE date IS NOT NULL GROUP BY 1) years
+        UNION ALL SELECT 'month', to_char(mo, 'YYYY-MM'), n FROM (
+                  SELECT date_trunc('month', date) mo, count(*) n FROM m
+                  WHERE date IS NOT NULL AND date_precision IN ('day', 'month') GROUP BY 1) months
+        UNION ALL SELECT 'entity', e, count(*) FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
+        UNION ALL (SELECT 'short', key, 0 FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
+        UNION ALL SELECT 'rum', NULL, count(*) FROM pg_class WHERE relname = '{RUM_INDEX}'
+    """, params)
+    facets = {name: Counter() for name in FACETS}
+    short, rum = [], False
+    for name, value, number in cursor.fetchall():
+        if name == "short":
+            short.append(value)
+        elif name == "rum":
+            rum = number > 0
+        else:
+            facets[name][value] = number
+    return facets, sum(facets["type"].values()), short, rum
+
+
+def page(cursor, request, branches, scoring, *, total, short, rum):
+    """The page's (key, score) pairs, best first (or in date order)."""
+    score, score_params, rank_queries, slugs = scoring
+    limit, offset = request.per_page, (request.page - 1) * request.per_page
+    if request.sort != "relevance":
+        direction = "DESC" if request.sort == "-date" else "ASC"
+        order = f"date {direction} NULLS LAST, {TYPE_ORDER}, record_pk"
+        matches, params = _matches("d.key, d.type, d.record_pk, d.date", branches)
+        cursor.execute(f"""
+            SELECT p.key, {score} FROM (
+                SELECT key, row_number() OVER (ORDER BY {order}) n FROM ({matches}) m
+                ORDER BY {order} LIMIT %s OFFSET %s) p
+            JOIN {TABLE} d ON d.key = p.key ORDER BY p.n
+        """, score_params + params + [limit, offset])
+        return [(key, float(value)) for key, value in cursor.fetchall()]
+    order = f"score DESC, {TYPE_ORDER}, record_pk"
+    if not rum or total <= RANK_ALL or not any(rank_queries.values()) or offset + limit > CANDIDATES:
+        matches, _ = _matches(f"d.key, d.type, d.record_pk, {score} AS score", branches)
+        cursor.execute(f"SELECT key, score FROM ({matches}) s ORDER BY {order} LIMIT %s OFFSET %s",
+                       _interleave(score_params, branches) + [limit, offset])
+        return [(key, float(value)) for key, value in cursor.fetchall()]
+    parts, part_params = [], []
+    languages = (("de", "d.language = 'de'"), ("en", "d.language <> 'de'"))
+    if rank_queries["de"] == rank_queries["en"]:
+        languages = (("en", None),)  # one query for both (prefixes, names): one scan of the index
+    for lang, condition in languages:
+        if not rank_queries[lang]:
+            continue
+        for branch_lang, where, params in branches:
+            if branch_lang not in (None, lang):
+                continue
+            for slug in [None, *slugs]:
+                tagged = " AND d.entities @> %s::jsonb" if slug else ""
+                only = f" AND {condition}" if branch_lang is None and condition else ""
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only}{tagged} "
+                             f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
+                part_params += params + ([json.dumps([slug])] if slug else []) + [rank_queries[lang]]
+    parts.append("(SELECT unnest(%s::text[]))")
+    part_params.append(short)
+    cursor.execute(f"""
+        WITH c(key) AS ({" UNION ".join(parts)})
+        SELECT key, score FROM (SELECT d.key, d.type, d.record_pk, {score} AS score
+                                FROM {TABLE} d JOIN c ON c.key = d.key) s
+        ORDER BY {order} LIMIT %s OFFSET %s
+    """, part_params + score_params + [limit, offset])
+    return [(key, float(value)) for key, value in cursor.fetchall()]
+
+
+def _interleave(score_params, branches):
+    """Parameters for one SELECT per branch, each with the score's parameters before its condition's."""
+    return [value for _, _, params in branches for value in score_params + params]
