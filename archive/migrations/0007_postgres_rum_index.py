@@ -4,8 +4,11 @@ in the index, so a query limited to weights (title:, text, entity names) is answ
 the index without reading and unpacking every matching vector. Without the extension the GIN
 index stays and search still works, more slowly (docs/production.md). Nothing on SQLite.
 
-The vectors are also stored with lz4 compression, which unpacks several times faster than
-the default pglz; rows take it as they are written (rebuild_index rewrites them all).
+Beside it: each vector's length in words (`vec_length`, what ts_rank's length normalisation
+divides by), so the shortest matches can be ranked as candidates without reading their vectors;
+the vectors and stored documents kept out of the table's rows (toast_tuple_target), so counting
+the matches of a common word reads a narrow table; and lz4 compression, which unpacks several
+times faster than pglz. Rows take the last two as they are written: run rebuild_index once.
 """
 
 from django.db import migrations
@@ -22,6 +25,11 @@ BEGIN
         RAISE WARNING 'the rum extension is not installed: PostgreSQL search keeps its slower GIN index '
                       '(install postgresql-NN-rum and migrate again: docs/production.md)';
     END IF;
+    CREATE FUNCTION archive_search_length(vec tsvector) RETURNS integer LANGUAGE sql IMMUTABLE AS
+        'SELECT coalesce(sum(coalesce(array_length(positions, 1), 1)), 0)::integer FROM unnest(vec)';
+    ALTER TABLE archive_searchdocument ADD COLUMN vec_length integer
+        GENERATED ALWAYS AS (archive_search_length(vec)) STORED;
+    ALTER TABLE archive_searchdocument SET (toast_tuple_target = 128);
     BEGIN
         ALTER TABLE archive_searchdocument ALTER COLUMN vec SET COMPRESSION lz4;
     EXCEPTION WHEN feature_not_supported THEN
@@ -35,6 +43,9 @@ BACKWARD = """
 CREATE INDEX IF NOT EXISTS archive_searchdocument_vec ON archive_searchdocument USING gin (vec);
 DROP INDEX IF EXISTS archive_searchdocument_vec_rum;
 ALTER TABLE archive_searchdocument ALTER COLUMN vec SET COMPRESSION default;
+ALTER TABLE archive_searchdocument RESET (toast_tuple_target);
+ALTER TABLE archive_searchdocument DROP COLUMN IF EXISTS vec_length;
+DROP FUNCTION IF EXISTS archive_search_length(tsvector);
 """
 
 

@@ -8,10 +8,11 @@ Ranking reads the vector of each document it ranks, so it ranks only what it mus
 
 * up to RANK_ALL matches: all of them, with ts_rank: the exact order;
 * more: ts_rank on candidates: per language, the RUM index's own top CANDIDATES (its `<=>`
-  order, computed inside the index from the positions and weights it keeps); every matching
-  entity and event record (short, so high under ts_rank's length normalisation, which the
-  index's order does not see); and for each entity the query names, the top CANDIDATES tagged
-  with it (they get the entity boost). The page is the best of those by ts_rank.
+  order, computed inside the index from the positions and weights it keeps, by ts_rank_cd's
+  formula with RUM's weights and without length normalisation); the CANDIDATES shortest matches
+  (by `vec_length`: ts_rank divides by the length, which the index's order does not see); every
+  matching entity and event record; and for each entity the query names, the top CANDIDATES
+  tagged with it (they get the entity boost). The page is the best of those by ts_rank.
 * sorted by date: the page is picked by date and only its rows are ranked.
 
 Without the RUM index (the extension missing) every match is ranked, as before.
@@ -37,8 +38,9 @@ def _matches(columns, branches):
 
 
 def count(cursor, branches):
-    """Facet counters, the total, the keys of matching non-article records, and whether RUM is there."""
-    matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities", branches)
+    """Facet counters, the total, candidates found without vectors (non-articles, the shortest), RUM or not."""
+    matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
+                               "d.vec_length", branches)
     # The planner prices `vec @@ query` as cheap and, for a common word, reads the whole table instead
     # of the index: every vector it reads is unpacked, several times slower than the index. The index it is.
     # (Where no index can serve, as for "NOT entity:x", the table is read all the same; the price of a
@@ -47,16 +49,18 @@ def count(cursor, branches):
         cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
     cursor.execute(f"""
         WITH m AS MATERIALIZED ({matches})
-        SELECT 'type', type, count(*) FROM m GROUP BY type
-        UNION ALL SELECT 'source', source, count(*) FROM m WHERE source <> '' GROUP BY source
-        UNION ALL SELECT 'language', language, count(*) FROM m WHERE language <> '' GROUP BY language
-        UNION ALL SELECT 'year', to_char(y, 'YYYY'), n FROM (
-                  SELECT date_trunc('year', date) y, count(*) n FROM m WHERE date IS NOT NULL GROUP BY 1) years
-        UNION ALL SELECT 'month', to_char(mo, 'YYYY-MM'), n FROM (
-                  SELECT date_trunc('month', date) mo, count(*) n FROM m
-                  WHERE date IS NOT NULL AND date_precision IN ('day', 'month') GROUP BY 1) months
+        SELECT CASE GROUPING(type, source, language, y, mo)
+                   WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
+                   WHEN 29 THEN 'year' ELSE 'month' END,
+               coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')), count(*)
+        FROM (SELECT type, nullif(source, '') source, nullif(language, '') language, date_trunc('year', date) y,
+                     CASE WHEN date_precision IN ('day', 'month') THEN date_trunc('month', date) END mo
+              FROM m) f
+        GROUP BY GROUPING SETS ((type), (source), (language), (y), (mo))  -- one pass for five facets
+        HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
         UNION ALL SELECT 'entity', e, count(*) FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
         UNION ALL (SELECT 'short', key, 0 FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
+        UNION ALL (SELECT 'short', key, 0 FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
         UNION ALL SELECT 'rum', NULL, count(*) FROM pg_class WHERE relname = '{RUM_INDEX}'
     """, params)
     facets = {name: Counter() for name in FACETS}
