@@ -101,6 +101,10 @@ def main():
     parser.add_argument("--rebuild", action="store_true", help="on a rerun, rewrite the search table first "
                                                                "(after a migration changed how it is stored)")
     args = parser.parse_args()
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # bench_search's word lists follow set order, which varies by process unless hashing is fixed:
+        # the same queries in every run, so that two runs compare.
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**os.environ, "PYTHONHASHSEED": "0"})
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("needs DATABASE_URL=postgres://... (run under scripts/with-postgres)")
     os.environ["ARCHIVE_SEARCH_BACKEND"] = "postgres"

@@ -250,9 +250,9 @@ class PostgresBackend:
                 _limit_time(cursor, request.deadline)
                 compilers, exprs = compile_both(cursor, request.tree)
                 branches = where_sql(exprs, request.filters)
-                _limit_time(cursor, request.deadline)
+                _limit_time(cursor, request.deadline, ranking.plan_settings(branches))
                 facets, total, ranked = self._matches(cursor, request, compilers, branches)
-                _limit_time(cursor, request.deadline)
+                _limit_time(cursor, request.deadline, ranking.RESET_PLAN)
                 hits = self._hits(cursor, ranked, compilers) if ranked else []
                 query_words = q.plain_words(request.tree)
                 suggestion_words = _suggest(cursor, query_words) if query_words else {}
@@ -266,14 +266,12 @@ class PostgresBackend:
 
     def _matches(self, cursor, request, compilers, branches):
         """Facet counts, the total and the page's keys with their scores (ranking.py)."""
-        facets, total, short, rum = ranking.count(cursor, branches)
-        ranked = []
-        if total:
+        scoring = self._score(compilers)
+        facets, total, short, rum, ranked = ranking.count(cursor, request, branches, scoring)
+        if total and ranked is None:
             _limit_time(cursor, request.deadline)
-            ranked = ranking.page(cursor, request, branches, self._score(compilers), total=total, short=short,
-                                  rum=rum)
-        cursor.execute("RESET enable_seqscan; RESET jit")  # as they were, for the rest of the transaction
-        return facets, total, ranked
+            ranked = ranking.page(cursor, request, branches, scoring, total=total, short=short, rum=rum)
+        return facets, total, ranked or []
 
     def _score(self, compilers):
         """The score's SQL and parameters, the rank tsquery of each language, the entity slugs that count."""
@@ -371,18 +369,21 @@ class _Late(Exception):
     """The search's time was up before its next statement."""
 
 
-def _limit_time(cursor, deadline):
+def _limit_time(cursor, deadline, settings=""):
     """Give the next statements what is left of the search's time (PostgreSQL cancels them past it).
 
     The SQL engine cannot stop a statement halfway and keep what it found, so a search past its
     deadline answers with no matches and says so (partial), rather than holding a worker.
+    `settings` (more SET statements) go in the same round trip.
     """
-    if deadline is None:
-        return
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _Late
-    cursor.execute(f"SET LOCAL statement_timeout = {max(1, math.ceil(left * 1000))}")
+    statements = [settings] if settings else []
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Late
+        statements.insert(0, f"SET LOCAL statement_timeout = {max(1, math.ceil(left * 1000))}")
+    if statements:
+        cursor.execute("; ".join(statements))
 
 
 def _nothing_in_time():

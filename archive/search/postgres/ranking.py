@@ -29,6 +29,21 @@ RANK_ALL = 1000
 CANDIDATES = 300
 SHORT_MAX = 2000  # matching entity and event records ranked as candidates, at most
 TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
+RELEVANCE = f"score DESC, {TYPE_ORDER}, record_pk"
+
+
+def plan_settings(branches):
+    """Settings for the search's statements, set with its time limit (one round trip), reset after."""
+    # The planner prices `vec @@ query` as cheap and, for a common word, reads the whole table instead
+    # of the index: every vector it reads is unpacked, several times slower than the index. The index it is.
+    # (Where no index can serve, as for "NOT entity:x", the table is read all the same; the price of a
+    # disabled plan would make PostgreSQL compile it with JIT, which takes longer than any search here.)
+    if any("@@" in where for _, where, _ in branches):
+        return "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
+    return ""
+
+
+RESET_PLAN = "RESET enable_seqscan; RESET jit"
 
 
 def _matches(columns, branches):
@@ -37,42 +52,54 @@ def _matches(columns, branches):
     return sql, [value for _, _, params in branches for value in params]
 
 
-def count(cursor, branches):
-    """Facet counters, the total, candidates found without vectors (non-articles, the shortest), RUM or not."""
+def count(cursor, request, branches, scoring):
+    """Facet counters, the total, candidates found without vectors (non-articles, the shortest), RUM or not,
+    and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
     matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
                                "d.vec_length", branches)
-    # The planner prices `vec @@ query` as cheap and, for a common word, reads the whole table instead
-    # of the index: every vector it reads is unpacked, several times slower than the index. The index it is.
-    # (Where no index can serve, as for "NOT entity:x", the table is read all the same; the price of a
-    # disabled plan would make PostgreSQL compile it with JIT, which takes longer than any search here.)
-    if "@@" in matches:
-        cursor.execute("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+    score, score_params, _, _ = scoring
+    limit, offset = request.per_page, (request.page - 1) * request.per_page
+    small = ""
+    if request.sort == "relevance":
+        # PostgreSQL checks the count first and ranks nothing when there are more.
+        small = f"""UNION ALL (SELECT 'hit', key, n, score FROM (
+                SELECT key, score, row_number() OVER (ORDER BY {RELEVANCE}) n FROM (
+                    SELECT d.key, d.type, d.record_pk, {score} AS score FROM m JOIN {TABLE} d ON d.key = m.key
+                    WHERE (SELECT count(*) FROM m) <= {RANK_ALL}) s) r
+            WHERE n > %s AND n <= %s)"""
+        params = params + score_params + [offset, offset + limit]
     cursor.execute(f"""
         WITH m AS MATERIALIZED ({matches})
         SELECT CASE GROUPING(type, source, language, y, mo)
                    WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
                    WHEN 29 THEN 'year' ELSE 'month' END,
-               coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')), count(*)
+               coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')), count(*),
+               NULL::float8
         FROM (SELECT type, nullif(source, '') source, nullif(language, '') language, date_trunc('year', date) y,
                      CASE WHEN date_precision IN ('day', 'month') THEN date_trunc('month', date) END mo
               FROM m) f
         GROUP BY GROUPING SETS ((type), (source), (language), (y), (mo))  -- one pass for five facets
         HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
-        UNION ALL SELECT 'entity', e, count(*) FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
-        UNION ALL (SELECT 'short', key, 0 FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
-        UNION ALL (SELECT 'short', key, 0 FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
-        UNION ALL SELECT 'rum', NULL, count(*) FROM pg_class WHERE relname = '{RUM_INDEX}'
+        UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
+        UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
+        UNION ALL (SELECT 'short', key, 0, NULL FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
+        UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
+        {small}
     """, params)
     facets = {name: Counter() for name in FACETS}
-    short, rum = [], False
-    for name, value, number in cursor.fetchall():
+    short, rum, hits = [], False, []
+    for name, value, number, *score_value in cursor.fetchall():
         if name == "short":
             short.append(value)
         elif name == "rum":
             rum = number > 0
+        elif name == "hit":
+            hits.append((number, value, float(score_value[0])))
         else:
             facets[name][value] = number
-    return facets, sum(facets["type"].values()), short, rum
+    total = sum(facets["type"].values())
+    ranked = [(key, value) for _, key, value in sorted(hits)] if small and total <= RANK_ALL else None
+    return facets, total, short, rum, ranked
 
 
 def page(cursor, request, branches, scoring, *, total, short, rum):
@@ -90,7 +117,7 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
             JOIN {TABLE} d ON d.key = p.key ORDER BY p.n
         """, score_params + params + [limit, offset])
         return [(key, float(value)) for key, value in cursor.fetchall()]
-    order = f"score DESC, {TYPE_ORDER}, record_pk"
+    order = RELEVANCE
     if not rum or total <= RANK_ALL or not any(rank_queries.values()) or offset + limit > CANDIDATES:
         matches, _ = _matches(f"d.key, d.type, d.record_pk, {score} AS score", branches)
         cursor.execute(f"SELECT key, score FROM ({matches}) s ORDER BY {order} LIMIT %s OFFSET %s",
