@@ -344,12 +344,13 @@ def _date_conditions(start, end):
 
 
 def where_sql(exprs, filters):
+    """The condition on documents as branches [(language or None, sql, params)], one per language
+    when the German and English queries differ. Branches, not one OR of both: in a branch, `vec @@
+    query` stays a condition the index answers by itself, so no match's vector need be read."""
     de_sql, de_params = exprs["de"].as_sql()
     en_sql, en_params = exprs["en"].as_sql()
-    if (de_sql, de_params) == (en_sql, en_params):
-        parts, params = [de_sql], list(de_params)
-    else:
-        parts = [f"((d.language = 'de' AND {de_sql}) OR (d.language <> 'de' AND {en_sql}))"]
-        params = de_params + en_params
     more, more_params = _filters_sql(filters)
-    return " AND ".join(parts + more), params + more_params
+    if (de_sql, de_params) == (en_sql, en_params):
+        return [(None, " AND ".join([de_sql, *more]), de_params + more_params)]
+    return [("de", " AND ".join(["d.language = 'de'", de_sql, *more]), de_params + more_params),
+            ("en", " AND ".join(["d.language <> 'de'", en_sql, *more]), en_params + more_params)]
