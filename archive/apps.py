@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArchiveConfig(AppConfig):
@@ -6,4 +7,7 @@ class ArchiveConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from archive import stamp
         from archive.search import signals  # noqa: F401 - connects the index to the records
+
+        post_migrate.connect(stamp.installed_after_migrate, sender=self)

@@ -32,7 +32,8 @@ class ConditionalCachingMiddleware:
             response = HttpResponseNotModified()
             self._headers(request, response, tag, modified)
             return response
-        response = self.get_response(request)
+        with stamp.pinned(current):
+            response = self.get_response(request)
         if response.status_code == 200 and not response.has_header("ETag"):
             self._headers(request, response, tag, modified)
         return response

@@ -14,10 +14,13 @@ language and source. So a worked-out date is not bracketed here (CSL-JSON has no
 for it); the reason goes into the CSL-JSON and RIS notes and the page.
 """
 
+import html
 import json
 import re
 import unicodedata
 from dataclasses import dataclass
+
+from django.utils.safestring import mark_safe
 
 from archive import dates
 
@@ -134,8 +137,28 @@ def _source(article):
     return _cased(_source_name(article), article)
 
 
-def apa(article, archive_url=""):
-    """APA 7: Author, A. (2001, August 10). Title. Source. URL"""
+def _e(text):
+    """Text for HTML; quotes stay as they are, like citeproc-js's HTML output."""
+    return html.escape(text, quote=False)
+
+
+def _italic(text):
+    return f"<i>{_e(text)}</i>" if text else ""
+
+
+def _italic_sentence(text):
+    """An italic title closed by a period outside the italics, unless it ends in its own mark."""
+    text = text.strip()
+    return f"<i>{_e(text)}</i>" if text.endswith((".", "?", "!")) else f"<i>{_e(text)}</i>."
+
+
+def plain(markup):
+    """Our citation HTML as text: the tags we write dropped, entities read back."""
+    return html.unescape(re.sub(r"</?i>", "", markup))
+
+
+def apa_html(article, archive_url=""):
+    """APA 7: Author, A. (2001, August 10). Title. <i>Source</i>. URL"""
     parts = _date_parts(article)
     if not parts:
         when = "n.d."
@@ -147,45 +170,46 @@ def apa(article, archive_url=""):
     names = [author.initials() for author in found]
     # APA puts a comma before "&" after initials ("Smith, J., & Jones, K."), not after a group name.
     two = ", & " if found and found[0].is_person else " & "
-    title = _sentence(article.title)
     source = _source(article)
+    # A work of its own (no publication known) has its title in italics.
+    title = _e(_sentence(article.title)) if source else _italic_sentence(article.title)
     pieces = []
     if names:
-        pieces += [_sentence(_join_names(names, two, ", & ")), when, title]
+        pieces += [_e(_sentence(_join_names(names, two, ", & "))), when, title]
     else:
         pieces += [title, when]
     if source:
-        pieces.append(f"{source}.")
+        pieces.append(f"{_italic(source)}.")
     link = _link(article, archive_url)
     if link:
         # The APA style names the address of an undated web item with "Retrieved".
-        pieces.append(link if parts else f"Retrieved {link}")
+        pieces.append(_e(link if parts else f"Retrieved {link}"))
     return " ".join(pieces)
 
 
 def _standalone_or_quoted(article):
-    """A title in quotes when it is part of a publication; a work of its own (no source known) stands bare."""
-    title = _sentence(_cased(article.title, article))
-    return f"“{title}”" if _source_name(article) else title
+    """A title in quotes when it is part of a publication; a work of its own (no source known) in italics."""
+    title = _cased(article.title, article)
+    return f"“{_e(_sentence(title))}”" if _source_name(article) else _italic_sentence(title)
 
 
-def mla(article, archive_url=""):
-    """MLA 9: Author. "Title." Source, 10 Aug. 2001, URL."""
+def mla_html(article, archive_url=""):
+    """MLA 9: Author. "Title." <i>Source</i>, 10 Aug. 2001, URL."""
     found = authors(article.byline)
     pieces = []
     if found:
         first = found[0].inverted()
         if len(found) == 2:
             joiner = ", and " if found[0].is_person else " and "
-            pieces.append(_sentence(f"{first}{joiner}{found[1].natural()}"))
+            pieces.append(_e(_sentence(f"{first}{joiner}{found[1].natural()}")))
         elif len(found) > 2:
-            pieces.append(f"{first}, et al.")
+            pieces.append(_e(f"{first}, et al."))
         else:
-            pieces.append(_sentence(first))
+            pieces.append(_e(_sentence(first)))
     pieces.append(_standalone_or_quoted(article))
     tail = []
     if _source_name(article):
-        tail.append(_source(article))
+        tail.append(_italic(_source(article)))
     parts = _date_parts(article)
     if parts:
         words = [str(parts[0])]
@@ -196,24 +220,24 @@ def mla(article, archive_url=""):
         tail.append(" ".join(words))
     link = _link(article, archive_url)
     if link:
-        tail.append(link)
+        tail.append(_e(link))
     if tail:
         pieces.append(", ".join(tail) + ".")
     return " ".join(pieces)
 
 
-def chicago(article, archive_url=""):
-    """Chicago 17, bibliography: Author. "Title." Source, August 10, 2001. URL."""
+def chicago_html(article, archive_url=""):
+    """Chicago 17, bibliography: Author. "Title." <i>Source</i>, August 10, 2001. URL."""
     found = authors(article.byline)
     source = _source(article)
     pieces = []
     if found:
         names = [found[0].inverted(), *(author.natural() for author in found[1:])]
         two = ", and " if found[0].is_person and found[0].given else " and "
-        pieces.append(_sentence(_join_names(names, two, ", and ")))
+        pieces.append(_e(_sentence(_join_names(names, two, ", and "))))
     elif source:
         # Without an author the publication takes the author's place, and is not named again.
-        pieces.append(_sentence(source))
+        pieces.append(_italic_sentence(source))
     pieces.append(_standalone_or_quoted(article))
     parts = _date_parts(article)
     if not parts:
@@ -224,11 +248,23 @@ def chicago(article, archive_url=""):
         when = f"{MONTHS[parts[1] - 1]} {parts[0]}"
     else:
         when = f"{MONTHS[parts[1] - 1]} {parts[2]}, {parts[0]}"
-    pieces.append(_sentence(f"{source}, {when}" if source and found else when))
+    pieces.append(f"{_italic(source)}, {_sentence(when)}" if source and found else _sentence(when))
     link = _link(article, archive_url)
     if link:
-        pieces.append(f"{link}.")
+        pieces.append(f"{_e(link)}.")
     return " ".join(pieces)
+
+
+def apa(article, archive_url=""):
+    return plain(apa_html(article, archive_url))
+
+
+def mla(article, archive_url=""):
+    return plain(mla_html(article, archive_url))
+
+
+def chicago(article, archive_url=""):
+    return plain(chicago_html(article, archive_url))
 
 
 def _bibtex_escape(text):
@@ -393,10 +429,10 @@ def news_article(article, archive_url=""):
 
 
 def styles(article, archive_url=""):
-    """The human-readable styles, in the order the page shows them."""
+    """The styles the page shows, in its order: (key, label, entry); APA, MLA and Chicago as safe HTML."""
     return [
-        ("apa", "APA", apa(article, archive_url)),
-        ("mla", "MLA", mla(article, archive_url)),
-        ("chicago", "Chicago", chicago(article, archive_url)),
+        ("apa", "APA", mark_safe(apa_html(article, archive_url))),
+        ("mla", "MLA", mark_safe(mla_html(article, archive_url))),
+        ("chicago", "Chicago", mark_safe(chicago_html(article, archive_url))),
         ("bibtex", "BibTeX", bibtex(article, archive_url)),
     ]

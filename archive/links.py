@@ -5,7 +5,7 @@ into a feed or a citation stays the same whichever name or proxy the reader came
 through (RFC 4287 wants an entry's id never to change).
 """
 
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
@@ -24,3 +24,8 @@ def absolute(path, request=None):
     """`path` ("/articles/x/") as an absolute URL; the path itself when nothing gives a base."""
     base = base_url(request)
     return urljoin(base, path) if base else path
+
+
+def host(request=None):
+    """The site's host name ("archive.example"), e.g. for iCalendar UIDs that must not change with the proxy."""
+    return urlsplit(base_url(request)).netloc or "incident-archive"

@@ -136,7 +136,8 @@ class Article(PartialDateMixin):
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]
-        indexes = [models.Index(fields=["source", "date"])]
+        # The feeds list the newest additions first.
+        indexes = [models.Index(fields=["source", "date"]), models.Index(fields=["created_at"])]
 
     def __str__(self):
         return self.title

@@ -5,6 +5,7 @@ import re
 from django.db.models import Count, F, Prefetch, Q
 
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
+from archive.remembered import remember
 
 # Undated records go last on every database (PostgreSQL puts NULL first when descending, SQLite last).
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
@@ -59,9 +60,11 @@ def entity_article_page(entity, number, size=ENTITY_ARTICLES_PER_PAGE):
     """One page of the entity's articles; the total is counted over its mentions alone."""
     from archive.timeline.density import Page
 
-    total = Mention.objects.filter(entity=entity).count()
     start = (number - 1) * size
-    return Page(number=number, size=size, total=total, items=list(entity_articles(entity)[start:start + size]))
+    # Counted and sorted over every article of the entity: once per state of the archive.
+    total, items = remember(("entity-articles", entity.pk, start, size), lambda: (
+        Mention.objects.filter(entity=entity).count(), list(entity_articles(entity)[start:start + size])))
+    return Page(number=number, size=size, total=total, items=items)
 
 
 def entity_events(entity):

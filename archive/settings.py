@@ -179,6 +179,10 @@ ARCHIVE_CACHE_MAX_AGE = env_int("ARCHIVE_CACHE_MAX_AGE", 60, minimum=0)
 # Seconds a web process reuses the archive's change stamp (one small query) before asking again.
 ARCHIVE_STAMP_SECONDS = env_int("ARCHIVE_STAMP_SECONDS", 2, minimum=0)
 
+# Aggregates (counts per month, the most named entities, a long list's first keys) a web process
+# keeps for the archive's current state (archive/remembered.py); the least recently used go first.
+ARCHIVE_REMEMBERED = env_int("ARCHIVE_REMEMBERED", 256, minimum=0)
+
 # Addresses per sitemap file (the protocol's ceiling is 50,000); /sitemap.xml indexes the files.
 ARCHIVE_SITEMAP_LIMIT = env_int("ARCHIVE_SITEMAP_LIMIT", 5000, minimum=1)
 

@@ -19,7 +19,9 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from archive import links
 from archive.models import Article, Entity, Event
+from archive.remembered import remember
 
 XMLNS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -66,8 +68,17 @@ class _Records(_Section):
     def rows(self, offset, limit):
         path = _pattern(self.url_name)
         fields = ("slug", "updated_at") if self.stamped else ("slug",)
-        found = self.model.objects.order_by("id").values_list(*fields)[offset:offset + limit]
+        found = self.model.objects.order_by("id")
+        if offset:
+            # From the first id of the file on, not past `offset` rows: an OFFSET reads every row it skips.
+            found = found.filter(id__gte=self._first_id(offset))
+        found = found.values_list(*fields)[:limit]
         return ((path(row[0]), row[1] if self.stamped else None) for row in found)
+
+    def _first_id(self, offset):
+        label = self.model._meta.label
+        return remember(("sitemap-first-id", label, offset), lambda: self.model.objects.order_by("id").values_list(
+            "id", flat=True)[offset:offset + 1].first())
 
     def latest(self):
         return self.model.objects.aggregate(last=Max("updated_at"))["last"] if self.stamped else None
@@ -104,6 +115,11 @@ class PeriodSitemap(_Section):
 
     @cached_property
     def _all(self):
+        # Grouped over every dated record: once per state of the archive.
+        return remember(("sitemap-periods",), self._periods)
+
+    @staticmethod
+    def _periods():
         months = {}
         for model in (Article, Event):
             for ym, last in _months(model).items():
@@ -146,11 +162,21 @@ SITEMAPS = {
 
 
 def _base(request):
-    return f"{request.scheme}://{request.get_host()}"
+    # Paths from reverse() start with "/" (and carry any script prefix themselves).
+    return links.base_url(request).rstrip("/")
 
 
 def _lastmod(value):
     return f"<lastmod>{value.isoformat()}</lastmod>" if value else ""
+
+
+def _sections():
+    """(name, addresses, newest lastmod) of every section; counted over whole tables."""
+    found = []
+    for name, section_class in SITEMAPS.items():
+        section = section_class()
+        found.append((name, section.count(), section.latest()))
+    return found
 
 
 @require_safe
@@ -159,11 +185,10 @@ def index(request):
     limit = _limit()
     base = _base(request)
     parts = [HEAD, f'<sitemapindex xmlns="{XMLNS}">\n']
-    for name, section_class in SITEMAPS.items():
-        section = section_class()
+    for name, count, latest in remember(("sitemap-sections",), _sections):
         address = base + reverse("sitemap-section", args=[name])
-        stamp = _lastmod(section.latest())
-        for number in range(1, max(1, math.ceil(section.count() / limit)) + 1):
+        stamp = _lastmod(latest)
+        for number in range(1, max(1, math.ceil(count / limit)) + 1):
             loc = address if number == 1 else f"{address}?p={number}"
             parts.append(f"<sitemap><loc>{escape(loc)}</loc>{stamp}</sitemap>\n")
     parts.append("</sitemapindex>\n")

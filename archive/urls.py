@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from archive import feeds, sitemaps, views
+from archive import citation_views, feeds, sitemaps, views
 from archive.api import views as api_views
 from archive.search import views as search_views
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
     path("articles/<slug:slug>/cite.ris", views.article_cite_ris, name="article-cite-ris"),
     path("articles/<slug:slug>/cite.json", views.article_cite_json, name="article-cite-json"),
+    path("articles/<slug:slug>/cite", citation_views.article_cite, name="article-cite"),
+    path("articles/<slug:slug>/cite.txt", citation_views.article_cite_entry, {"fmt": "text"},
+         name="article-cite-text"),
+    path("articles/<slug:slug>/cite.html", citation_views.article_cite_entry, {"fmt": "html"},
+         name="article-cite-html"),
     path("entities/<slug:slug>/", views.entity_detail, name="entity-detail"),
     path("events/<slug:slug>/", views.event_detail, name="event-detail"),
     path("search/", search_views.search_page, name="search"),

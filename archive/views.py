@@ -3,10 +3,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from archive import citations, links, selectors, structured_data
+from archive import citations, csl_styles, links, selectors, structured_data
 from archive.incidents.story import incident_story
 from archive.models import Article, Entity, Event
 from archive.params import BadParameter, page_answer
+from archive.remembered import remember
 from archive.timeline import density
 from archive.timeline.coverage import coverage_lag
 from archive.timeline.onthisday import on_this_day
@@ -17,8 +18,15 @@ HOME_ENTITIES = 60
 
 
 def _most_named_by_kind(limit=HOME_ENTITIES):
-    """{kind label: entities by name} of the `limit` entities named in the most articles (ties: by name)."""
-    most = Entity.objects.annotate(article_count=Count("mentions")).order_by("-article_count", "name")[:limit]
+    """{kind label: entities by name} of the `limit` entities named in the most articles (ties: by name).
+
+    Counted over every mention, so worked out once per state of the archive (archive.remembered).
+    """
+    return remember(("most-named-by-kind", limit), lambda: _grouped_by_kind(
+        Entity.objects.annotate(article_count=Count("mentions")).order_by("-article_count", "name")[:limit]))
+
+
+def _grouped_by_kind(most):
     grouped = {}
     for entity in sorted(most, key=lambda entity: (entity.kind, entity.name)):
         grouped.setdefault(entity.get_kind_display(), []).append(entity)
@@ -52,6 +60,7 @@ def article_detail(request, slug):
         "next": following,
         "notes": selectors.hindsight_notes(article),
         "citation_styles": citations.styles(article, page_url),
+        "suggested_styles": csl_styles.SUGGESTED,
         "highwire_tags": citations.highwire_tags(article, page_url),
         "news_article": citations.news_article(article, page_url),
     })

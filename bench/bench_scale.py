@@ -17,10 +17,13 @@ needs DATABASE_URL, which scripts/with-postgres sets), and measures:
   search       api.search (parse, alias expansion, top 10, total, facets, snippets,
                suggestions) p50 / p95 in ms per kind of query
   pages        every page kind (home, article, entity, entity timeline, timeline, year, month,
-               sitemap index and a sitemap file, the records API, exports) through Django's test
+               sitemap index and files, feed, the records API, exports) through Django's test
                client, p50 / p95 in ms; run at two sizes and divide for the 10k-to-100k ratio
-  restart      update_index on the unchanged archive (what `make run` does before serving), s
-  memory       this process's peak resident memory after serving every page kind, MB
+               (bench/bench_pages.py shows where one page's time goes)
+  memory       the resident memory of one gunicorn worker after serving every page kind and
+               every kind of query, MB
+  restart      `make run`'s steps before it serves (migrate, load_content, build_dictionary,
+               update_index), each its own process, on the unchanged archive, s
 
 Prints one Markdown table with a column per stack.
 """
@@ -177,76 +180,136 @@ def _import_and_search(args, workdir, figures):
         print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
 
 
-def _pages(args, figures):
-    from django.core.management import call_command
-    from django.test import Client
+def page_addresses(pages):
+    """Kind of page -> the addresses timed, `pages` of each (fewer for the heavy exports)."""
+    from django.conf import settings
 
     from archive.models import Article, Entity, Mention
 
-    client = Client()
-    articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:args.pages]]
+    articles = [article.get_absolute_url() for article in Article.objects.order_by("?")[:pages]]
     counted = Counter(Mention.objects.values_list("entity_id", flat=True)).most_common(5)
-    busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (args.pages // 5 or 1)
+    busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (pages // 5 or 1)
     years = list(Article.objects.filter(date__isnull=False).values_list("date__year", flat=True)[:200])
     year = Counter(years).most_common(1)[0][0] if years else 2001
-    pages = {
-        "home": ["/"] * args.pages,
+    last_file = max(1, -(-Article.objects.count() // settings.ARCHIVE_SITEMAP_LIMIT))
+    return {
+        "home": ["/"] * pages,
         "article page": articles,
         "entity page (5 most tagged)": busiest,
+        "entity page, page 2 of its articles": [url + "?page=2" for url in busiest],
         "entity timeline page (5 most tagged)": [url + "timeline/" for url in busiest],
-        "timeline": ["/timeline/"] * args.pages,
-        "year page": [f"/archive/{year}/"] * args.pages,
-        "month page": [f"/archive/{year}/6/"] * args.pages,
-        "sitemap index": ["/sitemap.xml"] * 10,
-        "sitemap file": ["/sitemap-articles.xml"] * 10,
-        "api articles": ["/api/articles/?page=2"] * args.pages,
+        "timeline": ["/timeline/"] * pages,
+        "timeline, page 5": ["/timeline/?page=5"] * pages,
+        "year page": [f"/archive/{year}/"] * pages,
+        "month page": [f"/archive/{year}/6/"] * pages,
+        "sitemap index": ["/sitemap.xml"] * pages,
+        "sitemap file (articles, first)": ["/sitemap-articles.xml"] * 10,
+        "sitemap file (articles, last)": [f"/sitemap-articles.xml?p={last_file}"] * 10,
+        "sitemap file (periods)": ["/sitemap-periods.xml"] * 10,
+        "feed (articles)": ["/feeds/articles.atom"] * pages,
+        "api articles": ["/api/articles/?page=2"] * pages,
         "api entity": [f"/api{url}" for url in busiest],
         "timeline export csv (one year)": [f"/timeline/export.csv?from={year}&to={year}"] * 5,
         "timeline export json (most tagged entity, whole)": [f"{busiest[0]}timeline/export.json"] * 3,
         "timeline export timelinejs (most tagged entity)": [f"{busiest[0]}timeline/export.timelinejs.json"] * 3,
     }
+
+
+# One address per kind of query the search page and API answer; the worker serves them for its memory figure.
+SEARCHES = ["/search/?q=worm", "/search/?q=virus+microsoft", "/search/?q=angriff&language=de",
+            "/search/?q=%22code+red%22", "/search/?q=micro*", "/search/?q=wurm~", "/search/?q=worm&from=2001&to=2003",
+            "/api/search?q=code+red&type=article", "/search/feed.atom?q=worm"]
+
+
+def _pages(args, figures):
+    from django.test import Client
+
+    from archive import remembered
+
+    client = Client()
+    pages = page_addresses(args.pages)
+    def get(url):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if response.streaming:
+            for _ in response.streaming_content:
+                pass
+
     for kind, urls in pages.items():
-        client.get(urls[0])
-
-        def get(url):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-            if response.streaming:
-                for _ in response.streaming_content:
-                    pass
-
+        for url in dict.fromkeys(urls):  # each address once, so p50 / p95 are repeated views
+            get(url)
         times = timed(get, urls)
-        figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
-        print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms", file=sys.stderr, flush=True)
 
-    if args.stack == "sqlite":
-        searches = [f"/search/?q={word}" for word in ("worm", "virus", "microsoft", "angriff")]
-        searches += ["/api/search?q=code+red&type=article", "/search/?q=%22code+red%22", "/search/?q=micro*",
-                     "/search/?q=wurm~"]
-        rss = worker_memory([url for urls in pages.values() for url in urls[:2]] + searches)
-        figures["gunicorn worker resident memory after every page and query kind MB"] = f"{rss:.0f}"
-        print(f"[{args.stack}] worker memory: {rss:.0f} MB", file=sys.stderr, flush=True)
+        def cold(url):
+            remembered.forget()  # as after a change of the archive: every aggregate worked out again
+            get(url)
+
+        first = timed(cold, urls[:3])
+        figures[f"{kind} p50 / p95 ms"] = f"{statistics.median(times):.0f} / {percentile(times, 0.95):.0f}"
+        figures[f"{kind} first view after a change ms"] = f"{statistics.median(first):.0f}"
+        print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms, first view after a change "
+              f"{statistics.median(first):.0f} ms", file=sys.stderr, flush=True)
+
+    memory(figures, args.stack, pages)
 
     import resource
 
-    figures["peak resident memory MB"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
-    call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))  # leaves its stamp
-    started = time.perf_counter()
-    subprocess.run([sys.executable, str(ROOT / "manage.py"), "update_index"], check=True, env=dict(os.environ),
-                   stdout=subprocess.DEVNULL)
-    figures["restart: update_index, unchanged archive s"] = f"{time.perf_counter() - started:.1f}"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["bench process peak resident memory MB"] = f"{peak:.0f}"
+    restart(figures, args.stack)
     print(json.dumps(figures))
 
 
-def worker_memory(urls, port=8765):
-    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after `urls`."""
+def memory(figures, stack, pages):
+    after_pages, after_searches = worker_memory([url for urls in pages.values() for url in urls[:2]], SEARCHES)
+    figures["gunicorn worker resident memory after every page kind MB"] = f"{after_pages:.0f}"
+    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{after_searches:.0f}"
+    print(f"[{stack}] worker memory: {after_pages:.0f} MB after the pages, {after_searches:.0f} MB after "
+          "the searches too", file=sys.stderr, flush=True)
+
+
+RESTART_STEPS = (["migrate", "--noinput"], ["load_content"], ["build_dictionary"], ["update_index"])
+
+
+def restart(figures, stack):
+    """`make run`'s steps before it serves, each a process of its own as there: once to settle (the
+    first run loads the project's content and builds the dictionary), then timed on the unchanged archive."""
+    import resource
+
+    def cpu():
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return used.ru_utime + used.ru_stime
+
+    def run_steps():
+        spent, busy = {}, {}
+        for step in RESTART_STEPS:
+            started, used = time.perf_counter(), cpu()
+            subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], check=True, env=dict(os.environ),
+                           stdout=subprocess.DEVNULL)
+            spent[step[0]], busy[step[0]] = time.perf_counter() - started, cpu() - used
+        return spent, busy
+
+    run_steps()
+    spent, busy = run_steps()
+    # Wall time depends on what else the machine runs; the processes' own CPU time much less.
+    for label, figures_of in (("wall", spent), ("CPU", busy)):
+        line = f"{sum(figures_of.values()):.1f} (" + ", ".join(f"{name} {s:.1f}" for name, s in figures_of.items()) \
+            + ")"
+        figures[f"restart: make run's steps on the unchanged archive, {label} s"] = line
+        print(f"[{stack}] restart, {label}: {line}", file=sys.stderr, flush=True)
+
+
+def worker_memory(*stages, port=8765):
+    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after each stage's
+    addresses, one after the other."""
     import urllib.error
     import urllib.request
 
     env = dict(os.environ, ARCHIVE_API_RATE="off", ARCHIVE_DEBUG="0")
+    log = open(Path(os.environ["ARCHIVE_DATA_DIR"]) / "gunicorn.log", "w")  # an error answer's traceback
     master = subprocess.Popen([str(Path(sys.executable).with_name("gunicorn")), "archive.wsgi", "--workers", "1",
                                "--bind", f"127.0.0.1:{port}", "--timeout", "120"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              stdout=subprocess.DEVNULL, stderr=log)
     try:
         for _ in range(300):
             try:
@@ -254,17 +317,46 @@ def worker_memory(urls, port=8765):
                 break
             except (urllib.error.URLError, ConnectionError):
                 time.sleep(0.2)
-        for url in urls:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
-            except urllib.error.HTTPError as error:
-                print(f"  {url}: {error.code}", file=sys.stderr)
-        children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-        status = Path(f"/proc/{children[0]}/status").read_text()
-        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))) / 1024
+        found = []
+        for urls in stages:
+            for url in urls:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{url}", timeout=120).read()
+                except urllib.error.HTTPError as error:
+                    print(f"  {url}: {error.code}", file=sys.stderr)
+            children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+            status = Path(f"/proc/{children[0]}/status").read_text()
+            found.append(int(next(line.split()[1] for line in status.splitlines()
+                                  if line.startswith("VmRSS:"))) / 1024)
+        return found
     finally:
         master.terminate()
         master.wait(timeout=30)
+        log.close()
+
+
+def print_ratio(small_file, large_file):
+    """Per stack and page kind: p50 / p95 at both sizes, the ratio of the p95s, the first view after a change."""
+    small, large = json.loads(small_file.read_text()), json.loads(large_file.read_text())
+    for stack in small:
+        if stack not in large:
+            continue
+        one, two = small[stack], large[stack]
+        print(f"\n{stack}: {one['articles']:,} and {two['articles']:,} articles\n")
+        print("| page | p50 / p95 ms, small | p50 / p95 ms, large | p95 ratio | first view after a change ms, "
+              "small / large |")
+        print("|---|---|---|---|---|")
+        for row in one:
+            if not row.endswith(" p50 / p95 ms") or row.startswith("search ") or row not in two:
+                continue
+            kind = row.removesuffix(" p50 / p95 ms")
+            ratio = float(two[row].split(" / ")[1]) / max(1.0, float(one[row].split(" / ")[1]))
+            first = f"{one.get(kind + ' first view after a change ms', '')} / " \
+                    f"{two.get(kind + ' first view after a change ms', '')}"
+            print(f"| {kind} | {one[row]} | {two[row]} | {ratio:.1f} | {first} |")
+        for row in one:
+            if "memory" in row or row.startswith("restart"):
+                print(f"| {row} | {one[row]} | {two.get(row, '')} | | |")
 
 
 def _date(year, month, day):
@@ -285,8 +377,14 @@ def main():
     parser.add_argument("--folder", type=Path, help="the SQLite stack's data folder, kept; when it already holds "
                                                       "an archive imported by this command, only the pages, restart "
                                                       "and memory are measured again")
+    parser.add_argument("--json", type=Path, help="also write the figures, per stack, to this file")
+    parser.add_argument("--ratio", nargs=2, type=Path, metavar=("SMALL", "LARGE"),
+                        help="print the page figures of two --json files side by side with the ratio of p95s")
     parser.add_argument("--stack", help=argparse.SUPPRESS)  # set for the per-stack child process
     args = parser.parse_args()
+    if args.ratio:
+        print_ratio(*args.ratio)
+        return
     if args.stack:
         run_stack(args)
         return
@@ -300,6 +398,8 @@ def main():
             (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else [])
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
+    if args.json:
+        args.json.write_text(json.dumps(columns, indent=1))
     labels = {"sqlite": "SQLite + Whoosh", "postgres": "PostgreSQL + postgres"}
     print("| | " + " | ".join(labels[s] for s in columns) + " |")
     print("|---" * (len(columns) + 1) + "|")

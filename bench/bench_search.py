@@ -2,16 +2,26 @@
 
     .venv/bin/python bench/bench_search.py [--data ../shared/data] [--size 10000] [--queries 100]
     .venv/bin/python bench/bench_search.py --size 100000 --folder /tmp/bench-100k   # kept for reruns
+    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --clock cpu --kinds "phrase,fuzzy (~1)"
+    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --profile "rare word"   # cProfile, top lines
 
 Loads the corpora into a SQLite database (bulk_create; no import command needed),
 repeated with varied dates beyond the corpus's 22,195 articles (bench/corpus.py),
 tags each article with up to three of the corpus's 200 commonest proper nouns (as entities),
-builds our index with rebuild() and an FTS5 table over the same articles, then times per kind
-of query: top 10 + total + facet counts + snippets. Prints a Markdown table.
+builds our index with rebuild() and an FTS5 table over the same articles and tags.
+Ours is timed as a reader pays for it: the archive's own search() (parse, entity names,
+matching, facets, top 10, snippets, "did you mean"), not a bare Whoosh call. FTS5 answers
+the same question: top 10 by bm25 with snippet(), the total, entity and year counts.
+Kinds: common, rare, two words, phrase, phrase of stop words ("of the"), prefix (`secur*`),
+fuzzy (`word~1`; FTS5 has none, so its words within one edit are taken from its fts5vocab
+table, as ours from its segments', and asked for with OR), filtered by language, year and
+entity, sorted by date. Each query runs on both, one after the other, so both see the same
+load; a Markdown table gives p50 / p95 per kind and the ratio ours / FTS5.
 With --folder, a second run on the same folder and size reuses the database and both indexes.
 """
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -22,7 +32,11 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
@@ -52,10 +66,7 @@ def load(rows):
     sources = {}
     for name in sorted({row.get("source") or "unknown" for row in rows}):
         sources[name] = Source.objects.create(slug=slugify(name)[:50] or "unknown", name=name)
-    proper = Counter()
-    for row in rows:
-        proper.update(set(PROPER.findall(row.get("body") or "")))
-    names = [name for name, _ in proper.most_common(200)]
+    names = _entity_names(rows)
     entities = {name: Entity.objects.create(slug=slugify(name), name=name, kind="organization") for name in names}
     articles = []
     for number, row in enumerate(rows):
@@ -74,31 +85,51 @@ def load(rows):
     return len(articles)
 
 
-def build_fts(path, rows):
+def build_fts(path, rows, names):
+    """The FTS5 table, its vocabulary (for fuzzy words) and the same metadata and tags as ours."""
     db = sqlite3.connect(path)
     db.execute("CREATE VIRTUAL TABLE fts USING fts5(title, body, tokenize='unicode61 remove_diacritics 2')")
-    db.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, language TEXT, year TEXT)")
+    db.execute("CREATE VIRTUAL TABLE vocab USING fts5vocab(fts, 'row')")
+    db.execute("CREATE TABLE meta (id INTEGER PRIMARY KEY, language TEXT, year TEXT, date TEXT)")
     db.execute("CREATE TABLE tags (article INTEGER, entity TEXT)")
     db.execute("CREATE INDEX tags_article ON tags(article)")
+    db.execute("CREATE INDEX tags_entity ON tags(entity, article)")
+    known = set(names)
     started = time.perf_counter()
     for number, row in enumerate(rows, 1):
-        title, language, year = row.get("title") or "", row.get("language") or "en", (row.get("date") or "")[:4]
+        title, language, date = row.get("title") or "", row.get("language") or "en", row.get("date") or ""
         db.execute("INSERT INTO fts(rowid, title, body) VALUES (?, ?, ?)", (number, title, row["body"]))
-        db.execute("INSERT INTO meta VALUES (?, ?, ?)", (number, language, year))
-        names = list(dict.fromkeys(PROPER.findall(row["body"] or "")))[:3]
-        db.executemany("INSERT INTO tags VALUES (?, ?)", [(number, name) for name in names])
+        db.execute("INSERT INTO meta VALUES (?, ?, ?, ?)", (number, language, date[:4], date))
+        # As load() tags ours: the first three of the 200 commonest proper nouns.
+        tagged = [name for name in dict.fromkeys(PROPER.findall(row["body"] or "")) if name in known][:3]
+        db.executemany("INSERT INTO tags VALUES (?, ?)", [(number, name) for name in tagged])
     db.commit()
     return db, time.perf_counter() - started
 
 
-def fts_query(db, match, language=None):
-    where, args = "fts MATCH ?", [match]
-    if language:
-        where += " AND meta.language = ?"
-        args.append(language)
-    base = f"FROM fts JOIN meta ON meta.id = fts.rowid WHERE {where}"
+_VOCABULARY = {}
+
+
+def fts_fuzzy(db, word, maxdist):
+    """FTS5 has no fuzzy matching (spellfix1 is a loadable extension this Python's sqlite3 cannot
+    load): the nearest is to expand the word over FTS5's own vocabulary table, with the same first
+    letter and edit distance (rapidfuzz, in C) as ours, and ask for any of those words."""
+    low = word[0]
+    if (db, low) not in _VOCABULARY:  # kept in memory once read, as ours keeps its segments' words
+        _VOCABULARY[db, low] = [term for (term,) in db.execute(
+            "SELECT term FROM vocab WHERE term >= ? AND term < ?", (low, chr(ord(low) + 1)))]
+    terms = _VOCABULARY[db, low]
+    found = [term for term, _, _ in process.extract(word, terms, scorer=OSA.distance, score_cutoff=maxdist,
+                                                     limit=None)]
+    return " OR ".join(f'"{term}"' for term in found) or f'"{word}"'
+
+
+def fts_query(db, match, where="", args=(), order="rank"):
+    """Top 10 with snippets, total, entity facet counts and year counts, as ours gives."""
+    args = [match, *args]
+    base = f"FROM fts JOIN meta ON meta.id = fts.rowid WHERE fts MATCH ?{where}"
     top = db.execute(f"SELECT fts.rowid, bm25(fts), snippet(fts, 1, '<mark>', '</mark>', ' … ', 24) {base} "
-                     "ORDER BY rank LIMIT 10", args).fetchall()
+                     f"ORDER BY {order} LIMIT 10", args).fetchall()
     total = db.execute(f"SELECT count(*) {base}", args).fetchone()[0]
     facets = db.execute(f"SELECT entity, count(*) FROM tags WHERE article IN (SELECT fts.rowid {base}) "
                         "GROUP BY entity ORDER BY 2 DESC LIMIT 15", args).fetchall()
@@ -106,36 +137,87 @@ def fts_query(db, match, language=None):
     return top, total, facets, years
 
 
-def query_sets(rows, count, seed=7):
+# Phrases of stop words: each word in a third or more of the articles, their positions many.
+STOP_PHRASES = ("of the", "in the", "to the", "on the", "for the", "and the", "at the", "from the",
+                "with the", "by the", "it is", "is a", "in der", "mit dem", "von der", "auf der",
+                "und die", "in den", "an der", "für die")
+
+
+@dataclass
+class Query:
+    """One query of a kind: what a reader types (and the filters and order they pick), and the
+    same question to FTS5."""
+
+    text: str
+    filters: dict = field(default_factory=dict)
+    sort: str = "relevance"
+    fts_where: str = ""
+    fts_args: tuple = ()
+    fuzzy: int = 0
+
+    def fts_match(self, db):
+        if self.fuzzy:
+            return fts_fuzzy(db, self.text.split("~")[0].lower(), self.fuzzy)
+        if self.text.startswith('"') or self.text.endswith("*"):
+            return self.text
+        return " ".join(f'"{word}"' for word in self.text.split())
+
+    def run_fts(self, db):
+        order = "meta.date DESC" if self.sort == "-date" else "rank"
+        return fts_query(db, self.fts_match(db), self.fts_where, self.fts_args, order)
+
+
+def query_sets(rows, count, names, seed=7):
+    """Per kind, `count` queries drawn from the articles' own words."""
     rng = random.Random(seed)
     df = Counter()
     bigrams = []
+    years = Counter()
     for row in rows:
         words = WORD.findall(row["body"] or "")
         df.update({w.lower() for w in words})
         if len(bigrams) < 20000 and len(words) > 3:
             i = rng.randrange(len(words) - 1)
             bigrams.append((words[i].lower(), words[i + 1].lower()))
+        if row.get("date"):
+            years[row["date"][:4]] += 1
     n = len(rows)
-    common = [w for w, c in df.items() if 0.05 * n <= c <= 0.3 * n]
-    rare = [w for w, c in df.items() if 2 <= c <= 5]
-    middle = [w for w, c in df.items() if 0.005 * n <= c <= 0.05 * n]
+    common = sorted(w for w, c in df.items() if 0.05 * n <= c <= 0.3 * n)
+    rare = sorted(w for w, c in df.items() if 2 <= c <= 5)
+    middle = sorted(w for w, c in df.items() if 0.005 * n <= c <= 0.05 * n)
+    long_middle = [w for w in middle if len(w) >= 7]
     phrases = [b for b in bigrams if df[b[0]] > 20 and df[b[1]] > 20]
+    year_list = sorted(year for year, c in years.items() if c >= 0.01 * n)
 
-    def pick(items, k):
+    def pick(items, k=count):
         return [rng.choice(items) for _ in range(k)]
 
+    def misspelt(word):
+        i = rng.randrange(1, len(word))
+        return word[:i] + rng.choice([c for c in "aeinorstu" if c != word[i]]) + word[i + 1:]
+
+    from django.utils.text import slugify
+    entity_names = names[:50]
     return {
-        "common word": [(w, {}) for w in pick(common, count)],
-        "rare word": [(w, {}) for w in pick(rare, count)],
-        "two words": [(f"{a} {b}", {}) for a, b in zip(pick(middle, count), pick(middle, count), strict=True)],
-        "phrase": [(f'"{a} {b}"', {}) for a, b in pick(phrases, count)],
-        "filtered (lang=en, 2 facets)": [(w, {"language": "en"}) for w in pick(common, count)],
+        "common word": [Query(w) for w in pick(common)],
+        "rare word": [Query(w) for w in pick(rare)],
+        "two words": [Query(f"{a} {b}") for a, b in zip(pick(middle), pick(middle), strict=True)],
+        "phrase": [Query(f'"{a} {b}"') for a, b in pick(phrases)],
+        "stop-word phrase": [Query(f'"{p}"') for p in pick(STOP_PHRASES)],
+        "prefix": [Query(f"{w[:5]}*") for w in pick(long_middle)],
+        "fuzzy (~1)": [Query(f"{misspelt(w)}~1", fuzzy=1) for w in pick(long_middle)],
+        "filtered: lang=en": [Query(w, {"languages": ("en",)}, fts_where=" AND meta.language = ?",
+                                    fts_args=("en",)) for w in pick(common)],
+        "filtered: year": [Query(w, {"date_from": dt.date(int(y), 1, 1), "date_to": dt.date(int(y), 12, 31)},
+                                 fts_where=" AND meta.year = ?", fts_args=(y,))
+                           for w, y in zip(pick(common), pick(year_list), strict=True)],
+        "filtered: entity": [Query(w, {"entities": (slugify(e),)},
+                                   fts_where=" AND EXISTS (SELECT 1 FROM tags WHERE tags.article = fts.rowid "
+                                             "AND tags.entity = ?)",
+                                   fts_args=(e,))
+                             for w, e in zip(pick(common), pick(entity_names), strict=True)],
+        "sorted by date": [Query(w, sort="-date") for w in pick(common)],
     }
-
-
-def fts_text(text):
-    return " ".join(f'"{w}"' for w in text.strip('"').split()) if not text.startswith('"') else text
 
 
 def percentiles(samples):
@@ -144,7 +226,7 @@ def percentiles(samples):
 
 
 def build(rows, folder):
-    """Database, our index and the FTS5 table; returns the indexing figures."""
+    """Database and our index; returns the indexing figures."""
     from archive import search
 
     count = load(rows)
@@ -152,11 +234,18 @@ def build(rows, folder):
     search.rebuild(progress=_progress(count))
     whoosh_seconds = time.perf_counter() - started
     index_bytes = sum(f.stat().st_size for f in (folder / "search").rglob("*") if f.is_file())
-    fts_path = folder / "fts.sqlite3"
-    db, fts_seconds = build_fts(fts_path, rows)
-    db.close()
-    return {"size": count, "whoosh_rate": count / whoosh_seconds, "fts_rate": count / fts_seconds,
-            "whoosh_mb": index_bytes / 1e6, "fts_mb": fts_path.stat().st_size / 1e6}
+    return {"size": count, "whoosh_rate": count / whoosh_seconds, "whoosh_mb": index_bytes / 1e6}
+
+
+def build_fts_once(rows, folder, names, result):
+    """The FTS5 table of this benchmark's layout (fts5.sqlite3), built when missing."""
+    path = folder / "fts5.sqlite3"
+    if "fts_rate" not in result or not path.exists():
+        path.unlink(missing_ok=True)
+        db, seconds = build_fts(path, rows, names)
+        db.close()
+        result.update(fts_rate=len(rows) / seconds, fts_mb=path.stat().st_size / 1e6)
+    return path
 
 
 def _progress(total):
@@ -166,28 +255,58 @@ def _progress(total):
     return report
 
 
-def measure(rows, queries, folder):
+def ours(query):
+    """What a reader's search costs: the archive's own search(), parsing to snippets and suggestions."""
     from archive import search
     from archive.search import Filters
 
-    sets = query_sets(rows, queries)
-    db = sqlite3.connect(folder / "fts.sqlite3")
-    search.search("warm up")  # opens the searcher once, as a running site has
-    fts_query(db, '"warm"')
+    return search.search(query.text, filters=Filters(**query.filters), sort=query.sort)
+
+
+def measure(sets, fts_path, clock=time.perf_counter):
+    db = sqlite3.connect(fts_path)
     table = []
     for kind, items in sets.items():
-        ours, theirs = [], []
-        for text, extra in items:
-            filters = Filters(languages=(extra["language"],)) if extra else Filters()
-            started = time.perf_counter()
-            search.search(text, filters=filters)
-            ours.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            fts_query(db, fts_text(text) if not text.startswith('"') else text, extra.get("language"))
-            theirs.append(time.perf_counter() - started)
-        table.append((kind, percentiles(ours), percentiles(theirs)))
+        mine, theirs, partial = [], [], 0
+        for query in items:  # one after the other, so both see the same load
+            started = clock()
+            partial += ours(query).partial
+            mine.append(clock() - started)
+            started = clock()
+            query.run_fts(db)
+            theirs.append(clock() - started)
+        table.append((kind, percentiles(mine), percentiles(theirs), partial))
     db.close()
     return table
+
+
+def warm(sets, fts_path):
+    """One query of each kind (not one of those timed): a running site has its searcher open,
+    its per-generation tables read and the operating system's file cache filled."""
+    db = sqlite3.connect(fts_path)
+    for items in sets.values():
+        for query in items:
+            ours(query)
+            query.run_fts(db)
+    db.close()
+
+
+def profile(items, lines):
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile(time.process_time)  # CPU time: steadier on a busy machine
+    profiler.enable()
+    for query in items:
+        ours(query)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("tottime").print_stats(lines)
+    stats.sort_stats("cumulative").print_stats(lines)
+
+
+def ratio(a, b):
+    return f"{a / b:.1f}" if b else "-"
 
 
 def main():
@@ -197,6 +316,10 @@ def main():
                         help="articles to index (beyond the corpus's 22,195 it is repeated with varied dates)")
     parser.add_argument("--queries", type=int, default=100, help="queries per kind")
     parser.add_argument("--folder", type=Path, help="work here and keep it; a rerun with the same size reuses it")
+    parser.add_argument("--kinds", help="only these kinds of query, comma-separated (e.g. 'rare word,phrase')")
+    parser.add_argument("--profile", metavar="KIND", help="profile our search() on this kind's queries instead")
+    parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
+                        help="wall: time waited (default); cpu: this process's CPU time, steadier on a busy machine")
     args = parser.parse_args()
     source = corpus.read_corpus(args.data)
     rows = list(corpus.repeated(source, corpus.proper_nouns(source), args.size))
@@ -212,15 +335,40 @@ def main():
             if built.exists():
                 sys.exit(f"{folder} holds another size; use an empty folder")
             result = build(rows, folder)
-            built.write_text(json.dumps(result))
-        table = measure(rows, args.queries, folder)
-    print(f"\n{result['size']} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets\n")
-    print("| | Whoosh (ours) | SQLite FTS5 |")
-    print("|---|---|---|")
-    print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} |")
-    print(f"| index size MB | {result['whoosh_mb']:.1f} | {result['fts_mb']:.1f} |")
-    for kind, (o50, o95), (f50, f95) in table:
-        print(f"| {kind} | {o50:.1f} / {o95:.1f} | {f50:.1f} / {f95:.1f} |")
+        names = _entity_names(rows)
+        fts_path = build_fts_once(rows, folder, names, result)
+        built.write_text(json.dumps(result))
+        sets = query_sets(rows, args.queries, names)
+        if args.kinds:
+            wanted = [kind.strip() for kind in args.kinds.split(",")]
+            unknown = [kind for kind in wanted if kind not in sets]
+            if unknown:
+                sys.exit(f"--kinds: unknown {unknown}; the kinds are {list(sets)}")
+            sets = {kind: sets[kind] for kind in wanted}
+        warm(query_sets(rows, 1, names, seed=8), fts_path)
+        if args.profile:
+            if args.profile not in sets:
+                sys.exit(f"--profile: the kinds are {list(sets)}")
+            profile(sets[args.profile], 30)
+            return
+        table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time)
+    print(f"\n{result['size']:,} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets; "
+          f"{args.queries} queries per kind; {args.clock} clock\n")
+    print("| | ours (Whoosh) | SQLite FTS5 | ours / FTS5 | ours stopped at the deadline |")
+    print("|---|---|---|---|---|")
+    print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} | | |")
+    print(f"| index size MB | {result['whoosh_mb']:.1f} | {result['fts_mb']:.1f} | | |")
+    for kind, (o50, o95), (f50, f95), partial in table:
+        print(f"| {kind} | {o50:.1f} / {o95:.1f} | {f50:.1f} / {f95:.1f} | {ratio(o50, f50)} / {ratio(o95, f95)} "
+              f"| {partial} of {args.queries} |")
+
+
+def _entity_names(rows):
+    """The 200 commonest proper nouns, as load() makes them entities."""
+    proper = Counter()
+    for row in rows:
+        proper.update(set(PROPER.findall(row.get("body") or "")))
+    return [name for name, _ in proper.most_common(200)]
 
 
 if __name__ == "__main__":

@@ -83,14 +83,20 @@ def test_dates_written_as_past_bound_the_start(text, start):
 
 def test_a_source_period_bounds_both_ends_and_resolves_days_without_a_year():
     period = (dt.date(1987, 3, 1), dt.date(1987, 3, 31))
-    found = propose("The shares were bought between Dec. 29 and March 9.", period=period)
+    found = propose("The shares were bought between December 29 and March 9.", period=period)
     assert (found.not_before, found.not_after) == (dt.date(1987, 3, 9), dt.date(1987, 3, 31))
     assert found.width_days == 23 and found.contains(dt.date(1987, 3, 17))
 
 
 def test_a_wide_period_leaves_a_day_without_a_year_unresolved():
-    found = propose("bought on March 9.", period=(dt.date(1987, 2, 1), dt.date(1987, 10, 31)))
+    found = propose("bought on March 9.", period=(dt.date(1987, 2, 1), dt.date(1987, 10, 31)), max_width=None)
     assert found.not_before == dt.date(1987, 2, 1)
+
+
+def test_a_range_wider_than_a_month_is_not_proposed():
+    period = (dt.date(1987, 2, 1), dt.date(1987, 10, 31))
+    assert propose("bought on March 9.", period=period) is None
+    assert propose("bought on March 9.", period=period, max_width=273).width_days == 273
 
 
 STATEMENT = Fact(dt.date(2004, 12, 21), dates.DAY, "Forum operators' statement", "related",

@@ -77,6 +77,20 @@ def test_the_api_carries_the_range(client, santy):
     assert data["date_inferred"] is True
 
 
+def test_the_api_lists_filter_a_range_by_overlap(client, santy):
+    report, proposal = santy
+
+    def listed(**params):
+        return [a["slug"] for a in json.loads(client.get("/api/articles/", params).content)["results"]]
+
+    assert listed(**{"from": "2005-03"}) == ["report"]  # an open range may lie in any later window
+    assert "report" not in listed(to="2004-12-19")
+    service.accept(proposal, not_before=dt.date(2004, 12, 21), not_after=dt.date(2005, 1, 10))
+    assert "report" in listed(**{"from": "2005-01", "to": "2005-01"})
+    assert "report" not in listed(**{"from": "2005-02"})
+    assert set(listed(**{"from": "2004-12-21", "to": "2004-12-31"})) == {"report", "after"}
+
+
 def test_the_timeline_draws_an_open_range_to_the_end_of_its_axis(client, santy):
     assert client.get("/entities/santy/timeline/?hide_inferred=0").status_code == 200
     assert client.get("/entities/santy/").status_code == 200

@@ -21,6 +21,8 @@ ARTICLE = "computervirus-code-red-2-schlaegt-zu"
 PAGES = [
     "/",
     f"/articles/{ARTICLE}/",
+    f"/articles/{ARTICLE}/cite?style=din-1505-2",
+    f"/articles/{ARTICLE}/cite?style=no-such-style",
     "/entities/code-red-ii/",
     "/entities/dpa/",
     "/events/code-red-ii-appears/",

@@ -96,3 +96,19 @@ def test_it_suggests_words_from_the_archive(corpus, typed, meant):
 @pytest.mark.parametrize("query", ["Symantec", "Würmer", "Modem", "Hotmail Wurm"])
 def test_it_does_not_correct_known_words(corpus, query):
     assert search.search(query).suggestion is None
+
+
+def test_it_does_not_correct_a_fuzzy_word(corpus):
+    # "Symantek~" already asks for the words near "Symantek": no "did you mean" on top of it.
+    assert search.search("Symantek~").suggestion is None
+
+
+@pytest.mark.whoosh_only
+def test_it_marks_words_whose_first_letter_folds(db):
+    # Snippets stem only the words whose folded first letter begins a matched term: Ä and Ae fold to a.
+    from archive.models import Article
+    Article.objects.create(slug="x", title="Streit", language="de",
+                           body="Viel Ärger, dann noch mehr Aerger über Öl und andere Wörter.")
+    search.rebuild()
+    snippet = search.search("Ärger").results[0]["snippet"]
+    assert "<mark>Ärger</mark>" in snippet and "<mark>Aerger</mark>" in snippet

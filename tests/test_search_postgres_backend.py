@@ -79,3 +79,35 @@ def test_the_time_limit_cancels_a_statement_that_runs_past_it(db):
     with connection.cursor() as cursor:  # the limit ended with its transaction
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "0"
+
+
+@pytest.mark.postgres_only
+def test_the_vectors_are_indexed_with_rum(db):
+    """scripts/with-postgres installs the rum extension; with it the migration swaps GIN for RUM."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                       "WHERE c.relname LIKE 'archive_searchdocument_vec%%'")
+        assert [name for (name,) in cursor.fetchall()] == ["rum"]
+
+
+RANKED_QUERIES = ["worm", "Code Red", "Microsoft", "Wurm", "hotmail OR symantec", "serv*", "Hotmial~", "virus"]
+
+
+@pytest.mark.postgres_only
+def test_ranking_candidates_keep_the_order_of_ranking_every_match(db, postgres_search, monkeypatch):
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    every = {text: search.search(text) for text in RANKED_QUERIES}
+    assert all(page.total > 1 for page in every.values()), [(t, p.total) for t, p in every.items()]
+    monkeypatch.setattr(ranking, "RANK_ALL", 0)  # always rank candidates only
+    for text, page in every.items():
+        candidates = search.search(text)
+        assert [(r["slug"], r["score"]) for r in candidates.results] == \
+            [(r["slug"], r["score"]) for r in page.results], text
+        assert candidates.total == page.total and candidates.facets == page.facets
+    # Only the index's best match per language (for a page of one): entity and event records are
+    # candidates all the same.
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)
+    first = search.search("Code Red", per_page=1).results[0]
+    assert (first["type"], first["slug"]) == ("entity", "code-red")

@@ -2,7 +2,7 @@
 
 The records API and /api/search are read-only and public, so any site may read them
 from a browser (Access-Control-Allow-Origin: *; no cookies are involved). The same
-header goes on feeds and timeline exports, which other sites load (TimelineJS reads
+header goes on feeds, timeline exports and citation files, which other sites load (TimelineJS reads
 its JSON with a cross-origin request).
 """
 
@@ -25,6 +25,7 @@ def is_shared(path):
         or path.startswith("/feeds/")
         or path.startswith("/search/feed.")
         or "/timeline/export." in path
+        or (path.startswith("/articles/") and "/cite." in path)
     )
 
 

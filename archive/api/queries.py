@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from archive import dates
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
 from archive.params import BadParameter
 
@@ -22,11 +23,23 @@ def articles(*, source="", language="", entity="", start=None, end=None):
         found = found.filter(language=language)
     if _existing(Entity, "entity", entity):
         found = found.filter(mentions__entity__slug=entity)
-    if start:
-        found = found.filter(date__gte=start)
+    return _overlapping(found, start, end).order_by("date", "title", "id")
+
+
+def _overlapping(found, start, end):
+    """Records whose days overlap start to end, as date filters do everywhere (docs/dating.md): a month or
+    year from its first day to its last, a range to its last possible day (an open one without end)."""
     if end:
         found = found.filter(date__lte=end)
-    return found.order_by("date", "title", "id")
+    if start:
+        found = found.filter(
+            Q(date__gte=start)
+            | Q(date_precision=dates.MONTH, date__gte=dates.truncate(start, dates.MONTH))
+            | Q(date_precision=dates.YEAR, date__gte=dates.truncate(start, dates.YEAR))
+            | Q(date_precision=dates.RANGE, date_not_after__gte=start)
+            | Q(date_precision=dates.RANGE, date_not_after__isnull=True, date__isnull=False)
+        )
+    return found
 
 
 def article(slug):
@@ -66,11 +79,7 @@ def events(*, kind="", entity="", start=None, end=None):
         found = found.filter(kind=kind)
     if _existing(Entity, "entity", entity):
         found = found.filter(Q(entities__slug=entity) | Q(incident__slug=entity)).distinct()
-    if start:
-        found = found.filter(date__gte=start)
-    if end:
-        found = found.filter(date__lte=end)
-    return found.order_by("date", "title", "id")
+    return _overlapping(found, start, end).order_by("date", "title", "id")
 
 
 def event(slug):

@@ -2,11 +2,12 @@
 
 from django.urls import reverse
 
-from archive import dates
+from archive import dates, links
 
 
 def _absolute(request, path):
-    return request.build_absolute_uri(path) if request else path
+    # Records name pages by the configured base URL (ARCHIVE_BASE_URL), like feeds and exports.
+    return links.absolute(path, request)
 
 
 def _date(record):
@@ -72,6 +73,9 @@ def article_detail(article, request=None):
         "cite": {
             "ris": _absolute(request, page + "cite.ris"),
             "csl_json": _absolute(request, page + "cite.json"),
+            # APA by default; `?style=` takes any official CSL style's name (docs/api.md).
+            "text": _absolute(request, page + "cite.txt"),
+            "html": _absolute(request, page + "cite.html"),
         },
     }
 

@@ -11,6 +11,7 @@ from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
 from archive.params import json_answer
 from archive.ratelimit import rate_limited
+from archive.remembered import query_key, remember
 from archive.search import PARAMETERS as SEARCH_PARAMETERS
 from archive.search import views as search_views
 
@@ -33,6 +34,8 @@ def _not_found(kind, slug):
 def _page(request, queryset, serialize):
     paging = params.paging(request.GET)
     paginator = Paginator(queryset, paging.page_size)
+    # Counted over the whole list: once per state of the archive.
+    paginator.count = remember(("api-count", query_key(queryset)), queryset.count)
     if paging.page > max(paginator.num_pages, 1):
         raise params.BadParameter(
             "page", f"'page' {paging.page} is past the last page, {paginator.num_pages}", status=404
@@ -102,15 +105,20 @@ def entity_detail(request, slug):
         return _not_found("entity", slug)
     # An entity may be named in tens of thousands of articles: the answer holds the first page of each
     # list, the counts, and the addresses of the paged lists that hold the rest.
+    # Sorted and counted over all of them, so worked out once per state of the archive and address.
+    return _json(remember(("api-entity", entity.pk, request.build_absolute_uri("/")),
+                          lambda: _entity_detail(request, entity)))
+
+
+def _entity_detail(request, entity):
     size = params.DEFAULT_PAGE_SIZE
     events = queries.events(entity=entity.slug)
     articles_url = request.build_absolute_uri(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}")
     events_url = request.build_absolute_uri(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}")
-    data = serializers.entity_detail(
+    return serializers.entity_detail(
         entity, queries.entity_articles(entity)[:size], events[:size], request,
         event_count=events.count(), articles_url=articles_url, events_url=events_url, page_size=size,
     )
-    return _json(data)
 
 
 @rate_limited("api")

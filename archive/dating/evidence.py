@@ -39,15 +39,33 @@ WEEKDAY_NAMES = {
 
 FULL, DAY_MONTH, MONTH_YEAR, MONTH_ONLY, RELATIVE, WEEKDAY = (
     "full", "day_month", "month_year", "month", "relative", "weekday")
+# "Tuesday, March 17", "Dienstag, dem 17. März": the weekday fixes the year among nearby ones.
+WEEKDAY_DATE = "weekday_date"
+# "yesterday, June 17", "heute (Montag)": the publication day itself, or its weekday.
+ANCHORED = "anchored"
+# "in 2004", "im Jahr 2004", "seit 2004": a year spoken of.
+YEAR = "year"
 
 # Words before a reference that make it a plan or a deadline rather than something that happened.
 _AHEAD = re.compile(
     r"\b(?:next|coming|until|till|through|by|from|effective|payable|record|due|expires?|expiring|scheduled|"
-    r"will|would|to be|before|ab|bis|nächsten?|kommenden?|soll|sollen|wird|werden|geplant|spätestens)\b[^.;]{0,40}$",
+    r"will|would|to be|before|expected|expects?|planned|plans?|forecasts?|projects?|predicted|sees|target|"
+    r"ending|ends?|matur\w*|commencing|beginning|starting|prior to|no later than|on or after|on or before|"
+    r"exercisable|redeemable|callable|convertible|outlook|set for|meets|up to|runs? out|hope[sd]?|could|"
+    r"might|dürfte|könnte|zum|"
+    r"ab|bis|nächsten?|kommenden?|soll|sollen|wird|werden|geplant|erwartet|spätestens|fällig|endet|beginnt)"
+    r"\b[^.;]{0,40}$",
+    re.IGNORECASE,
+)
+# A verb in the past just before a reference ("ended March 4", "was hit on 3 March", "wurde am 3. März"):
+# what the text itself says happened. Days written without a year count as past only with one.
+_DONE = re.compile(
+    r"\b(?:\w+ed|said|was|were|had|rose|fell|began|took|hit|struck|won|lost|came|went|made|told|sold|bought|"
+    r"paid|met|held|left|became|wurde|wurden|war|waren|hatte|hatten|sagte|hat|haben)\b[^.;,]{0,30}$",
     re.IGNORECASE,
 )
 # "until ... last Tuesday" or "vom ... bis" still happened; a reference with one of these is in the past.
-_PAST = re.compile(r"\b(?:last|vergangenen?|letzten?|previous|earlier|ago)\b", re.IGNORECASE)
+_PAST = re.compile(r"\b(?:last|vergangenen?|letzten?|previous|earlier|ago|week (?:to|ended)|as of)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +80,7 @@ class Reference:
     part: str = ""  # "early" | "mid" | "late" of a month
     relative: str = ""  # yesterday, today, last_week, last_month, last_year
     ahead: bool = False  # written as a plan or deadline: not evidence of the past
+    done: bool = False  # after a verb in the past: what happened on that day
 
     @property
     def date(self):
@@ -106,6 +125,43 @@ _WEEKDAY = re.compile(
 )
 
 
+_WD = "(?P<wd>" + "|".join(name.capitalize() for name in WEEKDAYS) + ")"
+_DM = (r"(?:(?P<d1>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?P<m1>" + _MONTH[1:-4] + r")\.?(?!\w)"
+       r"|(?P<m2>" + _MONTH[1:-4] + r")\.?\s+(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b)")
+_NO_YEAR = r"(?![.,]?\s*\d)"
+_ANCHORS = {"today": "today", "heute": "today", "yesterday": "yesterday", "gestern": "yesterday"}
+_ANCHOR = r"\b(?P<rel>yesterday|today|gestern|heute)\s*(?:\(\s*|,\s*)(?:(?:am|on|den|dem)\s+)?"
+_EXTRA = [
+    # yesterday, June 17; gestern, am 17. Juni; today (Tuesday, March 3)
+    (ANCHORED, re.compile(_ANCHOR + r"(?:" + _WD + r",?\s+(?:(?:den|dem)\s+)?)?" + _DM + _NO_YEAR)),
+    # today (Monday); gestern (Montag); heute, Montag,
+    (ANCHORED, re.compile(_ANCHOR + _WD + r"\b(?!s\b)")),
+    # Tuesday, March 17; Dienstag, dem 22. Juni; Freitag, 4. September
+    (WEEKDAY_DATE, re.compile(r"\b" + _WD + r",?\s+(?:(?:den|dem)\s+)?" + _DM + _NO_YEAR)),
+    # in 2004, im Jahr 2004, seit 2004, since 2004
+    (YEAR, re.compile(r"\b(?:[Ii]m\s+Jahre?|[Ii]n|[Ss]eit|[Ss]ince|[Dd]uring|Anfang|Ende|[Ee]arly|[Ll]ate)\s+"
+                      r"(?P<y>1[89]\d\d|20\d\d)\b"
+                      r"(?![-/.]\d|\s*(?:bis|to|and|und)\b)")),
+]
+
+
+def _extra(kind, match, text):
+    groups = match.groupdict()
+    weekday = WEEKDAYS[groups["wd"].casefold()] if groups.get("wd") else None
+    day = month = year = None
+    if groups.get("m1") or groups.get("m2"):
+        month = MONTH_NUMBER[(groups["m1"] or groups["m2"]).casefold()]
+        day = int(groups["d1"] or groups["d2"])
+        if not _day_month(day, month):
+            return None
+    if groups.get("y"):
+        year = int(groups["y"])
+    relative = _ANCHORS.get((groups.get("rel") or "").casefold(), "")
+    return Reference(kind, match.group(0), match.start(), year=year, month=month, day=day, weekday=weekday,
+                     relative=relative, ahead=kind != ANCHORED and _ahead(text, match.start()),
+                     done=_done(text, match.start()))
+
+
 def _day_month(day, month):
     try:
         dt.date(2000, month, day)  # a leap year, so 29 February counts
@@ -121,6 +177,13 @@ def read(text):
     def free(a, b):
         return all(b <= s or a >= e for s, e in taken)
 
+    for kind, pattern in _EXTRA:
+        for match in pattern.finditer(text):
+            if free(*match.span()):
+                ref = _extra(kind, match, text)
+                if ref is not None:
+                    found.append(ref)
+                    taken.append(match.span())
     for kind, pattern, form in _PATTERNS:
         for match in pattern.finditer(text):
             if not free(*match.span()):
@@ -157,7 +220,14 @@ def _near_verb(text, match):
 def _ahead(text, start):
     before = text[max(0, start - 60):start]
     before = re.split(r"[.;:!?]\s", before)[-1]
-    return bool(_AHEAD.search(before)) and not _PAST.search(before)
+    # "last" or "as of" right before the reference ("until last Tuesday") makes it past again; further
+    # back it belongs to something else ("signed last October and due to come into force in November 2006").
+    return bool(_AHEAD.search(before)) and not _PAST.search(before[-20:])
+
+
+def _done(text, start):
+    before = re.split(r"[.;:!?]\s", text[max(0, start - 60):start])[-1]
+    return bool(_DONE.search(before) or _PAST.search(before[-20:])) and not _ahead(text, start)
 
 
 def _reference(kind, form, match, text):
@@ -198,4 +268,4 @@ def _reference(kind, form, match, text):
         if groups[1] not in ("May", "Mai"):
             return None
     return Reference(kind, match.group(0), match.start(), year=year, month=month, day=day, part=part,
-                     ahead=_ahead(text, match.start()))
+                     ahead=_ahead(text, match.start()), done=_done(text, match.start()))

@@ -27,6 +27,9 @@ from archive.dating import evidence as ev
 DAY = dt.timedelta(days=1)
 # Day-month mentions get a year only when every reading but one lies outside this window.
 YEAR_WINDOW_DAYS = 62
+# A closed range wider than this tells a reader little and spreads the article over every filter it
+# overlaps: such an article is left undated (and counted) rather than given it.
+MAX_WIDTH_DAYS = 31
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,13 @@ def _say(day, language, weekday=False):
     return f"{ev.WEEKDAY_NAMES['de' if language == 'de' else 'en'][day.weekday()]} {said}" if weekday else said
 
 
-def propose(text, *, language="en", period=None, facts=(), article_entities=frozenset(), rejected=()):
+def propose(text, *, language="en", period=None, facts=(), article_entities=frozenset(), rejected=(),
+            max_width=MAX_WIDTH_DAYS):
     """The Proposal for a text, or None when the evidence gives no lower bound.
 
     `period` is a source's (start, end) or None; `facts` are Fact records; `rejected`
-    the (not_before, not_after) pairs editors turned down, never proposed again.
+    the (not_before, not_after) pairs editors turned down, never proposed again; a closed
+    range wider than `max_width` days (None: any width) is not proposed.
     """
     refs = ev.read(text or "")
     lo = hi = None
@@ -94,6 +99,12 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
                          "end": period[1].isoformat() if period[1] else None})
     if period and period[1]:
         hi, why_hi = period[1], "the source's recorded publication period"
+
+    def lower_hi(day, why, item):
+        nonlocal hi, why_hi
+        evidence.append(item)
+        if hi is None or day < hi:
+            hi, why_hi = day, why
 
     for fact in sorted(facts, key=lambda f: f.date):
         if fact.how not in ("covers", "names"):
@@ -115,19 +126,60 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
             first = dt.date(ref.year, ref.month, 1)
             raise_lo(first, f'it speaks of "{ref.text}" as past', {"kind": "text_month", "text": ref.text,
                                                                     "date": first.isoformat()[:7]})
+        elif ref.kind == ev.YEAR and (ref.done or ref.text.casefold().startswith(("seit", "since"))):
+            # A bare year is as often a plan ("cut emissions in 2011"): only "since" or a past verb make it past.
+            raise_lo(dt.date(ref.year, 1, 1), f'it speaks of "{ref.text}" as past',
+                     {"kind": "text_year", "text": ref.text, "date": str(ref.year)})
 
     if lo is None:
         return None
 
+    for ref in refs:
+        if ref.kind != ev.WEEKDAY_DATE or not (ref.ahead or ref.done):
+            continue
+        day = _year_by_weekday(ref, lo - dt.timedelta(days=365), (hi or _last_year_written(refs)))
+        if day is None:
+            continue
+        item = {"kind": "weekday_date", "text": ref.text, "date": day.isoformat()}
+        if ref.ahead:
+            lower_hi(day, f'it speaks of "{ref.text}" as ahead, and {day.year} is the one year near the '
+                          f"other evidence when that day is a {ev.WEEKDAY_NAMES['en'][ref.weekday]}", item)
+        else:
+            raise_lo(day, f'it speaks of "{ref.text}" as past, and {day.year} is the one year near the '
+                          f"other evidence when that day is a {ev.WEEKDAY_NAMES['en'][ref.weekday]}", item)
+
     if hi is not None and (hi - lo).days <= YEAR_WINDOW_DAYS:
         for ref in refs:
-            if ref.kind == ev.DAY_MONTH and not ref.ahead:
+            if ref.kind == ev.DAY_MONTH and ref.done:
                 day = _year_for(ref.month, ref.day, lo, hi)
                 if day is not None and day <= hi:
                     raise_lo(day, f'it speaks of "{ref.text}" as past',
                              {"kind": "text_day_month", "text": ref.text, "date": day.isoformat()})
 
     point = None
+    for ref in refs:
+        if ref.kind != ev.ANCHORED or (hi is not None and hi < lo):
+            continue
+        shift = DAY if ref.relative == "yesterday" else dt.timedelta(0)
+        item = {"kind": "anchored", "text": ref.text, "meaning": ref.relative}
+        if ref.day:
+            # "yesterday, June 17": the publication day itself, in the one year the bounds allow.
+            days = [d + shift for d in _readings(ref.month, ref.day, lo - shift, (hi or lo + 365 * DAY) - shift)]
+            if ref.weekday is not None:
+                days = [d for d in days if (d - shift).weekday() == ref.weekday]
+            if len(days) == 1:
+                item["date"] = days[0].isoformat()
+                evidence.append(item)
+                lo = hi = point = days[0]
+                why_lo = why_hi = f'it says "{ref.text}"' + (" (so it appeared the day after)" if shift else "")
+        elif ref.weekday is not None:
+            # "today (Monday)": the publication day is a Monday; the ends move to the nearest Mondays.
+            weekday = (ref.weekday + shift.days) % 7
+            evidence.append(dict(item, weekday=ev.WEEKDAY_NAMES["en"][weekday]))
+            lo += (weekday - lo.weekday()) % 7 * DAY
+            why_lo = f'it says "{ref.text}", so it appeared on a {ev.WEEKDAY_NAMES["en"][weekday]}; {why_lo}'
+            if hi is not None:
+                hi -= (hi.weekday() - weekday) % 7 * DAY
     weekday = _reported_weekday(refs, lo, hi, facts, article_entities, language)
     if weekday is not None:
         reported, ref, confirming = weekday
@@ -148,6 +200,8 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
 
     if hi is not None and hi < lo:
         return None  # the evidence contradicts itself: no date is better than a wrong one
+    if hi is not None and max_width is not None and (hi - lo).days + 1 > max_width:
+        return None  # too wide to help a reader: left undated, as the benchmark counts
     if (lo, hi) in set(rejected):
         return None
     return Proposal(lo, hi, point, _reason(lo, hi, point, why_lo, why_hi, language), evidence)
@@ -164,6 +218,36 @@ def _year_for(month, day, lo, hi):
         if hi - dt.timedelta(days=365) < candidate <= hi:
             readings.append(candidate)
     return readings[0] if len(readings) == 1 else None
+
+
+def _readings(month, day, first, last):
+    """Every date with this month and day from `first` to `last`."""
+    found = []
+    for year in range(first.year, last.year + 1):
+        try:
+            candidate = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if first <= candidate <= last:
+            found.append(candidate)
+    return found
+
+
+def _last_year_written(refs):
+    """The last day of the latest year the text writes, as the far end for a weekday-date's year."""
+    years = [ref.year for ref in refs if ref.year]
+    return dt.date(max(years), 12, 31) if years else None
+
+
+def _year_by_weekday(ref, first, last):
+    """"Tuesday, March 17": the one reading from `first` to `last` that falls on a Tuesday, else None.
+
+    The weekday of a day and month repeats only after five years or more, so in a window of a few
+    years it fixes the year; in a wider one two readings fit and nothing is decided."""
+    if last is None:
+        return None
+    days = [d for d in _readings(ref.month, ref.day, first, last) if d.weekday() == ref.weekday]
+    return days[0] if len(days) == 1 else None
 
 
 def _reported_weekday(refs, lo, hi, facts, article_entities, language):

@@ -3,12 +3,13 @@
 import csv
 import io
 import json
+from urllib.parse import urljoin
 
 from archive.incidents.milestones import AFTER_DISCLOSURE, MILESTONES
 
 
 def _absolute(base_url, path):
-    return base_url.rstrip("/") + path if base_url else path
+    return urljoin(base_url, path) if base_url else path
 
 
 def _milestone_fields(row, name):

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from archive import links
 from archive.incidents import exports, listing
 from archive.incidents.milestones import decade_medians, incident_rows
 from archive.incidents.summary import MILESTONE_LABELS, sentences
@@ -79,7 +80,7 @@ def comparison_svg_view(request):
 
 def comparison_data(request, fmt):
     rows = incident_rows()
-    base_url = request.build_absolute_uri("/")
+    base_url = links.base_url(request)
     # Data for programs: the same words whatever language the reader's browser asks for.
     with translation.override("en"):
         if fmt == "csv":

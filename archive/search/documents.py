@@ -4,12 +4,14 @@ A document is a plain dict. Its key ("article:12") names the record; its
 fingerprint tells check_index whether the indexed copy is stale.
 """
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
+from archive import dates
 from archive.models import Article, Entity, Event, Mention
 
 TYPES = ("article", "event", "entity")
@@ -59,12 +61,22 @@ def _base(kind, record, *, title, text, language, entities, source=None, url="")
         "source_name": source.name if source else "",
         "date": record.date.isoformat() if getattr(record, "date", None) else None,
         "date_precision": getattr(record, "date_precision", "") if getattr(record, "date", None) else "",
+        # The last day the date may stand for (a month's last day, a range's last possible day), None when
+        # undated or an open range: date filters match a record whose days overlap the window (docs/dating.md).
+        "date_end": _date_end(record),
         "entities": [entity.slug for entity in entities],
         "names": _entity_names(entities),
         "url": url or record.get_absolute_url(),
     }
     doc["fingerprint"] = fingerprint(doc)
     return doc
+
+
+def _date_end(record):
+    if not getattr(record, "date", None):
+        return None
+    end = dates.period_end(record.date, record.date_precision, getattr(record, "date_not_after", None))
+    return None if end == dt.date.max else end.isoformat()
 
 
 def fingerprint(doc):

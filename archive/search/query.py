@@ -421,6 +421,7 @@ def walk(node):
 
 
 def plain_words(tree):
-    """The words a reader wrote as words (not prefixes, not in a keyword field): what "did you mean" checks."""
+    """The words a reader wrote as words (not prefixes, not fuzzy words, whose near spellings are
+    already searched; not in a keyword field): what "did you mean" checks."""
     return [node.text for node in walk(tree)
-            if isinstance(node, Term) and not node.prefix and node.field in (None, "title")]
+            if isinstance(node, Term) and not node.prefix and not node.fuzzy and node.field in (None, "title")]

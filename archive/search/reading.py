@@ -73,7 +73,8 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, quer
     check_sort(sort)
     tree = q.parse(text)
     backend = get_backend()
-    tree, notes = expand_aliases(tree, alias_table(backend.generation()))
+    generation = backend.generation()  # once: each asks the index on disk which generation is current
+    tree, notes = expand_aliases(tree, alias_table(generation))
     translated = []
     if not query_language_only:  # entity names first: they cross languages already (Munich, München)
         # Before the clock starts: a process reads the vocabularies once, in a few seconds.
@@ -92,7 +93,6 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, quer
         found = backend.search(SearchRequest(tree=loose, filters=filters, sort=sort, page=page, per_page=per_page,
                                              deadline=deadline))
         found.suggestion_words = suggestion_words
-    generation = backend.generation()
     pages = math.ceil(found.total / per_page) if found.total else 0
     return SearchPage(
         query=text, total=found.total, page=page, pages=pages, per_page=per_page,
@@ -113,11 +113,21 @@ def _result(hit, translated=()):
     doc = hit.doc
     return {
         "type": doc["type"], "slug": doc["slug"], "title": doc["title"], "url": doc["url"],
-        "date": dates.iso(dt.date.fromisoformat(doc["date"]), doc["date_precision"]) if doc["date"] else None,
+        "date": _date(doc),
         "source": doc["source_name"] or None, "language": doc["language"] or None, "snippet": hit.snippet,
         "entities": doc["entities"], "score": round(hit.score, 4), "matched": hit.matched,
         "translated": crosslang.reasons(translated, hit.matched, doc),
     }
+
+
+def _date(doc):
+    """The record's date as the API writes dates: "2001", "2001-08", "2001-08-10", or a range
+    "2001-08-10/2001-08-11" ("2004-12-20/.." when open)."""
+    if not doc["date"]:
+        return None
+    end = doc.get("date_end")
+    not_after = dt.date.fromisoformat(end) if end and doc["date_precision"] == dates.RANGE else None
+    return dates.iso(dt.date.fromisoformat(doc["date"]), doc["date_precision"], not_after)
 
 
 def _facets(counts, filters, names):

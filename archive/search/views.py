@@ -1,5 +1,6 @@
 """/search/ (HTML) and /api/search (JSON): thin views over archive.search."""
 
+import datetime as dt
 from types import SimpleNamespace
 from urllib.parse import urlencode
 
@@ -156,11 +157,20 @@ def _period_label(value):
     return dates.display(period.date, period.precision, _ui_language())
 
 
+def _dated(value):
+    """What the date tag needs from a result's date: a partial date or a range "first/last" ("first/.." when open)."""
+    if "/" in value:
+        first, last = value.split("/", 1)
+        return SimpleNamespace(date=dt.date.fromisoformat(first), date_precision=dates.RANGE,
+                               date_not_after=None if last == ".." else dt.date.fromisoformat(last))
+    period = dates.PartialDate.parse(value)
+    return SimpleNamespace(date=period.date, date_precision=period.precision)
+
+
 def _result(item):
     dated = None
     if item["date"]:
-        period = dates.PartialDate.parse(item["date"])
-        dated = SimpleNamespace(date=period.date, date_precision=period.precision)
+        dated = _dated(item["date"])
     matched = [{"term": m["term"], "field": MATCH_FIELDS.get(m["field"], m["field"])} for m in item.get("matched", [])]
     translated = [_in_languages(t["word"], t["word_language"], t["counterpart"]) for t in item.get("translated", [])]
     return {**item, "translated_labels": translated, "type_label": VALUE_LABELS["type"].get(item["type"], item["type"]),

@@ -3,11 +3,12 @@ import json
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import translation
+from django.utils.encoding import escape_uri_path
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from archive import dates, rendering
+from archive import dates, links, rendering
 from archive.timeline.labels import EVENT_KINDS
 
 register = template.Library()
@@ -44,9 +45,9 @@ def _ui_language():
 
 @register.simple_tag(takes_context=True)
 def canonical_url(context):
-    """This page's address without its query string."""
+    """This page's address without its query string, on the configured base URL (ARCHIVE_BASE_URL)."""
     request = context["request"]
-    return request.build_absolute_uri(request.path)
+    return links.absolute(escape_uri_path(request.path), request)
 
 
 PRECISION_LABELS = {

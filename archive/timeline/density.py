@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 
 from archive import dates
 from archive.params import BadParameter
+from archive.remembered import query_key, remember
 from archive.timeline import filters as filters_module
 from archive.timeline import svg
 from archive.timeline.filters import Timeline, _overlaps, article_items
@@ -66,7 +67,15 @@ def _month_key():
 
 
 def count(event_query, article_query):
-    """A Density from one grouped query per table; undated records fall into `undated`."""
+    """A Density from one grouped query per table; undated records fall into `undated`.
+
+    The counts cover every item of the timeline: worked out once per state of the archive.
+    """
+    return remember(("density", query_key(event_query), query_key(article_query)),
+                    lambda: _count(event_query, article_query))
+
+
+def _count(event_query, article_query):
     found = Density()
     for column, query in ((0, event_query), (1, article_query)):
         rows = (query.order_by().annotate(ym=_month_key()).values("ym", "date_precision")
@@ -112,6 +121,11 @@ def _keys(query, limit, *, events):
     order += ["o_title", "slug"]
     fields = (*_KEY_FIELDS, "kind") if events else _KEY_FIELDS
     rows = query.order_by().annotate(**annotations).order_by(*order).values(*fields)[:limit]
+    # Sorted over every item of the timeline: once per state of the archive.
+    return remember(("keys", events, query_key(rows)), lambda: _key_rows(rows, events))
+
+
+def _key_rows(rows, events):
     return [SimpleNamespace(type="event" if events else "article", pk=row["pk"], date=row["date"],
                             precision=row["date_precision"], title=row["title"], slug=row["slug"],
                             kind=row.get("kind", KIND_ARTICLE)) for row in rows]

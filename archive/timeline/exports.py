@@ -27,6 +27,7 @@ import heapq
 import io
 import itertools
 import json
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.db.models import Q
@@ -58,7 +59,7 @@ KNOWN_ONLY_TO = {
 
 
 def _absolute(base_url, path):
-    return f"{base_url.rstrip('/')}{path}" if base_url else path
+    return urljoin(base_url, path) if base_url else path
 
 
 def record(item, base_url=""):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from archive import dates
 from archive.models import Article, Coverage, Entity, Event, Source
 from archive.params import BadParameter
+from archive.remembered import query_key, remember
 from archive.timeline.items import (
     KIND_ARTICLE,
     ItemCounts,
@@ -229,9 +230,15 @@ def undated(filters, *, counted=True):
     """(the first undated items, how many there are); `counted=False` leaves the count to the caller."""
     undated_events = events(filters).filter(date__isnull=True)
     undated_articles = articles(filters).filter(date__isnull=True)
-    listed = [from_event(e) for e in undated_events.order_by("title")[:UNDATED_LISTED]]
-    listed += [from_article(a) for a in undated_articles.order_by("title")[:UNDATED_LISTED]]
-    return listed, (undated_events.count() + undated_articles.count()) if counted else None
+    # Sorted and counted over every undated record: once per state of the archive.
+    first_events, first_articles = (undated_events.order_by("title")[:UNDATED_LISTED],
+                                    undated_articles.order_by("title")[:UNDATED_LISTED])
+    listed = remember(("undated", query_key(first_events), query_key(first_articles)), lambda: [
+        *map(from_event, first_events), *map(from_article, first_articles)])
+    if not counted:
+        return listed, None
+    return listed, remember(("undated-count", query_key(undated_events), query_key(undated_articles)),
+                            lambda: undated_events.count() + undated_articles.count())
 
 
 def build(filters):

@@ -5,9 +5,11 @@ listed on the year page and never counted in January.
 """
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 from django.db.models import Max, Min
+from django.urls import reverse
 from django.utils.translation import gettext
 
 from archive import dates
@@ -53,6 +55,16 @@ class MonthCount:
     @property
     def total(self):
         return self.events + self.articles
+
+    @property
+    def url(self):
+        # A long timeline lists hundreds of months: one reverse() per process, not one per row.
+        return _month_pattern().replace("1111", str(self.year), 1).replace("/99/", f"/{self.month}/", 1)
+
+
+@functools.cache
+def _month_pattern():
+    return reverse("timeline-month", args=[1111, 99])
 
 
 @dataclass

@@ -7,6 +7,7 @@ no view module serves another as a helper.
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from archive.remembered import remember
 from archive.selectors import external_links
 from archive.timeline import density
 from archive.timeline.comentions import co_mentions
@@ -36,8 +37,9 @@ def entity_story(entity, article_total=None):
     else:
         counted = density.count(events(filters, plain=True).filter(date__isnull=False),
                                 articles(filters, plain=True).filter(date__isnull=False))
-        undated = events(filters, plain=True).filter(date__isnull=True).count() + \
-            articles(filters, plain=True).filter(date__isnull=True).count()
+        undated = remember(("undated-count", entity.pk), lambda: (
+            events(filters, plain=True).filter(date__isnull=True).count()
+            + articles(filters, plain=True).filter(date__isnull=True).count()))
         dated = counted.total
         drawing = density.timeline_svg(counted, title=title, undated=undated, ident="entity-timeline")
         coverage = density.coverage_svg(counted, title=coverage_title, ident="entity-coverage")

@@ -6,6 +6,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from archive import links
 from archive.models import Entity, Source
 from archive.params import BadParameter, page_answer
 from archive.timeline import density, exports, periods
@@ -107,7 +108,7 @@ def timeline_export(request, fmt, slug=None):
         return HttpResponse(f"{error}\n", status=400, content_type="text/plain; charset=utf-8")
     title = timeline_title(filters.entity)
     counted = exports.counts(filters)
-    base_url = request.build_absolute_uri("/")
+    base_url = links.base_url(request)
     content_type = f"{EXPORTS[fmt]}; charset=utf-8"
     total = counted.total
     if fmt == "timelinejs.json":
@@ -115,7 +116,7 @@ def timeline_export(request, fmt, slug=None):
         if request.GET:
             full += "?" + _without_page(request)
         response = HttpResponse(exports.to_timelinejs(filters, counted, title=title, base_url=base_url,
-                                                      full_export=request.build_absolute_uri(full)),
+                                                      full_export=links.absolute(full, request)),
                                 content_type=content_type)
     elif fmt == "svg":
         if counted.total <= DENSE:
@@ -127,7 +128,7 @@ def timeline_export(request, fmt, slug=None):
     else:
         if fmt == "ics":
             language = translation.get_language()
-            chunks = exports.ics_chunks(filters, title=title, base_url=base_url, host=request.get_host())
+            chunks = exports.ics_chunks(filters, title=title, base_url=base_url, host=links.host(request))
             total = counted.events
         else:
             # Data for programs: the same words and dates whatever language the reader's browser asks for.

@@ -26,3 +26,17 @@ def test_it_offers_reference_managers_citation_meta_tags(site, page):
     assert page.locator('meta[name="citation_title"]').get_attribute("content") == "Computervirus Code Red 2 schlägt zu"
     data = page.locator('script[type="application/ld+json"]').inner_text()
     assert '"@type": "NewsArticle"' in data
+
+
+def test_it_shows_the_publication_in_italics_and_cites_in_a_style_the_reader_names(site, page):
+    page.goto(site + ARTICLE)
+    cite = page.locator("details.cite")
+    cite.locator("summary").click()
+    publication = cite.locator("p.citation i", has_text="taz").first
+    assert publication.evaluate("element => getComputedStyle(element).fontStyle") == "italic"
+    page.get_by_label("Another CSL style").fill("ieee")
+    page.get_by_role("button", name="Cite", exact=True).click()
+    page.wait_for_url("**/cite?style=ieee")
+    assert page.get_by_role("heading", name="Cite in IEEE").is_visible()
+    entry = page.locator("p.citation").inner_text()
+    assert entry.startswith("[1] DPA and AP, “Computervirus Code Red 2 schlägt zu”") and "[Online]. Available:" in entry

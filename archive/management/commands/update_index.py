@@ -1,6 +1,6 @@
 """Bring the search index up to date at start-up, in seconds when little has changed.
 
-The archive's change stamp (counts and newest updates of the records a document is made of)
+The archive's change stamp (archive.stamp: a counter that database triggers move on any write to the records)
 is kept beside the index after each run. When it has not moved and the index opens cleanly,
 nothing is read or written. When it has moved, the index's per-document fingerprints are
 compared with the records' (archive.search.check) and only what differs is rewritten. A full

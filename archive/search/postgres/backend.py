@@ -31,6 +31,7 @@ from psycopg.errors import QueryCanceled
 
 from archive.search import documents
 from archive.search import query as q
+from archive.search.postgres import ranking
 from archive.search.postgres.compile import STEMMERS, WORDS, any_of, compile_both, quote_lexeme, tokens, where_sql
 from archive.search.snippets import reasons, unmatched_snippet
 from archive.search.text import edit_distance, fold
@@ -47,7 +48,6 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 ANGLES = {"<": "\ue002", ">": "\ue003"}
 HEADLINE_OPTIONS = (f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=30, MinWords=12, ShortWord=2, "
                     "MaxFragments=2, FragmentDelimiter=\" … \"")
-TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
 
 
 def _require_postgres():
@@ -249,10 +249,10 @@ class PostgresBackend:
             with transaction.atomic(), connection.cursor() as cursor:
                 _limit_time(cursor, request.deadline)
                 compilers, exprs = compile_both(cursor, request.tree)
-                where, params = where_sql(exprs, request.filters)
-                _limit_time(cursor, request.deadline)
-                facets, total, ranked = self._matches(cursor, request, compilers, where, params)
-                _limit_time(cursor, request.deadline)
+                branches = where_sql(exprs, request.filters)
+                _limit_time(cursor, request.deadline, ranking.plan_settings(branches))
+                facets, total, ranked = self._matches(cursor, request, compilers, branches)
+                _limit_time(cursor, request.deadline, ranking.RESET_PLAN)
                 hits = self._hits(cursor, ranked, compilers) if ranked else []
                 query_words = q.plain_words(request.tree)
                 suggestion_words = _suggest(cursor, query_words) if query_words else {}
@@ -264,54 +264,32 @@ class PostgresBackend:
             raise
         return SearchResults(total=total, hits=hits, facets=facets, suggestion_words=suggestion_words)
 
-    def _matches(self, cursor, request, compilers, where, params):
-        """Facet counts, the total and the page's keys with their scores, from one pass over the matches:
-        each match's vector is read (and unpacked from TOAST) once, for the condition and the rank together."""
-        score, score_params = self._score(compilers)
-        if request.sort == "relevance":
-            order = f"score DESC, {TYPE_ORDER}, record_pk"
-        else:
-            order = f"date {'DESC' if request.sort == '-date' else 'ASC'} NULLS LAST, {TYPE_ORDER}, record_pk"
-        cursor.execute(f"""
-            WITH m AS MATERIALIZED (
-                SELECT d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, d.record_pk,
-                       {score} AS score
-                FROM {TABLE} d WHERE {where})
-            SELECT 'type', type, count(*), NULL::float8 FROM m GROUP BY type
-            UNION ALL SELECT 'source', source, count(*), NULL FROM m WHERE source <> '' GROUP BY source
-            UNION ALL SELECT 'language', language, count(*), NULL FROM m WHERE language <> '' GROUP BY language
-            UNION ALL SELECT 'year', to_char(date, 'YYYY'), count(*), NULL FROM m WHERE date IS NOT NULL GROUP BY 2
-            UNION ALL SELECT 'month', to_char(date, 'YYYY-MM'), count(*), NULL FROM m
-                      WHERE date IS NOT NULL AND date_precision IN ('day', 'month') GROUP BY 2
-            UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
-            UNION ALL (SELECT 'hit', key, row_number() OVER (ORDER BY {order}), score FROM m
-                       ORDER BY {order} LIMIT %s OFFSET %s)
-        """, score_params + params + [request.per_page, (request.page - 1) * request.per_page])
-        facets = {name: Counter() for name in FACETS}
-        ranked = []
-        for name, value, count, score_value in cursor.fetchall():
-            if name == "hit":
-                ranked.append((count, value, float(score_value)))
-            else:
-                facets[name][value] = count
-        return facets, sum(facets["type"].values()), [(key, score_value) for _, key, score_value in sorted(ranked)]
+    def _matches(self, cursor, request, compilers, branches):
+        """Facet counts, the total and the page's keys with their scores (ranking.py)."""
+        scoring = self._score(compilers)
+        facets, total, short, rum, ranked = ranking.count(cursor, request, branches, scoring)
+        if total and ranked is None:
+            _limit_time(cursor, request.deadline)
+            ranked = ranking.page(cursor, request, branches, scoring, total=total, short=short, rum=rum)
+        return facets, total, ranked or []
 
     def _score(self, compilers):
-        rank_de = any_of(compilers["de"].rank)
-        rank_en = any_of(compilers["en"].rank)
-        if rank_de or rank_en:
+        """The score's SQL and parameters, the rank tsquery of each language, the entity slugs that count."""
+        rank_queries = {lang: any_of(compilers[lang].rank) for lang in ("de", "en")}
+        if any(rank_queries.values()):
             score = (f"ts_rank('{RANK_WEIGHTS}', d.vec, CASE WHEN d.language = 'de' THEN %s::tsquery "
                      "ELSE %s::tsquery END, 1)")
-            score_params = [rank_de or "", rank_en or ""]
+            score_params = [rank_queries["de"] or "", rank_queries["en"] or ""]
         else:
             score, score_params = "0.0", []
-        for slug in dict.fromkeys(compilers["en"].entities):
+        slugs = list(dict.fromkeys(compilers["en"].entities))
+        for slug in slugs:
             # A tagged entity the query names counts, as the boosted entity term in Whoosh, and the
             # entity's own record (tagged with itself) counts again: "Code Red" finds Code Red first.
             score += (" + CASE WHEN d.entities @> %s::jsonb THEN 0.1 ELSE 0 END"
                       " + CASE WHEN d.type = 'entity' AND d.entities @> %s::jsonb THEN 0.1 ELSE 0 END")
             score_params.extend([json.dumps([slug])] * 2)
-        return score, score_params
+        return score, score_params, rank_queries, slugs
 
     def _hits(self, cursor, ranked, compilers):
         entities = list(dict.fromkeys(compilers["en"].entities))
@@ -391,18 +369,21 @@ class _Late(Exception):
     """The search's time was up before its next statement."""
 
 
-def _limit_time(cursor, deadline):
+def _limit_time(cursor, deadline, settings=""):
     """Give the next statements what is left of the search's time (PostgreSQL cancels them past it).
 
     The SQL engine cannot stop a statement halfway and keep what it found, so a search past its
     deadline answers with no matches and says so (partial), rather than holding a worker.
+    `settings` (more SET statements) go in the same round trip.
     """
-    if deadline is None:
-        return
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise _Late
-    cursor.execute(f"SET LOCAL statement_timeout = {max(1, math.ceil(left * 1000))}")
+    statements = [settings] if settings else []
+    if deadline is not None:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise _Late
+        statements.insert(0, f"SET LOCAL statement_timeout = {max(1, math.ceil(left * 1000))}")
+    if statements:
+        cursor.execute("; ".join(statements))
 
 
 def _nothing_in_time():

@@ -339,11 +339,13 @@ def _filters_sql(filters):
 
 
 def _date_conditions(start, end):
-    """Dated documents from start to end (either may be None): SQL conditions and their parameters."""
+    """Dated documents whose days overlap start to end (either may be None): SQL conditions and parameters.
+
+    A record's last day (a month's, a range's; none for an open range) is its document's date_end."""
     conditions, params = ["d.date IS NOT NULL"], []
     if start:
-        conditions.append("d.date >= %s")
-        params.append(start)
+        conditions.append("(d.date >= %s OR COALESCE((d.doc->>'date_end')::date, 'infinity') >= %s)")
+        params.extend([start, start])
     if end:
         conditions.append("d.date <= %s")
         params.append(end)
@@ -351,12 +353,13 @@ def _date_conditions(start, end):
 
 
 def where_sql(exprs, filters):
+    """The condition on documents as branches [(language or None, sql, params)], one per language
+    when the German and English queries differ. Branches, not one OR of both: in a branch, `vec @@
+    query` stays a condition the index answers by itself, so no match's vector need be read."""
     de_sql, de_params = exprs["de"].as_sql()
     en_sql, en_params = exprs["en"].as_sql()
-    if (de_sql, de_params) == (en_sql, en_params):
-        parts, params = [de_sql], list(de_params)
-    else:
-        parts = [f"((d.language = 'de' AND {de_sql}) OR (d.language <> 'de' AND {en_sql}))"]
-        params = de_params + en_params
     more, more_params = _filters_sql(filters)
-    return " AND ".join(parts + more), params + more_params
+    if (de_sql, de_params) == (en_sql, en_params):
+        return [(None, " AND ".join([de_sql, *more]), de_params + more_params)]
+    return [("de", " AND ".join(["d.language = 'de'", de_sql, *more]), de_params + more_params),
+            ("en", " AND ".join(["d.language <> 'de'", en_sql, *more]), en_params + more_params)]

@@ -19,7 +19,7 @@ COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending
 
 
 # Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 
 class Normalize:
@@ -95,6 +95,7 @@ def schema():
         source=fields.ID(),
         lang=fields.ID(),
         date=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
+        date_end=fields.NUMERIC(int, bits=32, sortable=True, signed=False),  # OPEN_END for an open range
         title_de=fields.TEXT(analyzer=GERMAN, field_boost=3.0),
         title_en=fields.TEXT(analyzer=ENGLISH, field_boost=3.0),
         body_de=fields.TEXT(analyzer=GERMAN),
@@ -105,6 +106,10 @@ def schema():
         facets=fields.COLUMN(VarBytesColumn()),
         doc=fields.STORED(),
     )
+
+
+# The last day of an open range; larger numbers confuse NumericRange.
+OPEN_END = 29991231
 
 
 def _date_number(iso):
@@ -137,6 +142,7 @@ def whoosh_fields(doc):
         "source": doc["source"],
         "lang": doc["language"],
         "date": _date_number(doc["date"]),
+        "date_end": _date_number(doc.get("date_end")) or (OPEN_END if doc["date"] else 0),
         f"title_{lang}": doc["title"],
         f"body_{lang}": doc["text"],
         "names": names,

@@ -60,8 +60,9 @@ def _allowed(state, filters):
         if dated:
             low = int(filters.date_from.strftime("%Y%m%d")) if filters.date_from else 1
             high = int(filters.date_to.strftime("%Y%m%d")) if filters.date_to else 29991231
-            days = searchers.date_column(state)
-            docs = {n for n in docs if low <= days[n] <= high}
+            days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
+            # Overlap, as for date: in a query (docs/dating.md); undated records hold 0 in both.
+            docs = {n for n in docs if 0 < days[n] <= high and ends[n] >= low}
         if len(caches) > 200:  # keep the cache of filter sets small
             for stale in [k for k in list(caches) if isinstance(k, tuple) and k[0] == "allowed"]:
                 caches.pop(stale, None)
@@ -90,13 +91,38 @@ def _snippet(doc, matched_terms):
     if not (wanted or compounds):
         return unmatched_snippet(doc)
     normalize = NORMALIZERS[lang]
-    spans = []
-    for match in _TOKEN.finditer(text):
-        word = normalize(match.group())
+    # Which of the text's distinct words match, found from its word list (read in C) without
+    # stemming most of them: folding and stemming keep a word's first two letters (Straße ->
+    # stras, Ärger -> arg, attacks -> attack), so a word whose first two begin no matched term
+    # cannot be one. English stems dying, lying and tying to die, lie and tie.
+    terms = list(wanted) + [term[::-1] for term in compounds]
+    size = 2 if all(len(term) >= 2 for term in terms) else 1
+    heads = {term[:size] for term in terms}
+    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
+    prefixes = _prefixes(lang)
+    tokens = _TOKEN.findall(text)
+    matching = set()
+    for token in set(tokens):
+        head = prefixes.get(token[:3])
+        if head is None:
+            if len(prefixes) > 100_000:
+                prefixes.clear()
+            head = prefixes[token[:3]] = fold(token[:3], digraphs=normalize.digraphs)
+        if len(head) >= size and head[:size] not in heads:
+            continue
+        word = normalize(token)
         if word in wanted or (compounds and word[::-1] in compounds):
-            spans.append((match.start(), match.end(), word))
-            if len(spans) >= 24:
-                break
+            matching.add(token)
+    spans = []
+    if matching:
+        # Where the first 24 of them stand; the walk stops at the last of those.
+        needed = min(24, sum(map(matching.__contains__, tokens)))
+        for match in _TOKEN.finditer(text):
+            token = match.group()
+            if token in matching:
+                spans.append((match.start(), match.end(), normalize(token)))
+                if len(spans) >= needed:
+                    break
     if not spans:
         return html.escape(lead(text))
     best, best_score = 0, -1
@@ -117,6 +143,16 @@ def _snippet(doc, matched_terms):
     out.append(html.escape(text[cursor:end]))
     passage = " ".join("".join(out).split())
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+
+
+_Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
+
+
+@functools.cache
+def _prefixes(lang):
+    """A word's first three characters -> their folded form, filled as words are met (per language:
+    German folds ae to a, English does not)."""
+    return {}
 
 
 def _matched_terms(terms):

@@ -5,11 +5,26 @@ from whoosh import query as wq
 from archive.search import query as q
 from archive.search.text import fold
 from archive.search.whoosh import analysis, internals
-from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, analyze
+from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, OPEN_END
 
 TEXT_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH), ("body_de", GERMAN), ("body_en", ENGLISH),
                ("names", NAMES))
 TITLE_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH))
+
+
+_ANALYSED = {}  # (analyser's id, text) -> words; the analysers are the module's own, never freed
+
+
+def analyze(analyzer, text):
+    """The words of `text` as the field's analyser indexes them, kept for the next query with
+    the same words (a word's part of the query is analysed up to nine times)."""
+    key = (id(analyzer), text)
+    words = _ANALYSED.get(key)
+    if words is None:
+        if len(_ANALYSED) > 10_000:
+            _ANALYSED.clear()
+        words = _ANALYSED[key] = tuple(analysis.analyze(analyzer, text))
+    return words
 
 
 def _words_query(fieldname, words, slop=1):
@@ -17,7 +32,7 @@ def _words_query(fieldname, words, slop=1):
         return None
     if len(words) == 1:
         return wq.Term(fieldname, words[0])
-    return wq.Phrase(fieldname, words, slop=max(1, slop))
+    return wq.Phrase(fieldname, list(words), slop=max(1, slop))
 
 
 def _any(queries):
@@ -76,7 +91,7 @@ def _phrase(node, field_list=None):
         if len(words) == 1:
             parts.append(wq.Term(fieldname, words[0]))
         elif words:
-            parts.append(wq.Phrase(fieldname, words, slop=max(1, node.slop)))
+            parts.append(wq.Phrase(fieldname, list(words), slop=max(1, node.slop)))
     return _any(parts)
 
 
@@ -93,9 +108,10 @@ def _match(node):
 
 
 def _date_range(node):
+    # A record matches when its days overlap the window: it starts by the window's end, ends from its start.
     start = int(node.start.strftime("%Y%m%d")) if node.start else 1
-    end = int(node.end.strftime("%Y%m%d")) if node.end else 29991231  # larger ends confuse NumericRange
-    return wq.NumericRange("date", start, end)
+    end = int(node.end.strftime("%Y%m%d")) if node.end else OPEN_END
+    return wq.And([wq.NumericRange("date", 1, end), wq.NumericRange("date_end", start, OPEN_END)])
 
 
 def _alias(node):

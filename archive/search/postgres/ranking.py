@@ -1,0 +1,155 @@
+"""Counting and ranking a PostgreSQL search's matches without reading every match's vector.
+
+Facets and the total come from the matches' small columns (type, source, language, date,
+entities). With the RUM index (migration postgres_rum_index) the index decides `vec @@ query`,
+weights and phrases included, without going back to the vectors, so counting reads none.
+
+Ranking reads the vector of each document it ranks, so it ranks only what it must:
+
+* up to RANK_ALL matches: all of them, with ts_rank: the exact order;
+* more: ts_rank on candidates: per language, the RUM index's own top CANDIDATES (its `<=>`
+  order, computed inside the index from the positions and weights it keeps, by ts_rank_cd's
+  formula with RUM's weights and without length normalisation); the CANDIDATES shortest matches
+  (by `vec_length`: ts_rank divides by the length, which the index's order does not see); every
+  matching entity and event record; and for each entity the query names, the top CANDIDATES
+  tagged with it (they get the entity boost). The page is the best of those by ts_rank.
+* sorted by date: the page is picked by date and only its rows are ranked.
+
+Without the RUM index (the extension missing) every match is ranked, as before.
+"""
+
+import json
+from collections import Counter
+
+from archive.search.types import FACETS
+
+TABLE = "archive_searchdocument"
+RUM_INDEX = "archive_searchdocument_vec_rum"
+RANK_ALL = 1000
+CANDIDATES = 300
+SHORT_MAX = 2000  # matching entity and event records ranked as candidates, at most
+TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
+RELEVANCE = f"score DESC, {TYPE_ORDER}, record_pk"
+
+
+def plan_settings(branches):
+    """Settings for the search's statements, set with its time limit (one round trip), reset after."""
+    # The planner prices `vec @@ query` as cheap and, for a common word, reads the whole table instead
+    # of the index: every vector it reads is unpacked, several times slower than the index. The index it is.
+    # (Where no index can serve, as for "NOT entity:x", the table is read all the same; the price of a
+    # disabled plan would make PostgreSQL compile it with JIT, which takes longer than any search here.)
+    if any("@@" in where for _, where, _ in branches):
+        return "SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
+    return ""
+
+
+RESET_PLAN = "RESET enable_seqscan; RESET jit"
+
+
+def _matches(columns, branches):
+    """SQL selecting `columns` of every match, and its parameters: the branches' rows, which never overlap."""
+    sql = " UNION ALL ".join(f"SELECT {columns} FROM {TABLE} d WHERE {where}" for _, where, _ in branches)
+    return sql, [value for _, _, params in branches for value in params]
+
+
+def count(cursor, request, branches, scoring):
+    """Facet counters, the total, candidates found without vectors (non-articles, the shortest), RUM or not,
+    and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
+    matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
+                               "d.vec_length", branches)
+    score, score_params, _, _ = scoring
+    limit, offset = request.per_page, (request.page - 1) * request.per_page
+    small = ""
+    if request.sort == "relevance":
+        # PostgreSQL checks the count first and ranks nothing when there are more.
+        small = f"""UNION ALL (SELECT 'hit', key, n, score FROM (
+                SELECT key, score, row_number() OVER (ORDER BY {RELEVANCE}) n FROM (
+                    SELECT d.key, d.type, d.record_pk, {score} AS score FROM m JOIN {TABLE} d ON d.key = m.key
+                    WHERE (SELECT count(*) FROM m) <= {RANK_ALL}) s) r
+            WHERE n > %s AND n <= %s)"""
+        params = params + score_params + [offset, offset + limit]
+    cursor.execute(f"""
+        WITH m AS MATERIALIZED ({matches})
+        SELECT CASE GROUPING(type, source, language, y, mo)
+                   WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
+                   WHEN 29 THEN 'year' ELSE 'month' END,
+               coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')), count(*),
+               NULL::float8
+        FROM (SELECT type, nullif(source, '') source, nullif(language, '') language, date_trunc('year', date) y,
+                     CASE WHEN date_precision IN ('day', 'month') THEN date_trunc('month', date) END mo
+              FROM m) f
+        GROUP BY GROUPING SETS ((type), (source), (language), (y), (mo))  -- one pass for five facets
+        HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
+        UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
+        UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
+        UNION ALL (SELECT 'short', key, 0, NULL FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
+        UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
+        {small}
+    """, params)
+    facets = {name: Counter() for name in FACETS}
+    short, rum, hits = [], False, []
+    for name, value, number, *score_value in cursor.fetchall():
+        if name == "short":
+            short.append(value)
+        elif name == "rum":
+            rum = number > 0
+        elif name == "hit":
+            hits.append((number, value, float(score_value[0])))
+        else:
+            facets[name][value] = number
+    total = sum(facets["type"].values())
+    ranked = [(key, value) for _, key, value in sorted(hits)] if small and total <= RANK_ALL else None
+    return facets, total, short, rum, ranked
+
+
+def page(cursor, request, branches, scoring, *, total, short, rum):
+    """The page's (key, score) pairs, best first (or in date order)."""
+    score, score_params, rank_queries, slugs = scoring
+    limit, offset = request.per_page, (request.page - 1) * request.per_page
+    if request.sort != "relevance":
+        direction = "DESC" if request.sort == "-date" else "ASC"
+        order = f"date {direction} NULLS LAST, {TYPE_ORDER}, record_pk"
+        matches, params = _matches("d.key, d.type, d.record_pk, d.date", branches)
+        cursor.execute(f"""
+            SELECT p.key, {score} FROM (
+                SELECT key, row_number() OVER (ORDER BY {order}) n FROM ({matches}) m
+                ORDER BY {order} LIMIT %s OFFSET %s) p
+            JOIN {TABLE} d ON d.key = p.key ORDER BY p.n
+        """, score_params + params + [limit, offset])
+        return [(key, float(value)) for key, value in cursor.fetchall()]
+    order = RELEVANCE
+    if not rum or total <= RANK_ALL or not any(rank_queries.values()) or offset + limit > CANDIDATES:
+        matches, _ = _matches(f"d.key, d.type, d.record_pk, {score} AS score", branches)
+        cursor.execute(f"SELECT key, score FROM ({matches}) s ORDER BY {order} LIMIT %s OFFSET %s",
+                       _interleave(score_params, branches) + [limit, offset])
+        return [(key, float(value)) for key, value in cursor.fetchall()]
+    parts, part_params = [], []
+    languages = (("de", "d.language = 'de'"), ("en", "d.language <> 'de'"))
+    if rank_queries["de"] == rank_queries["en"]:
+        languages = (("en", None),)  # one query for both (prefixes, names): one scan of the index
+    for lang, condition in languages:
+        if not rank_queries[lang]:
+            continue
+        for branch_lang, where, params in branches:
+            if branch_lang not in (None, lang):
+                continue
+            for slug in [None, *slugs]:
+                tagged = " AND d.entities @> %s::jsonb" if slug else ""
+                only = f" AND {condition}" if branch_lang is None and condition else ""
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only}{tagged} "
+                             f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
+                part_params += params + ([json.dumps([slug])] if slug else []) + [rank_queries[lang]]
+    parts.append("(SELECT unnest(%s::text[]))")
+    part_params.append(short)
+    cursor.execute(f"""
+        WITH c(key) AS ({" UNION ".join(parts)})
+        SELECT key, score FROM (SELECT d.key, d.type, d.record_pk, {score} AS score
+                                FROM {TABLE} d JOIN c ON c.key = d.key) s
+        ORDER BY {order} LIMIT %s OFFSET %s
+    """, part_params + score_params + [limit, offset])
+    return [(key, float(value)) for key, value in cursor.fetchall()]
+
+
+def _interleave(score_params, branches):
+    """Parameters for one SELECT per branch, each with the score's parameters before its condition's."""
+    return [value for _, _, params in branches for value in score_params + params]

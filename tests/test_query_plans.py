@@ -1,0 +1,122 @@
+"""The work each query of a page does, not only how many there are: no page view reads every article.
+
+Every SQL query of a repeated page view is run through the database's planner and fails when
+it reads the whole articles or mentions table. SQLite (EXPLAIN QUERY PLAN): a scan of the table
+or of a whole index with no LIMIT to stop it, or followed by a sort of everything it read.
+PostgreSQL (EXPLAIN with sequential scans priced out): a sequential scan that remains, so no
+index could serve the query.
+
+The second view of a page is checked. The aggregates that must read an entity's or the whole
+archive's rows (counts per month, the most named entities, co-mentions, a long list's first keys)
+are worked out once per change of the archive (archive/remembered.py) and are not asked again
+until something changes; docs/benchmarks.md gives their cost.
+"""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from archive.models import Article, Entity, Event, Mention, Source
+
+BIG = ("archive_article", "archive_mention")
+ARTICLES = 300
+
+
+@pytest.fixture
+def archive(db):
+    source = Source.objects.create(slug="wire", name="Wire")
+    articles = Article.objects.bulk_create(
+        Article(slug=f"article-{i}", title=f"Article {i}", body="Text about a worm.", language="en", source=source,
+                date=None if i % 10 == 0 else dt.date(1995 + i % 20, 1 + i % 12, 1 + i % 28))
+        for i in range(ARTICLES)
+    )
+    worm, vendor = (Entity.objects.create(slug=slug, name=slug.title(), kind=Entity.Kind.MALWARE)
+                    for slug in ("worm", "vendor"))
+    Mention.objects.bulk_create([Mention(article=a, entity=worm) for a in articles] +
+                                [Mention(article=a, entity=vendor) for a in articles[::3]])
+    event = Event.objects.create(slug="outbreak", title="Outbreak", kind=Event.Kind.OUTBREAK,
+                                 date=dt.date(2001, 7, 19), incident=worm)
+    event.entities.add(vendor)
+    return articles
+
+
+PAGES = ["/", "/articles/article-7/", "/entities/worm/", "/entities/worm/?page=2", "/entities/worm/timeline/",
+         "/entities/worm/timeline/?page=2", "/timeline/", "/timeline/?page=2", "/archive/2001/",
+         "/archive/2001/7/", "/events/outbreak/", "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-periods.xml",
+         "/feeds/articles.atom", "/feeds/entities/worm.atom", "/api/articles/?page=2", "/api/entities/worm/",
+         "/api/articles/?entity=worm"]
+
+
+def _sqlite_full_reads(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [row[3] for row in cursor.fetchall()]
+    limited = re.search(r"\bLIMIT\b", sql, re.IGNORECASE) is not None
+    sorts_all = any(step.startswith("USE TEMP B-TREE FOR ORDER BY") for step in plan)
+    found = []
+    for step in plan:
+        match = re.match(r"SCAN (\w+)", step)
+        if match and match.group(1) in BIG and (not limited or sorts_all):
+            found.append(step)
+    return found
+
+
+def _postgres_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _postgres_nodes(child)
+
+
+def _postgres_full_reads(sql, params):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+        plan = cursor.fetchone()[0]
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    # Only sequential scans count here: on a few hundred rows the planner may walk a whole small index
+    # for a merge join even where an index lookup exists, which it would not do at scale.
+    return [f"Seq Scan on {node['Relation Name']}" for node in _postgres_nodes(plan[0]["Plan"])
+            if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in BIG]
+
+
+def full_reads(sql, params):
+    reads = _postgres_full_reads if connection.vendor == "postgresql" else _sqlite_full_reads
+    return reads(sql, params)
+
+
+
+def _read(client, address):
+    response = client.get(address)
+    assert response.status_code == 200
+    if response.streaming:
+        b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("address", PAGES)
+def test_a_page_view_reads_no_whole_table_of_articles_or_mentions(client, archive, address):
+    _read(client, address)
+    with CaptureQueriesContext(connection) as captured:
+        _read(client, address)
+    offending = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        # Captured SQL has its parameters written in; planning it as written is what the database would do.
+        reads = full_reads(sql, None)
+        if reads:
+            offending[sql[:300]] = reads
+    assert not offending, json.dumps(offending, indent=1)
+
+
+def test_the_check_finds_a_full_read(archive):
+    """The check itself: a count of an article column no index holds must be found."""
+    sql = 'SELECT COUNT(*) FROM "archive_article" WHERE "archive_article"."body" LIKE \'%worm%\''
+    assert full_reads(sql, None)
+    assert not full_reads('SELECT "archive_article"."id" FROM "archive_article" WHERE "archive_article"."slug" = '
+                          "'article-7'", None)
