@@ -124,6 +124,7 @@ Puppe {f} [zool.] :: pupa
 Spende {f} | Spenden {pl} :: donation | donations
 spenden {vt} | spendend | gespendet :: to donate | donating | donated
 jdn. angreifen {vt} :: to attack sb.
+Urheberrecht {n} :: sb.’s copyright
 Wiedergabeliste {f} :: playlist
 Parlament {n} :: parliament
 Router {m} [comp.] :: router
@@ -139,6 +140,7 @@ def test_reading_and_weighing_a_ding_list():
     assert (2, "Wurm", "worm") in rows and (2, "Würmer", "worms") in rows
     assert (5, "Geldautomat", "ATM") in rows and (5, "Bankautomat", "cashpoint") in rows
     assert (9, "spenden", "donate") in rows and (10, "angreifen", "attack") in rows
+    assert (11, "Urheberrecht", "copyright") in rows  # the placeholder goes, curly apostrophe or not
     assert not any("niemand" in de for _, de, _ in rows)  # a sentence, not a word
     weights = {(de, en): (to_en, to_de) for de, en, to_en, to_de in dictionary.weigh(rows)}
     # Wurm stands on three lines (three senses), worm on one; synonyms of one sense weigh alike.

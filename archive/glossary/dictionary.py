@@ -36,8 +36,10 @@ COMPOUND_MIN = 7        # as the index: only words this long are taken for compo
 SUFFIX_MIN = 4
 
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|<[^>]*>|(?:^|\s)/[^/\s][^/]*/(?=\s|$)")
-# Placeholders for an object in verb phrases ("jdn. angreifen", "to attack sb.").
-_PLACEHOLDERS = {"etw.", "jdn.", "jdm.", "jds.", "jd.", "sb.", "sth.", "sb.'s", "sth.'s", "...", "…"}
+# Placeholders for an object in verb phrases ("jdn. angreifen", "to attack sb.", "sb.’s copyright");
+# the list writes the possessive with a straight or a curly apostrophe.
+_PLACEHOLDERS = {"etw.", "jdn.", "jdm.", "jds.", "jd.", "sb.", "sth.", "sb.'s", "sth.'s", "sb.’s", "sth.’s",
+                 "...", "…"}
 
 
 def path():
