@@ -8,7 +8,7 @@ import datetime as dt
 import shutil
 
 import pytest
-from whoosh import index
+from whoosh import fields, index
 from whoosh.writing import SegmentWriter
 
 from archive import search
@@ -132,13 +132,13 @@ def test_a_failing_worker_fails_the_rebuild_and_the_old_index_stays(corpus, sett
 
 
 @pytest.mark.parametrize("limitmb", [256, 0.02])  # 0.02: the pool spills sorted runs to disk and merges them
-def test_the_writer_writes_what_whooshs_segment_writer_writes(corpus, tmp_path, limitmb):
+def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, limitmb):
     docs = list(documents.all_documents())
     readers = []
-    for name, make in (("whoosh", SegmentWriter), ("ours", Writer)):
+    for name, make, text in (("whoosh", SegmentWriter, fields.TEXT), ("ours", Writer, analysis.Text)):
         folder = tmp_path / name
         folder.mkdir()
-        ix = index.create_in(str(folder), analysis.schema())
+        ix = index.create_in(str(folder), analysis.schema(text=text))
         writer = make(ix, limitmb=limitmb)
         for doc in docs:
             writer.add_document(**analysis.whoosh_fields(doc))

@@ -8,7 +8,7 @@ classes live does not matter to an existing index.
 
 import re
 
-from whoosh import fields
+from whoosh import fields, formats
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
@@ -99,6 +99,44 @@ class WordTokenizer(Tokenizer):
                 token.endchar = start_char + match.end()
             yield token
 
+    def positions(self, value):
+        """{word as indexed: [its positions]} in `value`: what the tokens say, without making them."""
+        normalize = NORMALIZERS[self.name]
+        memo = normalize.memo
+        found = {}
+        for pos, word in enumerate(self.expression.findall(value)):
+            text = memo.get(word)
+            if text is None:
+                text = normalize(word)
+            positions = found.get(text)
+            if positions is None:
+                found[text] = [pos]
+            else:
+                positions.append(pos)
+        return found
+
+
+class Text(fields.TEXT):
+    """fields.TEXT, whose postings with positions come from WordTokenizer.positions() when it can.
+
+    The same (term, frequency, weight, encoded positions) as Whoosh's Positions.word_values
+    makes from tokens (every token's boost is 1), a little over half as dear; the largest single
+    part of writing the index. tests/test_search_parallel_writing.py compares the two indexes.
+    """
+
+    def index(self, value, **kwargs):
+        format_, analyzer = self.format, self.analyzer
+        if kwargs or type(format_) is not formats.Positions or type(analyzer) is not WordTokenizer \
+                or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return self._postings(analyzer.positions(value), format_)
+
+    @staticmethod
+    def _postings(found, format_):
+        boost, encode = format_.field_boost, format_.encode
+        for text, positions in found.items():
+            yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
+
 
 class CompoundFilter(Filter):
     """Keeps long words, reversed: a prefix search on them finds compounds by their last part."""
@@ -116,7 +154,8 @@ NAMES = WordTokenizer("names")
 COMPOUNDS = GERMAN | CompoundFilter()
 
 
-def schema():
+def schema(text=Text):
+    """The index's fields; `text=fields.TEXT` gives Whoosh's own text field, for comparison in the tests."""
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         type=fields.ID(),
@@ -124,13 +163,13 @@ def schema():
         source=fields.ID(),
         lang=fields.ID(),
         date=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
-        title_de=fields.TEXT(analyzer=GERMAN, field_boost=3.0),
-        title_en=fields.TEXT(analyzer=ENGLISH, field_boost=3.0),
-        body_de=fields.TEXT(analyzer=GERMAN),
-        body_en=fields.TEXT(analyzer=ENGLISH),
-        names=fields.TEXT(analyzer=NAMES, field_boost=2.0),
-        compound=fields.TEXT(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
-        spell=fields.TEXT(analyzer=NAMES, phrase=False),
+        title_de=text(analyzer=GERMAN, field_boost=3.0),
+        title_en=text(analyzer=ENGLISH, field_boost=3.0),
+        body_de=text(analyzer=GERMAN),
+        body_en=text(analyzer=ENGLISH),
+        names=text(analyzer=NAMES, field_boost=2.0),
+        compound=text(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
+        spell=text(analyzer=NAMES, phrase=False),
         facets=fields.COLUMN(VarBytesColumn()),
         doc=fields.STORED(),
     )
