@@ -22,6 +22,7 @@ whoosh.multiproc uses; tests/test_search_parallel_writing.py fails if they chang
 import multiprocessing
 import os
 import queue
+import threading
 from itertools import islice
 
 from django.conf import settings
@@ -40,6 +41,10 @@ class WorkerFailed(RuntimeError):
 
 def workers_for(count):
     """How many worker processes `count` documents are worth: 0 means write them in this process."""
+    if threading.active_count() > 1:
+        # A forked child has only the calling thread: a lock another thread held at the fork (logging's,
+        # a connection pool's) would stay locked in it. Threaded servers write in their own process.
+        return 0
     wanted = getattr(settings, "ARCHIVE_INDEX_WORKERS", None) or len(os.sched_getaffinity(0))
     workers = min(wanted, count // MIN_PER_WORKER)
     return workers if workers >= 2 else 0
