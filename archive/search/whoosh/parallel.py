@@ -45,7 +45,7 @@ def workers_for(count):
         # A forked child has only the calling thread: a lock another thread held at the fork (logging's,
         # a connection pool's) would stay locked in it. Threaded servers write in their own process.
         return 0
-    wanted = getattr(settings, "ARCHIVE_INDEX_WORKERS", None) or len(os.sched_getaffinity(0))
+    wanted = settings.ARCHIVE_INDEX_WORKERS or len(os.sched_getaffinity(0))
     workers = min(wanted, count // MIN_PER_WORKER)
     return workers if workers >= 2 else 0
 
