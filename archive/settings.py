@@ -148,6 +148,8 @@ if PRODUCTION:
 # The search engine behind archive.search: "whoosh" (files in the data folder) or "postgres"
 # (the database's own full-text search; docs/production.md).
 ARCHIVE_SEARCH_BACKEND = env_str("ARCHIVE_SEARCH_BACKEND", "whoosh")
+# Processes writing a Whoosh rebuild or a large bulk write (docs/search.md); 0: one per core.
+ARCHIVE_INDEX_WORKERS = env_int("ARCHIVE_INDEX_WORKERS", 0, minimum=0)
 
 # Languages an article may be written in; the importers and the loader refuse others.
 ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}

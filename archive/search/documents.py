@@ -8,8 +8,7 @@ import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-
-from django.db.models import Prefetch
+from itertools import islice
 
 from archive import dates
 from archive.models import Article, Entity, Event, Mention
@@ -84,14 +83,33 @@ def fingerprint(doc):
     return hashlib.sha1(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
-def article_document(article):
+def article_document(article, entities=None):
+    """`entities`: the article's tagged entities, aliases prefetched, when the caller read them already."""
     # An article known by reference has no body: its abstract (our own summary) is what can be searched.
     body = article.body if article.body.strip() else article.abstract
     text = "\n\n".join(part for part in (article.kicker, article.teaser, body, article.dateline) if part)
+    if entities is None:
+        entities = [mention.entity for mention in article.mentions.select_related("entity")]
     return _base(
         "article", article, title=article.title, text=text, language=article.language,
-        entities=[mention.entity for mention in article.mentions.all()], source=article.source,
+        entities=entities, source=article.source,
     )
+
+
+def article_documents(articles):
+    """Documents of many articles, their entities and aliases read in three queries for all of them.
+
+    Django's prefetch of mentions -> entity -> aliases builds a queryset per article and
+    level, which cost more than the rest of the document; the entities repeat a lot anyway.
+    """
+    tagged = {}
+    mentions = Mention.objects.filter(article_id__in=[article.pk for article in articles]).order_by()
+    for article_id, entity_id in mentions.values_list("article_id", "entity_id"):
+        tagged.setdefault(article_id, []).append(entity_id)
+    wanted = {pk for pks in tagged.values() for pk in pks}
+    entities = Entity.objects.prefetch_related("aliases").in_bulk(wanted) if wanted else {}
+    return [article_document(article, [entities[pk] for pk in tagged.get(article.pk, ()) if pk in entities])
+            for article in articles]
 
 
 def event_document(event):
@@ -115,11 +133,9 @@ def entity_document(entity):
 
 def querysets():
     """Per type, the records with everything their documents need, in few queries."""
-    aliases = "entity__aliases"
     return {
-        "article": Article.objects.select_related("source").prefetch_related(
-            Prefetch("mentions", queryset=Mention.objects.select_related("entity")), f"mentions__{aliases}",
-        ).order_by("pk"),
+        # The rendered page (body_html) is not searched: not read. Entities: article_documents.
+        "article": Article.objects.select_related("source").defer("body_html").order_by("pk"),
         "event": Event.objects.select_related("incident").prefetch_related(
             "entities__aliases", "incident__aliases", "claims",
         ).order_by("pk"),
@@ -127,19 +143,48 @@ def querysets():
     }
 
 
-BUILDERS = {"article": article_document, "event": event_document, "entity": entity_document}
+BUILDERS = {
+    "article": article_documents,
+    "event": lambda events: [event_document(event) for event in events],
+    "entity": lambda entities: [entity_document(entity) for entity in entities],
+}
 
 
 def count_all():
     return sum(qs.count() for qs in querysets().values())
 
 
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
 def all_documents(chunk_size=1000):
-    """Every searchable record's document, streamed."""
-    for kind, queryset in querysets().items():
-        build = BUILDERS[kind]
-        for record in queryset.iterator(chunk_size=chunk_size):
-            yield build(record)
+    """Every searchable record's document, streamed: articles, events, entities, each by primary key."""
+    return documents_between(None, None, chunk_size=chunk_size)
+
+
+def order():
+    """(type number, pk) of every searchable record, in the order all_documents() gives them."""
+    return [(number, pk) for number, queryset in enumerate(querysets().values())
+            for pk in queryset.values_list("pk", flat=True)]
+
+
+def documents_between(low, high, chunk_size=1000):
+    """The documents of all_documents() from `low` up to but without `high`, (type number, pk) or None for no bound.
+
+    Contiguous parts of the whole, for writing one part per process (whoosh/parallel.py).
+    """
+    for number, (kind, queryset) in enumerate(querysets().items()):
+        if (low and low[0] > number) or (high and high[0] < number):
+            continue
+        if low and low[0] == number:
+            queryset = queryset.filter(pk__gte=low[1])
+        if high and high[0] == number:
+            queryset = queryset.filter(pk__lt=high[1])
+        for chunk in _chunks(queryset.iterator(chunk_size=chunk_size), chunk_size):
+            yield from BUILDERS[kind](chunk)
 
 
 def documents_for(keys):
@@ -150,8 +195,8 @@ def documents_for(keys):
     found = {}
     sets = querysets()
     for kind, pks in by_type.items():
-        for record in sets[kind].filter(pk__in=pks):
-            found[Key(kind, record.pk)] = BUILDERS[kind](record)
+        for doc in BUILDERS[kind](list(sets[kind].filter(pk__in=pks))):
+            found[Key.parse(doc["key"])] = doc
     return {key: found.get(key) for key in keys}
 
 

@@ -6,8 +6,10 @@ The index is always opened with schema() from here, never the pickled one, so wh
 classes live does not matter to an existing index.
 """
 
-from whoosh import fields
-from whoosh.analysis import Filter, RegexTokenizer
+import re
+
+from whoosh import fields, formats
+from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
 
@@ -51,20 +53,89 @@ NORMALIZERS = {
 }
 
 
-class NormalizeFilter(Filter):
-    """Tokens through Normalize; a named normaliser so the schema pickles small."""
+class WordTokenizer(Tokenizer):
+    """Words (TOKEN_PATTERN) as Normalize(name) keeps them, in one step.
+
+    What RegexTokenizer(TOKEN_PATTERN) | a normalising filter gave, token for token, without a
+    second generator per token: analysis was the largest part of indexing. A named normaliser,
+    so the schema pickles small.
+    """
 
     def __init__(self, name):
         self.name = name
+        self.expression = re.compile(TOKEN_PATTERN)
 
     def __eq__(self, other):
         return type(other) is type(self) and other.name == self.name
 
-    def __call__(self, tokens):
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
         normalize = NORMALIZERS[self.name]
-        for token in tokens:
-            token.text = normalize(token.text)
+        memo = normalize.memo
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:
+            token.original = value
+            token.text = normalize(value)
+            token.boost = 1.0
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar = start_char
+                token.endchar = start_char + len(value)
             yield token
+            return
+        for pos, match in enumerate(self.expression.finditer(value), start_pos):
+            word = match.group()
+            text = memo.get(word)
+            token.text = normalize(word) if text is None else text
+            token.boost = 1.0
+            if keeporiginal:
+                token.original = word
+            token.stopped = False
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar = start_char + match.start()
+                token.endchar = start_char + match.end()
+            yield token
+
+    def positions(self, value):
+        """{word as indexed: [its positions]} in `value`: what the tokens say, without making them."""
+        normalize = NORMALIZERS[self.name]
+        memo = normalize.memo
+        found = {}
+        for pos, word in enumerate(self.expression.findall(value)):
+            text = memo.get(word)
+            if text is None:
+                text = normalize(word)
+            positions = found.get(text)
+            if positions is None:
+                found[text] = [pos]
+            else:
+                positions.append(pos)
+        return found
+
+
+class Text(fields.TEXT):
+    """fields.TEXT, whose postings with positions come from WordTokenizer.positions() when it can.
+
+    The same (term, frequency, weight, encoded positions) as Whoosh's Positions.word_values
+    makes from tokens (every token's boost is 1), a little over half as dear; the largest single
+    part of writing the index. tests/test_search_parallel_writing.py compares the two indexes.
+    """
+
+    def index(self, value, **kwargs):
+        format_, analyzer = self.format, self.analyzer
+        if kwargs or type(format_) is not formats.Positions or type(analyzer) is not WordTokenizer \
+                or not isinstance(value, str):
+            return super().index(value, **kwargs)
+        return self._postings(analyzer.positions(value), format_)
+
+    @staticmethod
+    def _postings(found, format_):
+        boost, encode = format_.field_boost, format_.encode
+        for text, positions in found.items():
+            yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
 
 
 class CompoundFilter(Filter):
@@ -77,17 +148,14 @@ class CompoundFilter(Filter):
                 yield token
 
 
-def _tokenizer():
-    return RegexTokenizer(TOKEN_PATTERN)
-
-
-GERMAN = _tokenizer() | NormalizeFilter("de")
-ENGLISH = _tokenizer() | NormalizeFilter("en")
-NAMES = _tokenizer() | NormalizeFilter("names")
+GERMAN = WordTokenizer("de")
+ENGLISH = WordTokenizer("en")
+NAMES = WordTokenizer("names")
 COMPOUNDS = GERMAN | CompoundFilter()
 
 
-def schema():
+def schema(text=Text):
+    """The index's fields; `text=fields.TEXT` gives Whoosh's own text field, for comparison in the tests."""
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         type=fields.ID(),
@@ -96,13 +164,13 @@ def schema():
         lang=fields.ID(),
         date=fields.NUMERIC(int, bits=32, sortable=True, signed=False),
         date_end=fields.NUMERIC(int, bits=32, sortable=True, signed=False),  # OPEN_END for an open range
-        title_de=fields.TEXT(analyzer=GERMAN, field_boost=3.0),
-        title_en=fields.TEXT(analyzer=ENGLISH, field_boost=3.0),
-        body_de=fields.TEXT(analyzer=GERMAN),
-        body_en=fields.TEXT(analyzer=ENGLISH),
-        names=fields.TEXT(analyzer=NAMES, field_boost=2.0),
-        compound=fields.TEXT(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
-        spell=fields.TEXT(analyzer=NAMES, phrase=False),
+        title_de=text(analyzer=GERMAN, field_boost=3.0),
+        title_en=text(analyzer=ENGLISH, field_boost=3.0),
+        body_de=text(analyzer=GERMAN),
+        body_en=text(analyzer=ENGLISH),
+        names=text(analyzer=NAMES, field_boost=2.0),
+        compound=text(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
+        spell=text(analyzer=NAMES, phrase=False),
         facets=fields.COLUMN(VarBytesColumn()),
         doc=fields.STORED(),
     )

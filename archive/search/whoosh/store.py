@@ -16,6 +16,7 @@ each exists, is in archive/search/pending.py.
 """
 
 import fcntl
+import itertools
 import logging
 import os
 import re
@@ -31,7 +32,8 @@ from whoosh import index
 from archive.search import documents, pending
 from archive.search import query as q
 from archive.search.types import IndexWriteFailed, SearchUnavailable
-from archive.search.whoosh import analysis
+from archive.search.whoosh import analysis, parallel
+from archive.search.whoosh.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -223,19 +225,40 @@ def drain(timeout=LOCK_TIMEOUT):
 
 def _write(ix, keys):
     parsed = sorted((documents.Key.parse(key) for key in keys), key=str)
-    writer = ix.writer(timeout=LOCK_TIMEOUT)
+    writer = Writer(ix, timeout=LOCK_TIMEOUT)
     try:
-        # In batches, so a bulk import's hundred thousand documents never sit in memory at once.
-        for start in range(0, len(parsed), WRITE_BATCH):
-            for key, doc in documents.documents_for(parsed[start:start + WRITE_BATCH]).items():
-                if doc is None:
-                    writer.delete_by_term("key", str(key))
-                else:
-                    writer.update_document(**analysis.whoosh_fields(doc))
+        workers = parallel.workers_for(len(parsed))
+        if workers:  # a bulk import's documents: on every core
+            for key in parsed:  # what update_document() would delete, all before the additions
+                writer.delete_by_term("key", str(key))
+            parallel.write(ix, writer, [_documents_of(part) for part in _cut(parsed, workers)])
+            return
+        for key, doc in _keyed_documents(parsed):
+            if doc is None:
+                writer.delete_by_term("key", str(key))
+            else:
+                writer.update_document(**analysis.whoosh_fields(doc))
     except BaseException:
-        writer.cancel()
+        if not writer.is_closed:
+            writer.cancel()
         raise
     writer.commit()
+
+
+def _keyed_documents(keys):
+    # In batches, so a bulk import's hundred thousand documents never sit in memory at once.
+    for start in range(0, len(keys), WRITE_BATCH):
+        yield from documents.documents_for(keys[start:start + WRITE_BATCH]).items()
+
+
+def _documents_of(keys):
+    return (doc for _, doc in _keyed_documents(keys) if doc is not None)
+
+
+def _cut(items, parts):
+    """`items` in `parts` contiguous pieces of (nearly) equal length."""
+    bounds = [len(items) * number // parts for number in range(parts + 1)]
+    return [items[low:high] for low, high in itertools.pairwise(bounds)]
 
 
 def rebuild(*, progress=None):
@@ -252,18 +275,13 @@ def rebuild(*, progress=None):
         folder = root / name
         folder.mkdir()
         ix = create_index(folder)
-        writer = ix.writer(limitmb=256)
-        count = 0
+        writer = Writer(ix, limitmb=256)
         try:
-            for doc in documents.all_documents():
-                writer.add_document(**analysis.whoosh_fields(doc))
-                count += 1
-                if progress:
-                    progress(count)
+            count = _write_all(ix, writer, progress)
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise
-        writer.commit()
         with flock(root / "write.lock", LOCK_TIMEOUT, "switching to the new index"):
             caught_up = pending.written_since(root / "written.log", started)
             if caught_up:
@@ -271,3 +289,22 @@ def rebuild(*, progress=None):
             point_to(root, name)
             pending.clear_written(root / "written.log")
         return count
+
+
+def _write_all(ix, writer, progress):
+    """Every document into the new index `ix`, on every core when there are enough; commits."""
+    order = documents.order()
+    workers = parallel.workers_for(len(order))
+    if workers:
+        starts = [order[len(order) * number // workers] for number in range(1, workers)]
+        bounds = [None, *starts, None]
+        parts = [documents.documents_between(low, high) for low, high in itertools.pairwise(bounds)]
+        return parallel.write(ix, writer, parts, progress=progress)
+    count = 0
+    for doc in documents.all_documents():
+        writer.add_document(**analysis.whoosh_fields(doc))
+        count += 1
+        if progress:
+            progress(count)
+    writer.commit()
+    return count

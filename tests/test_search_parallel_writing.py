@@ -1,0 +1,162 @@
+"""Writing the index on several processes, and the cheaper segment writer, give the index one writer gives.
+
+Same postings, lengths and stored documents term by term; same document numbers; the same
+scores from Whoosh's own BM25F and the same pages from search().
+"""
+
+import datetime as dt
+import shutil
+
+import pytest
+from whoosh import fields, index
+from whoosh.writing import SegmentWriter
+
+from archive import search
+from archive.models import Article, Entity, Mention, Source
+from archive.search import documents
+from archive.search.whoosh import analysis, parallel, searchers, store
+from archive.search.whoosh.writer import Writer
+from tests import search_corpus
+
+QUERIES = ["Hotmail", "Wurm", "wurm server", "Code Red", '"Code Red"', "Symantek~", "serv*", "Modem",
+           "entity:microsoft", "lang:de", "type:event", "date:2001", "report number", '"report number"']
+
+
+def _more_articles(count):
+    """`count` articles beyond the small corpus, with repeated words (so scores tie) and tags."""
+    source = Source.objects.create(slug="wire", name="Wire", language="en")
+    microsoft = Entity.objects.get(slug="microsoft")
+    for number in range(count):
+        article = Article.objects.create(
+            slug=f"wire-{number}", source=source, language="de" if number % 5 == 0 else "en",
+            date=dt.date(2001, 1 + number % 12, 1 + number % 28), title=f"Wire report number {number % 7}",
+            body="The worm reached the servers of Hotmail. " * (1 + number % 4) + f"Report {number}.",
+        )
+        if number % 3 == 0:
+            Mention.objects.create(article=article, entity=microsoft)
+
+
+@pytest.fixture
+def corpus(db, settings):
+    settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
+    search_corpus.build(index=False)
+    _more_articles(60)
+
+
+def _answers():
+    pages = {}
+    for text in QUERIES:
+        page = search.search(text, per_page=100)
+        pages[text] = (page.total, [(result["slug"], result["score"]) for result in page.results])
+    for sort in ("date", "-date"):
+        page = search.search("", sort=sort, per_page=100)
+        pages[sort] = [result["slug"] for result in page.results]
+    return pages
+
+
+def _whoosh_scores():
+    from tests.test_search_whoosh_ranking import compiled
+
+    with searchers.pool.reader() as reader:
+        searcher = reader.searcher
+        keys = [fields_["key"] for fields_ in searcher.all_stored_fields()]
+        scores = {text: {hit.docnum: hit.score for hit in searcher.search(compiled(text), limit=None)}
+                  for text in QUERIES}
+        return keys, scores, len(searcher.leaf_searchers())
+
+
+def _several_processes(monkeypatch, settings):
+    settings.ARCHIVE_INDEX_WORKERS = 3
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+
+
+def test_a_rebuild_on_several_processes_gives_what_one_process_gives(corpus, settings, monkeypatch):
+    search.rebuild()
+    one = _answers(), _whoosh_scores()
+    assert one[1][2] == 1  # one segment
+    _several_processes(monkeypatch, settings)
+    search.rebuild()
+    several = _answers(), _whoosh_scores()
+    assert several[1][2] == 3  # a segment per worker, not merged
+    assert several[1][0] == one[1][0]  # every document has the number one writer gives it
+    assert several[1][1] == one[1][1]  # Whoosh's own scores, exactly
+    assert several[0] == one[0]
+    assert any(one[0][text][1] for text in QUERIES)
+
+
+def test_a_large_write_on_several_processes_gives_what_one_process_gives(corpus, settings, monkeypatch):
+    search.rebuild()
+    root = store.root_folder()
+    shutil.copytree(root, root.parent / "before")
+    changed = list(Article.objects.filter(slug__startswith="wire-")[:20])
+    for article in changed[:10]:
+        article.title = "Retitled Sasser report"
+        article.save()
+    keys = {str(documents.key_for(article)) for article in changed}
+    for article in changed[10:15]:
+        article.delete()
+
+    search.get_backend().update(keys)  # one process: the test's transaction holds the updates until here
+    one = _answers(), _whoosh_scores()
+    searchers.pool.close()
+    shutil.rmtree(root)
+    shutil.copytree(root.parent / "before", root)
+    _several_processes(monkeypatch, settings)
+    search.get_backend().update(keys)
+    several = _answers(), _whoosh_scores()
+
+    assert several[0] == one[0]
+    assert several[1][:2] == one[1][:2]  # the same document numbers, Whoosh's own scores exactly
+    assert (one[1][2], several[1][2]) == (2, 4)  # the rebuild's segment (with deletions), then the new ones
+    assert search.search("Sasser").total == 10
+    assert search.search("").total == documents.count_all()
+    assert search.check().clean
+
+
+def test_a_failing_worker_fails_the_rebuild_and_the_old_index_stays(corpus, settings, monkeypatch):
+    search.rebuild()
+    before = store.current_name(store.root_folder())
+    _several_processes(monkeypatch, settings)
+    real = analysis.whoosh_fields
+
+    def broken(doc):
+        if doc["slug"] == "wire-50":
+            raise ValueError("cannot analyse wire-50")
+        return real(doc)
+
+    monkeypatch.setattr(analysis, "whoosh_fields", broken)
+    with pytest.raises(parallel.WorkerFailed, match="cannot analyse wire-50"):
+        search.rebuild()
+    assert store.current_name(store.root_folder()) == before
+    assert search.search("Hotmail").total > 0
+
+
+@pytest.mark.parametrize("limitmb", [256, 0.02])  # 0.02: the pool spills sorted runs to disk and merges them
+def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, limitmb):
+    docs = list(documents.all_documents())
+    readers = []
+    for name, make, text in (("whoosh", SegmentWriter, fields.TEXT), ("ours", Writer, analysis.Text)):
+        folder = tmp_path / name
+        folder.mkdir()
+        ix = index.create_in(str(folder), analysis.schema(text=text))
+        writer = make(ix, limitmb=limitmb)
+        for doc in docs:
+            writer.add_document(**analysis.whoosh_fields(doc))
+        writer.commit()
+        readers.append(ix.reader())
+    theirs, ours = readers
+    postings = list(ours.iter_postings())
+    assert postings == list(theirs.iter_postings())
+    assert len(postings) > 1000
+    for fieldname, text in theirs.all_terms():  # the statistics each term's blocks keep for ranking
+        mine, whooshs = ours.term_info(fieldname, text), theirs.term_info(fieldname, text)
+        for statistic in ("weight", "doc_frequency", "min_length", "max_length", "max_weight", "min_id", "max_id"):
+            assert getattr(mine, statistic)() == getattr(whooshs, statistic)(), (fieldname, text, statistic)
+    for fieldname in analysis.schema().scorable_names():
+        assert ours.field_length(fieldname) == theirs.field_length(fieldname)
+        for docnum in range(len(docs)):
+            assert ours.doc_field_length(docnum, fieldname) == theirs.doc_field_length(docnum, fieldname)
+            assert ours.max_field_length(fieldname) == theirs.max_field_length(fieldname)
+    assert list(ours.all_stored_fields()) == list(theirs.all_stored_fields())
+    for reader in readers:
+        reader.close()
