@@ -29,6 +29,7 @@ LOCALES = pathlib.Path(citeproc.__file__).parent / "data" / "locales"
 # Seconds; ARCHIVE_CITEPROC_TIMEOUT overrides it. The first entry in a long style (the Chicago variants)
 # builds its engine, which takes about 2 s of CPU on its own.
 DEFAULT_TIMEOUT = 15
+HEAP_MB = 512
 
 
 class Unavailable(Exception):
@@ -100,7 +101,9 @@ class Renderer:
         if not available():
             raise Unavailable("Node or the npm package citeproc is not installed (make citeproc-deps)")
         self._process = subprocess.Popen(
-            [node(), str(SCRIPT), str(LOCALES)], cwd=FOLDER,
+            # render_server.js keeps the style engines it holds under 200 MB, measured after a
+            # collection (--expose-gc); the bound on the heap leaves room for one more being built.
+            [node(), "--expose-gc", f"--max-old-space-size={HEAP_MB}", str(SCRIPT), str(LOCALES)], cwd=FOLDER,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None,  # its warnings go to our log
         )
         self._owner = os.getpid()

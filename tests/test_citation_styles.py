@@ -100,9 +100,9 @@ def test_other_styles_equal_what_citeproc_js_writes(style):
 
 def sanitised(markup):
     """An entry's HTML for comparison: citeproc-js's <div>s taken off (the number set apart and the rest
-    as one line), small capitals as our class, entities read; the emphasis tags stay, so they must match."""
+    as one line), inline styles as our classes, entities read; the emphasis tags stay, so they must match."""
     markup = re.sub(r"</div>\s*<div[^>]*>", " ", markup)
-    markup = re.sub(r"</?div[^>]*>", "", markup).replace(csl_styles.SMALL_CAPS, '<span class="csl-small-caps">')
+    markup = csl_styles.style_classes(re.sub(r"</?div[^>]*>", "", markup))
     return re.sub(r"\s+", " ", html.unescape(markup)).strip()
 
 
@@ -136,6 +136,13 @@ def test_markup_in_a_title_is_escaped_and_only_emphasis_kept(processor, settings
     small_caps = csl_styles.entry_html("din-1505-2", item)
     # DIN 1505-2 sets authors in small capitals: a class, as the site's CSP forbids inline styles.
     assert '<span class="csl-small-caps">Reuters</span>' in small_caps and "style=" not in small_caps
+
+
+def test_underlining_is_a_class_not_an_inline_style():
+    # university-college-lillebaelt-apa underlines the address; the site's CSP forbids inline styles.
+    entry = csl_styles.entry_html("university-college-lillebaelt-apa", article())
+    assert '<span class="csl-underline">http://news.bbc.co.uk/1/hi/sci/tech/1234.stm</span>' in entry
+    assert "style=" not in entry
 
 
 @pytest.fixture

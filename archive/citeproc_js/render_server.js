@@ -29,9 +29,13 @@ const retrieveLocale = (lang) => {
   return localeFiles.get(lang);
 };
 
-// Building an engine parses the style and its locale (tens of milliseconds): keep the recent ones.
-const ENGINES_KEPT = 64;
-const engines = new Map();
+// Building an engine parses the style and its locale (tens of milliseconds, seconds for the long
+// Chicago variants): keep the recent ones while the heap stays under HEAP_BUDGET (most engines
+// take 1 to 3 MB, chicago-author-date about 150 MB). Only a full collection (node --expose-gc)
+// tells what the kept engines really hold; it runs only after an engine was built.
+const ENGINES_KEPT = 32;
+const HEAP_BUDGET = 200e6;
+const engines = new Map(); // in the order of last use
 let items = new Map();
 const sys = { retrieveLocale, retrieveItem: (id) => items.get(id) };
 
@@ -39,11 +43,18 @@ function engine(style, lang) {
   const key = `${style}\u0000${lang || ""}`;
   let found = engines.get(key);
   if (found) {
-    engines.delete(key); // re-inserted below: the Map's order is the order of last use
+    engines.delete(key); // re-inserted below, as the last used
   } else {
     const xml = fs.readFileSync(style, "utf8");
     found = lang ? new CSL.Engine(sys, xml, lang, true) : new CSL.Engine(sys, xml);
     if (engines.size >= ENGINES_KEPT) engines.delete(engines.keys().next().value);
+    if (global.gc) {
+      global.gc();
+      while (engines.size && process.memoryUsage().heapUsed > HEAP_BUDGET) {
+        engines.delete(engines.keys().next().value);
+        global.gc();
+      }
+    }
   }
   engines.set(key, found);
   return found;
