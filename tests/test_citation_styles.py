@@ -1,6 +1,7 @@
 """An article cited in a CSL style named in the URL: ours for APA, MLA and Chicago, citeproc-js for any other
 (citeproc-py where Node is missing)."""
 
+import concurrent.futures
 import datetime as dt
 import html
 import json
@@ -136,6 +137,16 @@ def test_markup_in_a_title_is_escaped_and_only_emphasis_kept(processor, settings
     small_caps = csl_styles.entry_html("din-1505-2", item)
     # DIN 1505-2 sets authors in small capitals: a class, as the site's CSP forbids inline styles.
     assert '<span class="csl-small-caps">Reuters</span>' in small_caps and "style=" not in small_caps
+
+
+def test_threads_citing_at_once_each_get_their_own_entry():
+    # One renderer per process, its pipe behind a lock: answers must not cross between threads.
+    jobs = [(style, article(slug=f"a{number}", title=f"Title number {number}"))
+            for number, style in enumerate(["ieee", "nature", "harvard-cite-them-right", "din-1505-2"] * 4)]
+    expected = [csl_styles.entry_text(style, item) for style, item in jobs]
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda job: csl_styles.entry_text(*job), jobs))
+    assert found == expected and all(f"Title number {number}" in entry for number, entry in enumerate(found))
 
 
 def test_underlining_is_a_class_not_an_inline_style():
