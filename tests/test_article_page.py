@@ -90,7 +90,7 @@ def test_it_offers_citations_and_downloads(client, loaded):
     cite = html.split('<details class="cite"', 1)[1].split("</details>", 1)[0]
     for label in ("APA", "MLA", "Chicago", "BibTeX"):
         assert f">{label}</h3>" in cite
-    assert "DPA &amp; AP. (2001, August 10). Computervirus Code Red 2 schlägt zu. taz." in cite
+    assert "DPA &amp; AP. (2001, August 10). Computervirus Code Red 2 schlägt zu. <i>taz</i>." in cite
     ris = client.get(PAGE + "cite.ris")
     assert ris["Content-Type"] == "application/x-research-info-systems"
     assert ris["Content-Disposition"] == f'attachment; filename="{SLUG}.ris"'

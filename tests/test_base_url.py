@@ -100,3 +100,31 @@ def test_api_records_name_pages_and_citations_by_the_base_url(client, story, con
     data = json.loads(get(client, "/api/articles/report/"))
     assert data["url"] == f"{BASE}articles/report/"
     assert data["cite"]["text"] == f"{BASE}articles/report/cite.txt"
+
+
+@pytest.fixture
+def many_articles(db):
+    worm = make.entity("worm")
+    for day in range(1, 4):
+        make.article(f"report-{day}", f"2001-08-{day:02d}", entities=[worm])
+    return worm
+
+
+def test_api_page_links_use_the_base_url(client, many_articles, configured):
+    first = json.loads(get(client, "/api/articles/?entity=worm&page_size=1"))
+    assert first["next"] == f"{BASE}api/articles/?entity=worm&page_size=1&page=2"
+    second = json.loads(get(client, "/api/articles/?entity=worm&page_size=1&page=2"))
+    assert second["previous"] == f"{BASE}api/articles/?entity=worm&page_size=1&page=1"
+
+
+def test_api_entity_names_its_lists_by_the_base_url(client, many_articles, configured):
+    data = json.loads(get(client, "/api/entities/worm/"))
+    assert data["articles_url"] == f"{BASE}api/articles/?entity=worm"
+    assert data["events_url"] == f"{BASE}api/events/?entity=worm"
+
+
+def test_openapi_server_is_the_base_url(client, db, configured):
+    spec = json.loads(get(client, "/api/openapi.json"))
+    assert spec["servers"] == [{"url": f"{BASE}api"}]
+    page = get(client, "/api/").decode()
+    assert f"{BASE}api/articles/" in page and OTHER_HOST not in page

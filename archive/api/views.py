@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_safe
 
+from archive import links
 from archive.api import openapi, params, queries, serializers
 from archive.models import LANGUAGE_CHOICES, Article, Entity, Event
 from archive.params import json_answer
@@ -45,7 +46,7 @@ def _page(request, queryset, serialize):
     def link(number):
         query = request.GET.copy()
         query["page"] = number
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return links.absolute(f"{request.path}?{query.urlencode()}", request)
 
     return {
         "count": paginator.count,
@@ -113,8 +114,8 @@ def entity_detail(request, slug):
 def _entity_detail(request, entity):
     size = params.DEFAULT_PAGE_SIZE
     events = queries.events(entity=entity.slug)
-    articles_url = request.build_absolute_uri(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}")
-    events_url = request.build_absolute_uri(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}")
+    articles_url = links.absolute(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}", request)
+    events_url = links.absolute(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}", request)
     return serializers.entity_detail(
         entity, queries.entity_articles(entity)[:size], events[:size], request,
         event_count=events.count(), articles_url=articles_url, events_url=events_url, page_size=size,
@@ -160,10 +161,10 @@ def search(request):
 
 @require_safe
 def openapi_json(request):
-    return _json(openapi.description(request.build_absolute_uri(reverse("api-index"))))
+    return _json(openapi.description(links.absolute(reverse("api-index"), request)))
 
 
 @require_safe
 def index(request):
-    spec = openapi.description(request.build_absolute_uri(reverse("api-index")))
+    spec = openapi.description(links.absolute(reverse("api-index"), request))
     return render(request, "archive/api.html", {"endpoints": list(openapi.endpoints(spec))})
