@@ -133,10 +133,6 @@ def _open_searcher(root, attempts=5):
     for attempt in range(attempts):
         try:
             ix, name = store.open_current(root)
-            # Whoosh reads a memory-mapped segment through a BytesIO of each of its files, which
-            # copies the whole file into the process: the index's size again, per searcher.
-            # Unmapped, its files are read where needed (the system's file cache keeps them).
-            ix.storage.supports_mmap = False
             on_disk = store.generation_on_disk(root / name)
             return ix, name, on_disk, ix.searcher()
         except FileNotFoundError:
