@@ -115,7 +115,8 @@ class SegmentView:
         if fieldname not in columns:
             count = self.reader.doc_count_all()
             column = self.reader.column_reader(fieldname) if count else None
-            columns[fieldname] = [convert(value) for value in column] if column is not None else []
+            values = [convert(value) for value in column] if column is not None else []
+            columns[fieldname] = array.array("q", values) if convert is int else values
         return columns[fieldname]
 
     def words(self, fieldname, prefix):
@@ -135,7 +136,8 @@ class SegmentView:
             for docnum, values in enumerate(self.column(fieldname, convert)):
                 for value in values:
                     found.setdefault(value, []).append(docnum)
-            inverted[fieldname] = found
+            # As arrays: 4 bytes a document, not a Python int and its pointer.
+            inverted[fieldname] = {value: array.array("i", docnums) for value, docnums in found.items()}
         return inverted[fieldname]
 
 
