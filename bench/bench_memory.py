@@ -72,7 +72,7 @@ def main():
     if args.draw:
         draw_queries(args.data, args.size, args.queries)
         return
-    if args.folder is None or not (args.folder / "built.json").exists():
+    if args.folder is None or not (args.folder / "search" / "CURRENT").exists():
         sys.exit(f"{args.folder} holds no benchmark data: build it with bench/bench_search.py "
                  f"--size {args.size} --folder {args.folder}")
     sets = queries_from_child(args.data, args.size, args.queries)
