@@ -159,6 +159,11 @@ ARCHIVE_LANGUAGES = {"de": "German", "en": "English"}
 ARCHIVE_MAX_RECORD_BYTES = env_int("ARCHIVE_MAX_RECORD_BYTES", 4 * 1024 * 1024, minimum=1024)
 ARCHIVE_MAX_FILE_BYTES = env_int("ARCHIVE_MAX_FILE_BYTES", 1024 * 1024 * 1024, minimum=1024)
 
+# What the Whoosh engine keeps per process from one index generation (docs/search.md, "Memory"):
+# at most this many filter sets and orders, the least recently used dropped first. Each holds up
+# to one number per article (some 7 MB at 100,000 articles).
+ARCHIVE_SEARCH_CACHED_SETS = env_int("ARCHIVE_SEARCH_CACHED_SETS", 16, minimum=1)
+
 # A file cache in the data folder, for the login limit: every gunicorn worker on the
 # machine sees the same counts (the local-memory cache is one per process, so each worker
 # would allow the whole limit again), and it takes no database write lock, which on SQLite

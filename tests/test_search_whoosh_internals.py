@@ -108,3 +108,29 @@ def test_and_not_excludes_a_first_document_whose_term_occurs_earlier(segments, t
         found = {searcher.stored_fields(n)["key"] for n in
                  searcher.docs_for_query(compile._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")))}
     assert found == {"article:3"}
+
+
+def test_a_mapped_segment_is_read_in_place_not_copied(tmp_path):
+    # Whoosh's BufferFile copied each file of a memory-mapped segment into a BytesIO: every
+    # searcher held the whole index in its own memory.
+    import tracemalloc
+
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    writer = ix.writer()
+    for n in range(2000):
+        writer.add_document(key=f"article:{n}", type="article", lang="en",
+                            body_en=" ".join(f"word{(n * 7 + k) % 5000}" for k in range(60)))
+    writer.commit()
+    segment_bytes = sum(path.stat().st_size for path in tmp_path.glob("*.seg"))
+    assert segment_bytes > 1_000_000
+    tracemalloc.start()
+    try:
+        searcher = ix.searcher()
+        found = [searcher.doc_frequency("body_en", f"word{n}") for n in range(0, 5000, 50)]
+        held, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert all(found)
+    assert held < segment_bytes / 4, f"{held:,} bytes held for a segment of {segment_bytes:,}"
+    assert isinstance(searcher.reader()._terms._dbfile, internals.MappedBufferFile)
+    searcher.close()

@@ -10,6 +10,7 @@ import heapq
 import html
 import re
 import time
+from array import array
 from collections import Counter
 from itertools import chain, islice
 
@@ -49,7 +50,8 @@ def _allowed(state, filters):
         return None
     key = ("allowed", filters)
     caches = state.caches
-    if key not in caches:
+    docs = caches.get(key)  # a bounded cache (searchers.BoundedCache): read once, as another thread may drop it
+    if docs is None:
         docs = set()
         for _reader, offset, tables in state.ranker.leaves:
             postings = tables.postings("facets", searchers.facet_values)
@@ -63,11 +65,8 @@ def _allowed(state, filters):
             days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
             # Overlap, as for date: in a query (docs/dating.md); undated records hold 0 in both.
             docs = {n for n in docs if 0 < days[n] <= high and ends[n] >= low}
-        if len(caches) > 200:  # keep the cache of filter sets small
-            for stale in [k for k in list(caches) if isinstance(k, tuple) and k[0] == "allowed"]:
-                caches.pop(stale, None)
         caches[key] = docs  # never changed after this
-    return caches[key]
+    return docs
 
 
 # --- snippets and reasons -------------------------------------------------------------
@@ -217,10 +216,10 @@ def _top(scores, count, sort, state):
     if len(scores) * 20 < len(days):
         return heapq.nsmallest(count, scores, key=key)
     # Many hits (browsing by date): walk the index in date order, kept per generation, to the first `count`.
-    caches = state.caches
-    if ("order", sort) not in caches:
-        caches[("order", sort)] = sorted(range(len(days)), key=key)
-    return list(islice((docnum for docnum in caches[("order", sort)] if docnum in scores), count))
+    order = state.caches.get(("order", sort))
+    if order is None:
+        order = state.caches[("order", sort)] = array("i", sorted(range(len(days)), key=key))
+    return list(islice((docnum for docnum in order if docnum in scores), count))
 
 
 # --- the backend ----------------------------------------------------------------------
@@ -274,9 +273,9 @@ class WhooshBackend:
             scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
                 if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
         if isinstance(compiled, wq.Every) and allowed is None:  # everything: the same counts until the index changes
-            if "all counts" not in state.caches:
-                state.caches["all counts"] = _facet_counts(state, scores)
-            counts = state.caches["all counts"]
+            counts = state.caches.get("all counts")
+            if counts is None:
+                counts = state.caches["all counts"] = _facet_counts(state, scores)
         else:
             counts = _facet_counts(state, scores)
         facets = {name: Counter() for name in FACETS}

@@ -1,7 +1,8 @@
 """Every read of Whoosh's private structures, in one place.
 
 Our ranking (ranking.py) reads postings a block at a time and field lengths a column at a
-time, which Whoosh offers no public way to do; and Whoosh's AndNotMatcher needs one fix.
+time, which Whoosh offers no public way to do; and Whoosh's AndNotMatcher and its reading of
+memory-mapped segments (which copied them) need one fix each.
 Each such read is a function here, named for what it gives. They hold for Whoosh-Reloaded
 2.7.5 exactly (requirements.txt pins it): tests/test_search_whoosh_internals.py checks each
 one against Whoosh's own public answers, so an upgrade that changes them fails there, by
@@ -14,11 +15,58 @@ from pickle import loads
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.filedb import compound
+from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import AndNotMatcher as _WhooshAndNotMatcher
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 
 WHOOSH_VERSION = (2, 7, 5)  # the version these reads were written against; see the module docstring
+
+
+class _MappedPart:
+    """A file read from a part of a memory-mapped segment, in place."""
+
+    __slots__ = ("_buf", "_pos")
+
+    def __init__(self, buf):
+        self._buf = buf
+        self._pos = 0
+
+    def read(self, size=-1):
+        start = self._pos
+        end = len(self._buf) if size is None or size < 0 else min(start + size, len(self._buf))
+        self._pos = max(start, end)
+        return self._buf[start:end].tobytes()
+
+    def readline(self, size=-1):
+        start, end = self._pos, len(self._buf)
+        found = bytes(self._buf[start:end]).find(b"\n")  # pickles of Whoosh's protocol hardly read lines
+        self._pos = end if found < 0 else start + found + 1
+        return self._buf[start:self._pos].tobytes()
+
+    def seek(self, where, whence=0):
+        self._pos = where if whence == 0 else (self._pos + where if whence == 1 else len(self._buf) + where)
+        return self._pos
+
+    def tell(self):
+        return self._pos
+
+    def close(self):
+        pass
+
+
+class MappedBufferFile(BufferFile):
+    # Whoosh opens each file of a memory-mapped segment as a BufferFile over a BytesIO of its
+    # bytes, and a BytesIO copies them: every searcher held the whole index in its own memory.
+    # This one reads the mapped bytes in place (the system's file cache holds them, once).
+    def __init__(self, buf, name=None, onclose=None):
+        super().__init__(b"", name=name, onclose=onclose)
+        self._buf = buf
+        self.file = _MappedPart(buf)
+
+
+compound.BufferFile = MappedBufferFile  # the name CompoundStorage.open_file makes its files with
 
 
 def length_bytes(reader, fieldname):

@@ -1,20 +1,72 @@
 """The searchers of this process: one Generation of the index at a time, a searcher per reading thread."""
 
+import sys
 import threading
 import time
+from array import array
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
+
 from archive.search.whoosh import ranking, store
+
+
+class BoundedCache:
+    """A mapping that keeps its `bound` most recently used entries (settings.ARCHIVE_SEARCH_CACHED_SETS
+    when not given): filter sets and orders, each up to one number per document."""
+
+    def __init__(self, bound=None):
+        self.bound = bound
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key, default=None):
+        with self._lock:
+            if key not in self._entries:
+                return default
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def __contains__(self, key):
+        return key in self._entries
+
+    def __getitem__(self, key):
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
+            raise KeyError(key)
+        return found
+
+    def __setitem__(self, key, value):
+        bound = self.bound or settings.ARCHIVE_SEARCH_CACHED_SETS
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > bound:
+                self._entries.popitem(last=False)
+
+    def pop(self, key, default=None):
+        with self._lock:
+            return self._entries.pop(key, default)
+
+    def __iter__(self):
+        return iter(list(self._entries))
+
+    def __len__(self):
+        return len(self._entries)
+
+
+_MISSING = object()
 
 
 @dataclass(eq=False)
 class Generation:
     """One generation of the index as this process reads it, and everything cached from it.
 
-    Its caches hold data only (columns, filter sets, orders), shared by the generation's
-    searchers; they go when the generation does. Whoosh readers share file handles and are not
+    Its caches hold data only (filter sets and orders, a bounded number; columns), shared by the
+    generation's searchers; they go when the generation does. Whoosh readers share file handles and are not
     safe in two threads at once, so each thread reading takes a searcher of its own from `idle`
     (opening one when none is free) and gives it back: a threaded server opens as many searchers
     as it has queries at the same moment, a single-threaded worker one.
@@ -23,7 +75,8 @@ class Generation:
     root: Path
     name: str
     number: int
-    caches: dict = field(default_factory=dict)
+    caches: BoundedCache = field(default_factory=BoundedCache)
+    columns: dict = field(default_factory=dict)  # a few fields' values per document, kept whole
     idle: list = field(default_factory=list)
     retired: bool = False
 
@@ -43,6 +96,10 @@ class Reader:
     @property
     def caches(self):
         return self.generation.caches
+
+    @property
+    def columns(self):
+        return self.generation.columns
 
     @property
     def ranker(self):
@@ -146,18 +203,20 @@ pool = ReaderPool()
 
 
 def per_document(state, fieldname, convert):
-    """A column's value for every document number of the index, from the per-segment tables."""
-    caches = state.caches
-    if fieldname not in caches:
-        values = []
+    """A column's value for every document number of the index, from the per-segment tables
+    (numbers in an array: 8 bytes a document, not a Python int of 28 and its pointer)."""
+    columns = state.columns
+    if fieldname not in columns:
+        values = array("q") if convert is int else []
         for _reader, _offset, tables in state.ranker.leaves:
             values.extend(tables.column(fieldname, convert))
-        caches[fieldname] = values
-    return caches[fieldname]
+        columns[fieldname] = values
+    return columns[fieldname]
 
 
 def facet_values(value):
-    return tuple(value.decode("utf-8").split("\x1f")) if value else ()
+    # Interned: the same few thousand values stand in every document's tuple once, not each a copy.
+    return tuple(map(sys.intern, value.decode("utf-8").split("\x1f"))) if value else ()
 
 
 def facet_table(state):
