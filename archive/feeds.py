@@ -216,7 +216,7 @@ class SearchArticlesFeed(ArticlesFeed):
         if filters.types and "article" not in filters.types:
             return []
         page = search.search(params["text"], filters=dataclasses.replace(filters, types=("article",)),
-                             sort="-date", per_page=FEED_LENGTH)
+                             sort="-date", per_page=FEED_LENGTH, query_language_only=params["query_language_only"])
         slugs = [result["slug"] for result in page.results]
         found = {article.slug: article for article in newest_first(Article.objects.filter(slug__in=slugs))}
         return [found[slug] for slug in slugs if slug in found]

@@ -5,6 +5,7 @@ import datetime as dt
 import gzip
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from archive import search
@@ -179,3 +180,12 @@ def test_the_glossary_answers_a_word_it_holds_as_written_not_by_a_shared_stem():
     vocabularies = lookup.Vocabularies([(["Hacker"], ["hacker"]), (["hacken"], ["hack"])], [])
     assert [c.term for c in vocabularies.counterparts("Hacker", "de")] == ["hacker"]
     assert [c.term for c in vocabularies.counterparts("Hackers", "de")] == ["hack", "hacker"]
+
+
+def test_the_search_feeds_keep_the_restriction(corpus, client):
+    page = client.get("/search/", {"q": "Wurm", "query_language_only": "1"}).content.decode()
+    assert "feed.atom?q=Wurm&amp;query_language_only=1" in page
+    both = client.get(reverse("search-feed-atom"), {"q": "Wurm"}).content.decode()
+    only = client.get(reverse("search-feed-atom"), {"q": "Wurm", "query_language_only": "1"}).content.decode()
+    assert "/articles/worm-en/" in both and "/articles/worm-en/" not in only
+    assert "/articles/wurm-de/" in only

@@ -251,3 +251,13 @@ def test_building_again_with_nothing_changed_is_skipped(tmp_path, loaded):
     forced = io.StringIO()
     call_command("build_dictionary", "--source", str(source), "--force", stdout=forced)
     assert "pairs read" in forced.getvalue()
+
+
+def test_searches_go_on_with_the_old_tables_while_one_thread_reads_them_anew(vocabularies, settings):
+    settings.ARCHIVE_STAMP_SECONDS = 0
+    old = lookup.current()
+    GlossaryEntry.objects.create(topic="malware", position=2, de=["Erpressungstrojaner"], en=["ransomware"])
+    with lookup._loading:  # another thread is reading the changed tables: this one does not wait for it
+        assert lookup.current() is old
+    assert terms(lookup.counterparts("Erpressungstrojaner", "de"))[0][0] == "ransomware"
+    assert lookup.current() is not old

@@ -157,7 +157,8 @@ class Vocabularies:
         return None
 
 
-_lock = threading.Lock()
+_lock = threading.Lock()      # guards _state, held for moments only
+_loading = threading.Lock()   # held by the one thread reading the tables anew
 _state = {"vocabularies": None, "version": None, "checked": 0.0}
 
 
@@ -183,16 +184,28 @@ def _load():
 
 
 def current():
-    """The process's tables, rebuilt if the glossary or the dictionary changed since they were built."""
+    """The process's tables, rebuilt if the glossary or the dictionary changed since they were built.
+
+    A rebuild takes seconds (the dictionary's tens of thousands of pairs): one thread does it
+    while every other search goes on with the tables it had, rather than waiting behind a lock.
+    """
     now = time.monotonic()
     with _lock:
-        if _state["vocabularies"] is not None and now - _state["checked"] < settings.ARCHIVE_STAMP_SECONDS:
-            return _state["vocabularies"]
-        version = _version()
-        if version != _state["version"] or _state["vocabularies"] is None:
-            _state.update(vocabularies=_load(), version=version)
-        _state["checked"] = now
-        return _state["vocabularies"]
+        held = _state["vocabularies"]
+        if held is not None and now - _state["checked"] < settings.ARCHIVE_STAMP_SECONDS:
+            return held
+        _state["checked"] = now  # the others go on with the tables held until this check is done
+    version = _version()
+    if held is not None and (version == _state["version"] or _loading.locked()):
+        return held
+    with _loading:
+        with _lock:
+            if _state["vocabularies"] is not None and _state["version"] == version:
+                return _state["vocabularies"]
+        loaded = _load()
+        with _lock:
+            _state.update(vocabularies=loaded, version=version)
+        return loaded
 
 
 def forget():

@@ -142,7 +142,8 @@ def _page_links(params, result):
 
 def _feed_links(params):
     """The query and filters of this search, as the address of its feeds (no page, no sort)."""
-    kept = [(key, value) for key in ("q",) + FILTER_PARAMS for value in params.getlist(key) if value.strip()]
+    kept = [(key, value) for key in ("q",) + FILTER_PARAMS + ("query_language_only",)
+            for value in params.getlist(key) if value.strip()]
     query = "?" + urlencode(kept) if kept else ""
     return {"atom": reverse("search-feed-atom") + query, "rss": reverse("search-feed-rss") + query}
 
