@@ -15,7 +15,7 @@ SORTS = ("relevance", "date", "-date")
 # Every parameter parse_params reads: the JSON API refuses any other (archive/params.py).
 PARAMETERS = frozenset({"q", "type", "entity", "source", "language", "from", "to", "sort", "page", "per_page",
                         "query_language_only"})
-_YES_NO = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False, "no": False, "off": False}
+_YES_NO = {"1": True, "0": False}  # as the OpenAPI document says: one spelling each
 MAX_PAGE = 1000
 LANGUAGE_LABELS = {"de": "German", "en": "English"}
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,200}$")
@@ -94,7 +94,7 @@ def parse_params(params):
 
 def _yes_no(value, name):
     try:
-        return _YES_NO[value.lower()]
+        return _YES_NO[value]
     except KeyError:
         raise ParameterError(name, gettext("%(name)s=%(value)s: use 1 or 0.")
                              % {"name": name, "value": repr(value[:20])}) from None
