@@ -56,7 +56,7 @@ def search_page(request):
             response["Retry-After"] = str(wait)
             return response
     context = {"q": request.GET.get("q", ""), "error": None, "result": None,
-               "query_language_only": request.GET.get("query_language_only", "").lower() in ("1", "true", "yes", "on")}
+               "query_language_only": request.GET.get("query_language_only") == "1"}
     status = 200
     try:
         params = search.parse_params(request.GET)
