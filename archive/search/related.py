@@ -4,7 +4,7 @@
 
 An article's key words (the words of its title and lead that are not stop words, the title's
 counting more) and its entities become one OR query; the words gain their counterparts in the
-other language through the vocabularies (crosslang.translate), so a German article about a
+other language through the vocabularies (crosslang.translate, neighbours as a phrase), so a German article about a
 "Wurm" finds the English ones about a worm. The engine ranks by its own statistics (Whoosh: BM25,
 PostgreSQL: ts_rank), so a distinctive shared word counts more than a common one. The cost is
 bounded: KEY_WORDS words, KEY_ENTITIES entities, the translator's own budget of counterparts and a
@@ -57,19 +57,25 @@ def key_words(article, skip=()):
             scores[key] += weight
             written.setdefault(key, word)
             order.setdefault(key, len(order))
-    best = sorted(scores, key=lambda key: (-scores[key], -len(written[key]), order[key]))
-    return [written[key] for key in best[:KEY_WORDS]]
+    best = sorted(scores, key=lambda key: (-scores[key], -len(written[key]), order[key]))[:KEY_WORDS]
+    # In the text's order, so that words standing together can be translated as a phrase (cash machine).
+    return [written[key] for key in sorted(best, key=order.get)]
 
 
 def _query(article, entities):
     names = {vocabulary.folded(word, article.language or "en")
              for entity in entities for word in vocabulary.tokens(entity.name)}
     words = key_words(article, skip=names)
-    items = tuple(q.Term(word) for word in words) + tuple(q.Match("entity", entity.slug) for entity in entities)
+    translated = []
+    items = ()
+    if words:
+        # Translated as one And, so that neighbours the vocabularies know as a phrase cross as one; then any of them.
+        tree, translated = crosslang.translate(q.And(tuple(q.Term(word) for word in words)))
+        items = tree.items if isinstance(tree, q.And) else (tree,)
+    items += tuple(q.Match("entity", entity.slug) for entity in entities)
     if not items:
         return None, words, []
-    tree, translated = crosslang.translate(q.Or(items))
-    return tree, words, translated
+    return q.Or(items), words, translated
 
 
 def _reasons(hit, article, words, entities, translated):
