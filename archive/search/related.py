@@ -107,7 +107,8 @@ def related_articles(article, limit=5):
         tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
         deadline=time.monotonic() + RELATED_SECONDS))
     hits = [hit for hit in found.hits if hit.doc["slug"] != article.slug][:limit]
-    records = Article.objects.select_related("source").in_bulk([hit.doc["slug"] for hit in hits], field_name="slug")
+    records = (Article.objects.select_related("source").defer("body", "body_html", "abstract", "removed_boilerplate")
+               .in_bulk([hit.doc["slug"] for hit in hits], field_name="slug"))
     related = []
     for hit in hits:
         record = records.get(hit.doc["slug"])
