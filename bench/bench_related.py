@@ -3,6 +3,12 @@ beside the entity-only one (selectors.articles_sharing_entities), on an archive 
 
     .venv/bin/python bench/bench_related.py --folder /tmp/bench-10k --articles 100
     .venv/bin/python bench/bench_related.py --folder /tmp/bench-100k --articles 100
+    .venv/bin/python bench/bench_related.py --quality --data ../shared/data --folder /tmp/related-judged
+
+--quality: on the scratch archive of bench_crosslang.py (the judged articles of
+bench/crosslang/judged.yaml among 3,000 distractors), each judged article's related list is
+compared with the other articles judged relevant to the same queries: precision@5, and how
+many of those found are in the other language.
 
 The folder's index must be on the current schema (else the search answers SearchUnavailable and this
 stops); each article is asked once to warm nothing but the process's tables, then timed.
@@ -38,7 +44,11 @@ def main():
     parser.add_argument("--folder", required=True, help="an archive folder built by bench_search.py")
     parser.add_argument("--articles", type=int, default=100, help="how many random articles to time")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--quality", action="store_true", help="precision@5 on the judged topics (above)")
+    parser.add_argument("--data", type=Path, default=None, help="with --quality: the shared corpora's folder")
     args = parser.parse_args()
+    if args.quality:
+        return quality(args)
     bench_search.setup_django(Path(args.folder))
 
     from django.db.models import Prefetch
@@ -59,6 +69,47 @@ def main():
         times = timed(lambda article: function(article), articles)  # noqa: B023
         print(f"{name:45} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms  "
               f"max {max(times):7.1f} ms")
+
+
+def quality(args):
+    import bench_crosslang
+
+    folder = Path(args.folder)
+    queries = bench_crosslang.read_judged()
+    if (folder / "search").is_dir():
+        bench_search.setup_django(folder)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        bench_crosslang.build(folder, bench_crosslang.read_rows(args.data or bench_search.corpus.DEFAULT_DATA),
+                              queries, 3000)
+
+    from django.db.models import Prefetch
+
+    from archive import selectors
+    from archive.models import Article, Mention
+    from archive.search import related
+
+    topics = {}  # slug -> the other slugs judged relevant to a query it is relevant to
+    for query in queries:
+        slugs = {bench_crosslang.slug_of(article_id) for article_id in query["relevant"]}
+        for slug in slugs:
+            topics.setdefault(slug, set()).update(slugs - {slug})
+    mentions = Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
+    articles = list(Article.objects.filter(slug__in=topics).prefetch_related(mentions).order_by("slug"))
+    language = {slug: lang for slug, lang in Article.objects.values_list("slug", "language")}
+    kinds = {"shared entities only (before)": selectors.articles_sharing_entities,
+             "search (words + entities, both languages)": related.related_articles}
+    print(f"{len(articles)} judged articles of {len(queries)} queries")
+    for name, function in kinds.items():
+        precision, other_language, found_any = [], 0, 0
+        for article in articles:
+            shown = [other.slug for other in function(article)]
+            good = [slug for slug in shown if slug in topics[article.slug]]
+            precision.append(len(good) / 5)
+            other_language += sum(language[slug] != article.language for slug in good)
+            found_any += bool(good)
+        print(f"{name:45} precision@5 {statistics.mean(precision):.3f}  articles with a relevant one "
+              f"{found_any}/{len(articles)}  relevant ones in the other language {other_language}")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ docs/search.md, "Related articles".
 """
 
 import functools
+import importlib
 import time
 from collections import Counter
 
@@ -27,7 +28,10 @@ from archive.search.engine import get_backend
 from archive.search.types import Filters, SearchRequest
 
 KEY_WORDS = 6
-KEY_ENTITIES = 8
+CANDIDATE_WORDS = 12   # read from the text, then the rarest in the index kept
+KEY_ENTITIES = 12
+MAX_SHARE = 0.05       # a word or entity in more of the documents than this is left out ...
+MIN_COMMON = 100       # ... unless it is in at most this many: a small archive keeps its words
 LEAD_WORDS = 80        # the lead says what the article is about; the rest adds cost more than sense
 TITLE_WEIGHT = 3
 MIN_LENGTH = 4         # shorter words are mostly particles and abbreviations the stop lists miss
@@ -39,8 +43,8 @@ def _stop_words(lang):
     return frozenset(vocabulary.folded(word, lang) for word in stopwords_for_language(lang) or ())
 
 
-def key_words(article, skip=()):
-    """The article's KEY_WORDS most telling words of title and lead, best first, as written.
+def key_words(article, skip=(), count=KEY_WORDS):
+    """The article's `count` most telling words of title and lead, in the text's order, as written.
 
     `skip`: folded words to leave out (the names of its entities, which count as entities).
     """
@@ -57,15 +61,41 @@ def key_words(article, skip=()):
             scores[key] += weight
             written.setdefault(key, word)
             order.setdefault(key, len(order))
-    best = sorted(scores, key=lambda key: (-scores[key], -len(written[key]), order[key]))[:KEY_WORDS]
+    best = sorted(scores, key=lambda key: (-scores[key], -len(written[key]), order[key]))[:count]
     # In the text's order, so that words standing together can be translated as a phrase (cash machine).
     return [written[key] for key in sorted(best, key=order.get)]
 
 
-def _query(article, entities):
-    names = {vocabulary.folded(word, article.language or "en")
-             for entity in entities for word in vocabulary.tokens(entity.name)}
-    words = key_words(article, skip=names)
+def _frequencies(backend, words, lang, entities):
+    """The engine's document shares of the words and entities, or None when it has no cheap count."""
+    module = importlib.import_module(f"archive.search.{backend.name}.frequencies")
+    return module.shares(words, lang, [entity.slug for entity in entities])
+
+
+def _distinctive(backend, article, entities):
+    """KEY_WORDS words and KEY_ENTITIES entities that not too many documents share, the rarest entities first.
+
+    A word or entity in more than MAX_SHARE of the documents (and more than MIN_COMMON) says little about the
+    topic and costs the most to match (its postings are the longest), so it is left out where the engine can
+    count it cheaply.
+    """
+    lang = article.language if article.language in vocabulary.LANGUAGES else "en"
+    names = {vocabulary.folded(word, lang) for entity in entities for word in vocabulary.tokens(entity.name)}
+    candidates = key_words(article, skip=names, count=CANDIDATE_WORDS)
+    found = _frequencies(backend, candidates, lang, entities)
+    if found is None:
+        return candidates[:KEY_WORDS], entities[:KEY_ENTITIES]
+    total, word_counts, entity_counts = found
+    most = max(MAX_SHARE * total, MIN_COMMON)
+    # An entity in no other article (its count holds this article and the entity's own record) relates nothing;
+    # a word in no other document of its language still may, through its counterparts.
+    words = [word for word in candidates if word_counts[word] <= most][:KEY_WORDS]
+    kept = sorted((entity for entity in entities if 3 <= entity_counts[entity.slug] <= most),
+                  key=lambda entity: (entity_counts[entity.slug], entity.slug))
+    return words, kept[:KEY_ENTITIES]
+
+
+def _query(words, entities):
     translated = []
     items = ()
     if words:
@@ -74,8 +104,8 @@ def _query(article, entities):
         items = tree.items if isinstance(tree, q.And) else (tree,)
     items += tuple(q.Match("entity", entity.slug) for entity in entities)
     if not items:
-        return None, words, []
-    return q.Or(items), words, translated
+        return None, []
+    return q.Or(items), translated
 
 
 def _reasons(hit, article, words, entities, translated):
@@ -98,12 +128,13 @@ def related_articles(article, limit=5):
 
     Raises SearchUnavailable when the index cannot answer (the caller falls back to shared entities).
     """
+    backend = get_backend()
     entities = sorted((mention.entity for mention in article.mentions.all()), key=lambda entity: entity.slug)
-    entities = entities[:KEY_ENTITIES]
-    tree, words, translated = _query(article, entities)
+    words, entities = _distinctive(backend, article, entities)
+    tree, translated = _query(words, entities)
     if tree is None:
         return []
-    found = get_backend().search(SearchRequest(
+    found = backend.search(SearchRequest(
         tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
         deadline=time.monotonic() + RELATED_SECONDS))
     hits = [hit for hit in found.hits if hit.doc["slug"] != article.slug][:limit]
