@@ -71,6 +71,20 @@ def main():
               f"max {max(times):7.1f} ms")
 
 
+def _same_topic(query, other):
+    """Two judged queries of one topic in two languages: one is the vocabularies' counterpart of the other
+    (en-de "copyright" and de-de "Urheberrecht"), so their relevant articles are one topic across languages."""
+    from archive.glossary import lookup
+    from archive.glossary import words as vocabulary
+
+    lang, other_lang = query["group"][:2], other["group"][:2]
+    if lang == other_lang:
+        return False
+    wanted = vocabulary.folded_key(other["query"], other_lang)
+    return any(vocabulary.folded_key(counterpart.term, other_lang) == wanted
+               for counterpart in lookup.counterparts(query["query"], lang))
+
+
 def quality(args):
     import bench_crosslang
 
@@ -89,9 +103,12 @@ def quality(args):
     from archive.models import Article, Mention
     from archive.search import related
 
-    topics = {}  # slug -> the other slugs judged relevant to a query it is relevant to
+    topics = {}  # slug -> the other slugs judged relevant to a query it is relevant to (or to its translation)
     for query in queries:
-        slugs = {bench_crosslang.slug_of(article_id) for article_id in query["relevant"]}
+        slugs = set()
+        for other in queries:
+            if other is query or _same_topic(query, other):
+                slugs.update(bench_crosslang.slug_of(article_id) for article_id in other["relevant"])
         for slug in slugs:
             topics.setdefault(slug, set()).update(slugs - {slug})
     mentions = Prefetch("mentions", queryset=Mention.objects.select_related("entity"))
@@ -99,7 +116,9 @@ def quality(args):
     language = {slug: lang for slug, lang in Article.objects.values_list("slug", "language")}
     kinds = {"shared entities only (before)": selectors.articles_sharing_entities,
              "search (words + entities, both languages)": related.related_articles}
-    print(f"{len(articles)} judged articles of {len(queries)} queries")
+    crossing = sum(_same_topic(query, other) for query in queries for other in queries) // 2
+    print(f"{len(articles)} judged articles of {len(queries)} queries; {crossing} pairs of queries are one topic "
+          "in two languages")
     for name, function in kinds.items():
         precision, other_language, found_any = [], 0, 0
         for article in articles:

@@ -28,9 +28,9 @@ from archive.search.engine import get_backend
 from archive.search.types import Filters, SearchRequest
 
 KEY_WORDS = 6
-CANDIDATE_WORDS = 12   # read from the text, then the rarest in the index kept
-KEY_ENTITIES = 12
-MAX_SHARE = 0.05       # a word or entity in more of the documents than this is left out ...
+CANDIDATE_WORDS = 12   # read from the text; the first KEY_WORDS of them not too common are asked for
+KEY_ENTITIES = 10
+MAX_SHARE = 0.01       # a word or entity in more of the documents than this is left out ...
 MIN_COMMON = 100       # ... unless it is in at most this many: a small archive keeps its words
 LEAD_WORDS = 80        # the lead says what the article is about; the rest adds cost more than sense
 TITLE_WEIGHT = 3
