@@ -15,6 +15,7 @@ stops); each article is asked once to warm nothing but the process's tables, the
 """
 
 import argparse
+import functools
 import random
 import statistics
 import sys
@@ -115,6 +116,7 @@ def quality(args):
     articles = list(Article.objects.filter(slug__in=topics).prefetch_related(mentions).order_by("slug"))
     language = {slug: lang for slug, lang in Article.objects.values_list("slug", "language")}
     kinds = {"shared entities only (before)": selectors.articles_sharing_entities,
+             "search, words as written only": functools.partial(related.related_articles, across_languages=False),
              "search (words + entities, both languages)": related.related_articles}
     crossing = sum(_same_topic(query, other) for query in queries for other in queries) // 2
     print(f"{len(articles)} judged articles of {len(queries)} queries; {crossing} pairs of queries are one topic "
