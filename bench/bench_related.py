@@ -2,7 +2,7 @@
 beside the entity-only one (selectors.articles_sharing_entities), on an archive bench_search.py built.
 
     .venv/bin/python bench/bench_related.py --folder /tmp/bench-10k --articles 100
-    .venv/bin/python bench/bench_related.py --folder /tmp/bench-100k --articles 100
+    .venv/bin/python bench/bench_related.py --folder /tmp/bench-100k --articles 100 --page
     .venv/bin/python bench/bench_related.py --quality --data ../shared/data --folder /tmp/related-judged
 
 --quality: on the scratch archive of bench_crosslang.py (the judged articles of
@@ -45,6 +45,7 @@ def main():
     parser.add_argument("--folder", required=True, help="an archive folder built by bench_search.py")
     parser.add_argument("--articles", type=int, default=100, help="how many random articles to time")
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--page", action="store_true", help="also time the article page, through Django's client")
     parser.add_argument("--quality", action="store_true", help="precision@5 on the judged topics (above)")
     parser.add_argument("--data", type=Path, default=None, help="with --quality: the shared corpora's folder")
     args = parser.parse_args()
@@ -52,7 +53,7 @@ def main():
         return quality(args)
     bench_search.setup_django(Path(args.folder))
 
-    from django.db.models import Prefetch
+    from django.db.models import Count, Prefetch
 
     from archive import selectors
     from archive.models import Article, Mention
@@ -65,11 +66,22 @@ def main():
     related.related_articles(articles[0])  # the vocabularies and the index's tables, once per process
     kinds = {"search (words + entities, both languages)": related.related_articles,
              "shared entities only (before)": selectors.articles_sharing_entities}
-    print(f"{len(pks)} articles, {len(articles)} timed")
+    # The article naming the most entities: the entity count's worst case.
+    most = (Mention.objects.values("article_id").annotate(n=Count("id")).order_by("-n").values_list("article_id", "n")
+            .first())
+    widest = Article.objects.prefetch_related(mentions).get(pk=most[0])
+    print(f"{len(pks)} articles, {len(articles)} timed; the widest article names {most[1]} entities")
     for name, function in kinds.items():
         times = timed(lambda article: function(article), articles)  # noqa: B023
         print(f"{name:45} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms  "
-              f"max {max(times):7.1f} ms")
+              f"max {max(times):7.1f} ms  widest {timed(function, [widest])[0]:7.1f} ms")
+    if args.page:
+        from django.test import Client
+
+        client = Client()
+        times = timed(lambda article: client.get(article.get_absolute_url()), articles)
+        print(f"{'the article page (search-based list)':45} p50 {statistics.median(times):7.1f} ms  "
+              f"p95 {percentile(times, 0.95):7.1f} ms  max {max(times):7.1f} ms")
 
 
 def _same_topic(query, other):
