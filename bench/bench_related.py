@@ -134,15 +134,18 @@ def quality(args):
     print(f"{len(articles)} judged articles of {len(queries)} queries; {crossing} pairs of queries are one topic "
           "in two languages")
     for name, function in kinds.items():
-        precision, other_language, found_any = [], 0, 0
+        precision, other_language, found_any, times = [], 0, 0, []
         for article in articles:
+            started = time.perf_counter()
             shown = [other.slug for other in function(article)]
+            times.append((time.perf_counter() - started) * 1000)
             good = [slug for slug in shown if slug in topics[article.slug]]
             precision.append(len(good) / 5)
             other_language += sum(language[slug] != article.language for slug in good)
             found_any += bool(good)
         print(f"{name:45} precision@5 {statistics.mean(precision):.3f}  articles with a relevant one "
-              f"{found_any}/{len(articles)}  relevant ones in the other language {other_language}")
+              f"{found_any}/{len(articles)}  relevant ones in the other language {other_language}  "
+              f"p50 {statistics.median(times):.1f} ms  p95 {percentile(times, 0.95):.1f} ms")
 
 
 if __name__ == "__main__":
