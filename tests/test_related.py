@@ -4,6 +4,7 @@ vocabularies, never the article itself, and saying why on the page in both langu
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from archive import search, selectors
 from archive.glossary import lookup
@@ -92,3 +93,16 @@ def test_the_page_says_why_in_both_languages(corpus, client):
     html = client.get("/articles/wurm-de/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     section = html.split('id="related-heading"', 1)[1]
     assert "/articles/worm-en/" in section and "gemeinsam: Wurm / worm" in section
+
+
+def test_without_an_index_the_articles_sharing_entities_stand_in(db, settings, search_backend):
+    if connection.vendor == "postgresql" or search_backend != "whoosh":
+        pytest.skip("the PostgreSQL engine on an SQLite database is what cannot answer here")
+    settings.ARCHIVE_SEARCH_BACKEND = "postgres"  # answers SearchUnavailable, as a missing or outdated index
+    entity = Entity.objects.create(slug="code-red", name="Code Red", kind="malware")
+    for slug in ("one", "two", "three"):
+        article = Article.objects.create(slug=slug, language="en", title=f"Worm {slug}", body="A worm.")
+        if slug != "three":
+            Mention.objects.create(article=article, entity=entity)
+    found = selectors.related_articles(Article.objects.get(slug="one"))
+    assert [other.slug for other in found] == ["two"] and found[0].reasons == ["Code Red"]
