@@ -4,10 +4,9 @@ import re
 
 from django.db.models import Count, F, Prefetch, Q
 
+from archive import search
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
 from archive.remembered import remember
-from archive.search import related
-from archive.search.types import SearchUnavailable
 
 # Undated records go last on every database (PostgreSQL puts NULL first when descending, SQLite last).
 NEWEST_FIRST = (F("date").desc(nulls_last=True), "title")
@@ -124,8 +123,8 @@ def related_articles(article, limit=5):
     """Other articles sharing most of this one's key words and entities, in either language, each with
     .reasons (archive/search/related.py); by shared entities alone while the index cannot answer."""
     try:
-        return related.related_articles(article, limit)
-    except SearchUnavailable:
+        return search.related_articles(article, limit)
+    except search.SearchUnavailable:
         return articles_sharing_entities(article, limit)
 
 
