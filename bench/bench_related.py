@@ -1,9 +1,9 @@
 """Related articles of N random articles: p50/p95 of the search-based list (archive/search/related.py)
 beside the entity-only one (selectors.articles_sharing_entities), on an archive bench_search.py built.
 
-    .venv/bin/python bench/bench_related.py --folder /tmp/bench-10k --articles 100
-    .venv/bin/python bench/bench_related.py --folder /tmp/bench-100k --articles 100 --page
-    .venv/bin/python bench/bench_related.py --quality --data ../shared/data --folder /tmp/related-judged
+    .venv/bin/python bench/bench_related.py --folder DIR-10k --articles 100
+    .venv/bin/python bench/bench_related.py --folder DIR-100k --articles 100 --page
+    .venv/bin/python bench/bench_related.py --quality --data ../shared/data --folder DIR
 
 --quality: on the scratch archive of bench_crosslang.py (the judged articles of
 bench/crosslang/judged.yaml among 3,000 distractors), each judged article's related list is
