@@ -4,6 +4,7 @@ import re
 
 from django.db.models import Count, F, Prefetch, Q
 
+from archive import search
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
 from archive.remembered import remember
 
@@ -119,26 +120,39 @@ def _external_url(key, value):
         return value
     return ""
 def related_articles(article, limit=5):
-    """Other articles naming the same entities, those sharing the most first.
+    """Other articles sharing most of this one's key words and entities, in either language, each with
+    .reasons (archive/search/related.py); by shared entities alone while the index cannot answer."""
+    try:
+        return search.related_articles(article, limit)
+    except search.SearchUnavailable:
+        return articles_sharing_entities(article, limit)
+
+
+def articles_sharing_entities(article, limit=5):
+    """Other articles naming the same entities, those sharing the most first, each with .reasons.
 
     Counted over the mentions alone, then only the chosen few articles are read: an entity can
     have tens of thousands of articles, whose bodies a grouped query over articles would carry.
     """
-    entity_ids = [mention.entity_id for mention in article.mentions.all()]
-    if not entity_ids:
+    names = {mention.entity_id: mention.entity.name for mention in article.mentions.all()}
+    if not names:
         return []
     ranked = list(
-        Mention.objects.filter(entity_id__in=entity_ids).exclude(article_id=article.pk)
+        Mention.objects.filter(entity_id__in=names).exclude(article_id=article.pk)
         .values("article_id").annotate(shared=Count("entity_id", distinct=True))
         .order_by("-shared", F("article__date").desc(nulls_last=True), "article__title", "article_id")
         .values_list("article_id", "shared")[:limit]
     )
     found = Article.objects.select_related("source").in_bulk([pk for pk, _ in ranked])
-    related = []
-    for pk, shared in ranked:
-        found[pk].shared = shared
-        related.append(found[pk])
-    return related
+    shared = {}
+    for article_id, entity_id in Mention.objects.filter(article_id__in=found, entity_id__in=names) \
+            .order_by("entity__name").values_list("article_id", "entity_id"):
+        shared.setdefault(article_id, []).append(names[entity_id])
+    related_list = []
+    for pk, _ in ranked:
+        found[pk].reasons = shared.get(pk, [])
+        related_list.append(found[pk])
+    return related_list
 
 
 def source_neighbours(article):

@@ -21,12 +21,13 @@ from archive.search.indexing import (
 from archive.search.params import LANGUAGE_LABELS, MAX_PAGE, PARAMETERS, SORTS, parse_params
 from archive.search.query import QueryError
 from archive.search.reading import SearchPage, search
+from archive.search.related import related_articles
 from archive.search.types import Filters, IndexWriteFailed, SearchUnavailable
 
 __all__ = [
     # reading
     "search", "SearchPage", "Filters", "parse_params", "QueryError", "SearchUnavailable",
-    "SORTS", "MAX_PAGE", "LANGUAGE_LABELS", "TYPES", "PARAMETERS",
+    "SORTS", "MAX_PAGE", "LANGUAGE_LABELS", "TYPES", "PARAMETERS", "related_articles",
     # writing
     "update_keys", "index_record", "index_records", "remove_record", "deferred_indexing", "Key",
     "IndexWriteFailed", "rebuild", "check", "repair", "Drift", "count_all",
