@@ -1,19 +1,16 @@
 """Search across languages: a German query finds English articles and the other way round, below
 the query's own language, and says why; "only in the query's language" turns it off. Both engines."""
 
-import datetime as dt
-import gzip
 
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
 from archive import search
-from archive.glossary import dictionary, lookup
-from archive.glossary.models import GlossaryEntry
-from archive.models import Article, Source
+from archive.glossary import lookup
 from archive.search import crosslang
 from archive.search import query as q
+from tests import bilingual_corpus
 
 pytestmark = pytest.mark.usefixtures("search_backend")
 
@@ -42,16 +39,7 @@ ARTICLES = [
 
 @pytest.fixture
 def corpus(db):
-    for number, (de, en) in enumerate(GLOSSARY):
-        GlossaryEntry.objects.create(topic="test", position=number, de=de, en=en)
-    with gzip.open(dictionary.path(), "wt", encoding="utf-8") as handle:
-        handle.writelines(f"{de}\t{en}\t{to_en}\t{to_de}\n" for de, en, to_en, to_de in DICTIONARY)
-    source = Source.objects.create(slug="news", name="News")
-    for slug, language, title, body in ARTICLES:
-        Article.objects.create(slug=slug, source=source, language=language, title=title, body=body,
-                               date=dt.date(2004, 5, 1))
-    lookup.forget()
-    search.rebuild()
+    bilingual_corpus.build(GLOSSARY, ARTICLES, DICTIONARY)
     yield
     lookup.forget()
 

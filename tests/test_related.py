@@ -1,16 +1,14 @@
 """Related articles: from the key words and entities the texts share, across languages through the
 vocabularies, never the article itself, and saying why on the page in both languages. Both engines."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 
 from archive import search, selectors
 from archive.glossary import lookup
-from archive.glossary.models import GlossaryEntry
-from archive.models import Article, Entity, Mention, Source
+from archive.models import Article, Entity, Mention
 from archive.search import related
+from tests import bilingual_corpus
 
 pytestmark = pytest.mark.usefixtures("search_backend")
 
@@ -29,14 +27,7 @@ ARTICLES = [
 
 @pytest.fixture
 def corpus(db):
-    for number, (de, en) in enumerate(GLOSSARY):
-        GlossaryEntry.objects.create(topic="test", position=number, de=de, en=en)
-    source = Source.objects.create(slug="news", name="News")
-    for slug, language, title, body in ARTICLES:
-        Article.objects.create(slug=slug, source=source, language=language, title=title, body=body,
-                               date=dt.date(2004, 5, 1))
-    lookup.forget()
-    search.rebuild()
+    bilingual_corpus.build(GLOSSARY, ARTICLES)
     yield
     lookup.forget()
 
