@@ -1,4 +1,5 @@
-"""An article cited in a style the reader names: a page for people, text and HTML for programs.
+"""An article cited: in a style the reader names (a page for people, text and HTML for programs),
+and as RIS and CSL-JSON files for reference managers.
 
 `/articles/<slug>/cite?style=ieee` is a page with the entry and a field to pick another style;
 `cite.txt` and `cite.html` answer the entry alone (docs/api.md, "Citations"). A style that is
@@ -9,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
-from archive import citeproc_renderer, csl_styles, links, selectors
+from archive import citations, citeproc_renderer, csl_styles, links, selectors
 from archive.models import Article
 from archive.params import BadParameter, page_answer
 
@@ -64,4 +65,20 @@ def article_cite_entry(request, slug, fmt):
         return _unavailable(error)
     response = HttpResponse(body, content_type=f"text/{'html' if fmt == 'html' else 'plain'}; charset=utf-8")
     response["X-Citation-Processor"] = csl_styles.processor(name)
+    return response
+
+
+def article_cite_ris(request, slug):
+    article, page_url = _cited(request, slug)
+    response = HttpResponse(citations.ris(article, page_url), content_type="application/x-research-info-systems")
+    response["Content-Disposition"] = f'attachment; filename="{slug}.ris"'
+    return response
+
+
+def article_cite_json(request, slug):
+    article, page_url = _cited(request, slug)
+    response = HttpResponse(
+        citations.csl_json(article, page_url), content_type="application/vnd.citationstyles.csl+json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
     return response

@@ -8,8 +8,8 @@ from archive.search import views as search_views
 urlpatterns = [
     path("", views.home, name="home"),
     path("articles/<slug:slug>/", views.article_detail, name="article-detail"),
-    path("articles/<slug:slug>/cite.ris", views.article_cite_ris, name="article-cite-ris"),
-    path("articles/<slug:slug>/cite.json", views.article_cite_json, name="article-cite-json"),
+    path("articles/<slug:slug>/cite.ris", citation_views.article_cite_ris, name="article-cite-ris"),
+    path("articles/<slug:slug>/cite.json", citation_views.article_cite_json, name="article-cite-json"),
     path("articles/<slug:slug>/cite", citation_views.article_cite, name="article-cite"),
     path("articles/<slug:slug>/cite.txt", citation_views.article_cite_entry, {"fmt": "text"},
          name="article-cite-text"),

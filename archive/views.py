@@ -1,5 +1,5 @@
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -64,30 +64,6 @@ def article_detail(request, slug):
         "highwire_tags": citations.highwire_tags(article, page_url),
         "news_article": citations.news_article(article, page_url),
     })
-
-
-def _cited_article(request, slug):
-    try:
-        article = selectors.article_with_relations(slug)
-    except Article.DoesNotExist:
-        raise Http404("No article with this address.") from None
-    return article, links.absolute(article.get_absolute_url(), request)
-
-
-def article_cite_ris(request, slug):
-    article, page_url = _cited_article(request, slug)
-    response = HttpResponse(citations.ris(article, page_url), content_type="application/x-research-info-systems")
-    response["Content-Disposition"] = f'attachment; filename="{slug}.ris"'
-    return response
-
-
-def article_cite_json(request, slug):
-    article, page_url = _cited_article(request, slug)
-    response = HttpResponse(
-        citations.csl_json(article, page_url), content_type="application/vnd.citationstyles.csl+json"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}.json"'
-    return response
 
 
 def entity_detail(request, slug):
