@@ -299,11 +299,6 @@ class WhooshBackend:
         return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
                              partial=budget.late)
 
-    def vocabulary_contains(self, word):
-        with store.reading_index():
-            with searchers.pool.reader() as reader:
-                return bool(reader.searcher.reader().doc_frequency("spell", fold(word)))
-
 
 @functools.cache
 def backend():
