@@ -9,17 +9,13 @@ stamp itself allows (ARCHIVE_STAMP_SECONDS). At most ARCHIVE_REMEMBERED entries 
 recently used going first, and only small results (counts, keys, a page of rows) are kept.
 """
 
-import threading
-from collections import OrderedDict
-
-from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.utils import translation
 
 from archive import stamp
+from archive.bounded import MISSING, BoundedCache
 
-_lock = threading.Lock()
-_entries = OrderedDict()
+_entries = BoundedCache(setting="ARCHIVE_REMEMBERED")
 
 
 def remember(key, compute):
@@ -27,15 +23,9 @@ def remember(key, compute):
     current = stamp.archive_stamp()
     # Labels and addresses in a result may be in the reader's language.
     full_key = (current["version"], current["changed"], translation.get_language(), key)
-    with _lock:
-        if full_key in _entries:
-            _entries.move_to_end(full_key)
-            return _entries[full_key]
-    value = compute()
-    with _lock:
-        _entries[full_key] = value
-        while len(_entries) > settings.ARCHIVE_REMEMBERED:
-            _entries.popitem(last=False)
+    value = _entries.get(full_key, MISSING)
+    if value is MISSING:
+        value = _entries[full_key] = compute()
     return value
 
 
@@ -49,5 +39,4 @@ def query_key(queryset):
 
 
 def forget():
-    with _lock:
-        _entries.clear()
+    _entries.clear()

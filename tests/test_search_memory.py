@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from archive import search
+from archive.bounded import BoundedCache
 from archive.search.types import Filters
 from archive.search.whoosh import searchers
 from tests import search_corpus
@@ -28,7 +29,7 @@ def test_filter_sets_and_orders_kept_stay_within_the_setting(settings):
 
 
 def test_the_least_recently_used_entry_goes_first():
-    cache = searchers.BoundedCache(bound=2)
+    cache = BoundedCache(bound=2)
     cache["a"], cache["b"] = 1, 2
     assert cache["a"] == 1  # now "b" is the least recently used
     cache["c"] = 3

@@ -50,7 +50,7 @@ def _allowed(state, filters):
         return None
     key = ("allowed", filters)
     caches = state.caches
-    docs = caches.get(key)  # a bounded cache (searchers.BoundedCache): read once, as another thread may drop it
+    docs = caches.get(key)  # a bounded cache (archive.bounded.BoundedCache): read once, as another thread may drop it
     if docs is None:
         docs = set()
         for _reader, offset, tables in state.ranker.leaves:

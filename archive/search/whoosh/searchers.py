@@ -4,61 +4,12 @@ import sys
 import threading
 import time
 from array import array
-from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.conf import settings
-
+from archive.bounded import BoundedCache
 from archive.search.whoosh import ranking, store
-
-
-class BoundedCache:
-    """A mapping that keeps its `bound` most recently used entries (settings.ARCHIVE_SEARCH_CACHED_SETS
-    when not given): filter sets and orders, each up to one number per document."""
-
-    def __init__(self, bound=None):
-        self.bound = bound
-        self._entries = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key, default=None):
-        with self._lock:
-            if key not in self._entries:
-                return default
-            self._entries.move_to_end(key)
-            return self._entries[key]
-
-    def __contains__(self, key):
-        return key in self._entries
-
-    def __getitem__(self, key):
-        found = self.get(key, _MISSING)
-        if found is _MISSING:
-            raise KeyError(key)
-        return found
-
-    def __setitem__(self, key, value):
-        bound = self.bound or settings.ARCHIVE_SEARCH_CACHED_SETS
-        with self._lock:
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > bound:
-                self._entries.popitem(last=False)
-
-    def pop(self, key, default=None):
-        with self._lock:
-            return self._entries.pop(key, default)
-
-    def __iter__(self):
-        return iter(list(self._entries))
-
-    def __len__(self):
-        return len(self._entries)
-
-
-_MISSING = object()
 
 
 @dataclass(eq=False)
@@ -75,7 +26,8 @@ class Generation:
     root: Path
     name: str
     number: int
-    caches: BoundedCache = field(default_factory=BoundedCache)
+    # Filter sets and orders, each up to one number per document: settings.ARCHIVE_SEARCH_CACHED_SETS of them.
+    caches: BoundedCache = field(default_factory=lambda: BoundedCache(setting="ARCHIVE_SEARCH_CACHED_SETS"))
     columns: dict = field(default_factory=dict)  # a few fields' values per document, kept whole
     idle: list = field(default_factory=list)
     retired: bool = False
