@@ -76,12 +76,7 @@ def main():
         sys.exit(f"{args.folder} holds no benchmark data: build it with bench/bench_search.py "
                  f"--size {args.size} --folder {args.folder}")
     sets = queries_from_child(args.data, args.size, args.queries)
-    if args.kinds:
-        wanted = [kind.strip() for kind in args.kinds.split(",")]
-        unknown = [kind for kind in wanted if kind not in sets]
-        if unknown:
-            sys.exit(f"--kinds: unknown {unknown}; the kinds are {list(sets)}")
-        sets = {kind: sets[kind] for kind in wanted}
+    sets = bench_search.chosen_kinds(sets, args.kinds)
     os.environ["ARCHIVE_DATA_DIR"] = str(args.folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
     sys.path.insert(0, str(bench_search.ROOT))

@@ -46,6 +46,17 @@ WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
 PROPER = corpus.PROPER
 
 
+def chosen_kinds(sets, kinds):
+    """The query sets --kinds names ("rare word,phrase"), all when it names none; exits on an unknown kind."""
+    if not kinds:
+        return sets
+    wanted = [kind.strip() for kind in kinds.split(",")]
+    unknown = [kind for kind in wanted if kind not in sets]
+    if unknown:
+        sys.exit(f"--kinds: unknown {unknown}; the kinds are {list(sets)}")
+    return {kind: sets[kind] for kind in wanted}
+
+
 def setup_django(folder):
     os.environ["ARCHIVE_DATA_DIR"] = str(folder)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "archive.settings")
@@ -339,12 +350,7 @@ def main():
         fts_path = build_fts_once(rows, folder, names, result)
         built.write_text(json.dumps(result))
         sets = query_sets(rows, args.queries, names)
-        if args.kinds:
-            wanted = [kind.strip() for kind in args.kinds.split(",")]
-            unknown = [kind for kind in wanted if kind not in sets]
-            if unknown:
-                sys.exit(f"--kinds: unknown {unknown}; the kinds are {list(sets)}")
-            sets = {kind: sets[kind] for kind in wanted}
+        sets = chosen_kinds(sets, args.kinds)
         warm(query_sets(rows, 1, names, seed=8), fts_path)
         if args.profile:
             if args.profile not in sets:
