@@ -120,3 +120,32 @@ def test_the_check_finds_a_full_read(archive):
     assert full_reads(sql, None)
     assert not full_reads('SELECT "archive_article"."id" FROM "archive_article" WHERE "archive_article"."slug" = '
                           "'article-7'", None)
+
+
+def _plan_steps(sql):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            cursor.execute("SET LOCAL enable_seqscan = on")
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            return [f"{node['Node Type']} on {node.get('Relation Name')}" for node in _postgres_nodes(plan[0]["Plan"])]
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return [row[3] for row in cursor.fetchall()]
+
+
+def test_the_periods_sitemap_counts_months_from_an_index_alone(archive):
+    """Its first view after a change groups every dated article by month with the newest change of each:
+    from the (date, updated_at) index, never reading the articles' rows (their texts)."""
+    from archive import sitemaps
+
+    with CaptureQueriesContext(connection) as captured:
+        months = sitemaps._months(Article)
+    assert len(months) == len({a.date.strftime("%Y-%m") for a in archive if a.date})
+    steps = _plan_steps(captured.captured_queries[-1]["sql"])
+    if connection.vendor == "postgresql":
+        assert "Index Only Scan on archive_article" in steps, steps
+    else:
+        assert any(step.startswith("SEARCH archive_article USING COVERING INDEX") or
+                   step.startswith("SCAN archive_article USING COVERING INDEX") for step in steps), steps
