@@ -22,8 +22,9 @@ needs DATABASE_URL, which scripts/with-postgres sets), and measures:
                (bench/bench_pages.py shows where one page's time goes)
   memory       the resident memory of one gunicorn worker after serving every page kind and
                every kind of query, MB
-  restart      `make run`'s steps before it serves (migrate, load_content, build_dictionary,
-               update_index), each its own process, on the unchanged archive, s
+  restart      `make run` on the unchanged archive until the home page answers: the manage.py
+               commands of the Makefile's run target, each its own process, the last one (the
+               server) until its first answer; wall and CPU s, per command
 
 Prints one Markdown table with a column per stack.
 """
@@ -228,6 +229,7 @@ def _pages(args, figures):
 
     client = Client()
     pages = page_addresses(args.pages)
+    parts = args.parts.split(",")
     def get(url):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -236,6 +238,8 @@ def _pages(args, figures):
                 pass
 
     for kind, urls in pages.items():
+        if "pages" not in parts or (args.page_kind and kind not in args.page_kind):
+            continue
         for url in dict.fromkeys(urls):  # each address once, so p50 / p95 are repeated views
             get(url)
         times = timed(get, urls)
@@ -250,13 +254,15 @@ def _pages(args, figures):
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms, first view after a change "
               f"{statistics.median(first):.0f} ms", file=sys.stderr, flush=True)
 
-    memory(figures, args.stack, pages)
+    if "memory" in parts:
+        memory(figures, args.stack, pages)
 
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["bench process peak resident memory MB"] = f"{peak:.0f}"
-    restart(figures, args.stack)
+    if "restart" in parts:
+        restart(figures, args.stack)
     print(json.dumps(figures))
 
 
@@ -268,13 +274,41 @@ def memory(figures, stack, pages):
           "the searches too", file=sys.stderr, flush=True)
 
 
-RESTART_STEPS = (["migrate", "--noinput"], ["load_content"], ["build_dictionary"], ["update_index"])
+def run_target(port):
+    """The manage.py commands of the Makefile's `run` target, in order, each as arguments to manage.py:
+    the last one serves."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("run:")))
+    commands = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        if "manage.py " in line:
+            commands.append(line.split("manage.py ", 1)[1].replace("$(PORT)", str(port)).split())
+    return commands
 
 
-def restart(figures, stack):
-    """`make run`'s steps before it serves, each a process of its own as there: once to settle (the
-    first run loads the project's content and builds the dictionary), then timed on the unchanged archive."""
+def _tree_cpu(session):
+    """CPU seconds (user + system) of every live process of a session, threads included."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # fields[3] is the session id (field 6 of proc(5))
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def restart(figures, stack, port=8766):
+    """`make run` after its prerequisites, on the unchanged archive: the commands of the Makefile's run target,
+    each a process of its own as there, then the serving one until it answers the home page. Once to settle
+    (the first run loads the project's content and builds the dictionary), then timed."""
     import resource
+    import urllib.error
+    import urllib.request
 
     def cpu():
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -282,11 +316,29 @@ def restart(figures, stack):
 
     def run_steps():
         spent, busy = {}, {}
-        for step in RESTART_STEPS:
+        *steps, serve = run_target(port)
+        for step in steps:
             started, used = time.perf_counter(), cpu()
             subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], check=True, env=dict(os.environ),
                            stdout=subprocess.DEVNULL)
             spent[step[0]], busy[step[0]] = time.perf_counter() - started, cpu() - used
+        started = time.perf_counter()
+        server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *serve], env=dict(os.environ),
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    if server.poll() is not None:
+                        raise RuntimeError(f"{' '.join(serve)} ended with {server.returncode}") from None
+                    time.sleep(0.05)
+            label = f"{serve[0]} until the first page"
+            spent[label], busy[label] = time.perf_counter() - started, _tree_cpu(server.pid)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
         return spent, busy
 
     run_steps()
@@ -295,7 +347,7 @@ def restart(figures, stack):
     for label, figures_of in (("wall", spent), ("CPU", busy)):
         line = f"{sum(figures_of.values()):.1f} (" + ", ".join(f"{name} {s:.1f}" for name, s in figures_of.items()) \
             + ")"
-        figures[f"restart: make run's steps on the unchanged archive, {label} s"] = line
+        figures[f"restart: make run until the home page answers, unchanged archive, {label} s"] = line
         print(f"[{stack}] restart, {label}: {line}", file=sys.stderr, flush=True)
 
 
@@ -377,6 +429,10 @@ def main():
     parser.add_argument("--folder", type=Path, help="the SQLite stack's data folder, kept; when it already holds "
                                                       "an archive imported by this command, only the pages, restart "
                                                       "and memory are measured again")
+    parser.add_argument("--parts", default="pages,memory,restart",
+                        help="what to measure on the imported archive, comma-separated: pages, memory, restart")
+    parser.add_argument("--page-kind", action="append", help="time only this kind of page (repeatable; the "
+                                                             "names as printed, e.g. 'sitemap file (periods)')")
     parser.add_argument("--json", type=Path, help="also write the figures, per stack, to this file")
     parser.add_argument("--ratio", nargs=2, type=Path, metavar=("SMALL", "LARGE"),
                         help="print the page figures of two --json files side by side with the ratio of p95s")
@@ -395,7 +451,8 @@ def main():
             env.pop("DATABASE_URL", None)
         command = [sys.executable, __file__, "--stack", stack, "--data", str(args.data), "--articles",
                    str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)] + \
-            (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else [])
+            (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else []) + \
+            ["--parts", args.parts] + [option for kind in args.page_kind or [] for option in ("--page-kind", kind)]
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
     if args.json:
