@@ -268,10 +268,23 @@ def _pages(args, figures):
 
 def memory(figures, stack, pages):
     after_pages, after_searches = worker_memory([url for urls in pages.values() for url in urls[:2]], SEARCHES)
-    figures["gunicorn worker resident memory after every page kind MB"] = f"{after_pages:.0f}"
-    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{after_searches:.0f}"
-    print(f"[{stack}] worker memory: {after_pages:.0f} MB after the pages, {after_searches:.0f} MB after "
-          "the searches too", file=sys.stderr, flush=True)
+    for label, found in (("every page kind", after_pages), ("every page and query kind", after_searches)):
+        figures[f"gunicorn worker resident memory after {label} MB"] = f"{found['rss']:.0f}"
+        figures[f"  of it private (own heap) / shared (mapped files, code) MB, after {label}"] = \
+            f"{found['private']:.0f} / {found['shared']:.0f}"
+        print(f"[{stack}] worker memory after {label}: {found['rss']:.0f} MB resident, {found['private']:.0f} "
+              f"private, {found['shared']:.0f} shared", file=sys.stderr, flush=True)
+
+
+def smaps_mb(pid):
+    """Resident, private (Private_Dirty + Private_Clean: this process's own) and shared (Shared_Dirty +
+    Shared_Clean: file pages such as the index's, code, also held by other processes) MB of a process."""
+    found = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, value = line.partition(":")
+        found[name] = int(value.split()[0]) / 1024
+    return {"rss": found["Rss"], "private": found["Private_Dirty"] + found["Private_Clean"],
+            "shared": found["Shared_Dirty"] + found["Shared_Clean"]}
 
 
 def run_target(port):
@@ -360,7 +373,7 @@ def restart(figures, stack, port=8766):
 
 
 def worker_memory(*stages, port=8765):
-    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after each stage's
+    """smaps_mb() of one gunicorn worker serving this data folder (from the environment) after each stage's
     addresses, one after the other."""
     import urllib.error
     import urllib.request
@@ -385,9 +398,7 @@ def worker_memory(*stages, port=8765):
                 except urllib.error.HTTPError as error:
                     print(f"  {url}: {error.code}", file=sys.stderr)
             children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-            status = Path(f"/proc/{children[0]}/status").read_text()
-            found.append(int(next(line.split()[1] for line in status.splitlines()
-                                  if line.startswith("VmRSS:"))) / 1024)
+            found.append(smaps_mb(children[0]))
         return found
     finally:
         master.terminate()
