@@ -125,12 +125,17 @@ def test_the_check_finds_a_full_read(archive):
 def _plan_steps(sql):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            # As in full_reads, and bitmap scans too: on a few hundred rows never vacuumed the planner may
+            # prefer reading the rows to reading only an index, which it would not do at scale.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
             plan = cursor.fetchone()[0]
             cursor.execute("SET LOCAL enable_seqscan = on")
+            cursor.execute("SET LOCAL enable_bitmapscan = on")
             plan = json.loads(plan) if isinstance(plan, str) else plan
-            return [f"{node['Node Type']} on {node.get('Relation Name')}" for node in _postgres_nodes(plan[0]["Plan"])]
+            return [f"{node['Node Type']} on {node.get('Relation Name')} {node.get('Index Name', '')}".strip()
+                    for node in _postgres_nodes(plan[0]["Plan"])]
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         return [row[3] for row in cursor.fetchall()]
 
@@ -145,7 +150,7 @@ def test_the_periods_sitemap_counts_months_from_an_index_alone(archive):
     assert len(months) == len({a.date.strftime("%Y-%m") for a in archive if a.date})
     steps = _plan_steps(captured.captured_queries[-1]["sql"])
     if connection.vendor == "postgresql":
-        assert "Index Only Scan on archive_article" in steps, steps
+        assert any(step.startswith("Index Only Scan on archive_article") for step in steps), steps
     else:
         assert any(step.startswith("SEARCH archive_article USING COVERING INDEX") or
                    step.startswith("SCAN archive_article USING COVERING INDEX") for step in steps), steps
