@@ -20,6 +20,8 @@ file changes (checked at most every ARCHIVE_STAMP_SECONDS); the dictionary's are
 tables file (tables.py), not held in the process; answers are memoised, bounded.
 """
 
+import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -201,7 +203,13 @@ def _load():
     file = dictionary.path()
     if not file.is_file():
         return Vocabularies(entries, [])
-    return Vocabularies(entries, [], dictionary_tables=tables.Tables(tables.ensure(file)))
+    try:
+        found = tables.Tables(tables.ensure(file))
+    except (OSError, sqlite3.Error):
+        # No tables file yet and a data folder this process cannot write to: the rows in memory, as before.
+        logging.getLogger(__name__).warning("The dictionary's tables file cannot be made", exc_info=True)
+        return Vocabularies(entries, list(dictionary.read(file)))
+    return Vocabularies(entries, [], dictionary_tables=found)
 
 
 def current():
