@@ -21,11 +21,7 @@ setup: $(VENV)/.installed
 
 run: setup $(TRANS_DE_EN) citeproc-renderer
 	mkdir -p "$(ARCHIVE_DATA_DIR)"
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_content
-	$(PY) manage.py build_dictionary
-	$(PY) manage.py update_index
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(PY) manage.py start 127.0.0.1:$(PORT)
 
 lint: setup
 	$(VENV)/bin/ruff check .

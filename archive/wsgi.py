@@ -9,8 +9,9 @@ application = get_wsgi_application()
 
 
 def _warm_up():
-    """Read the cross-language vocabularies before the first search needs them: it takes a web
-    process seconds, which the first reader of each worker would otherwise wait through."""
+    """Read the cross-language vocabularies before the first search needs them: the glossary, and the
+    dictionary's tables file opened (milliseconds), or first built when the word list is newer than it
+    (seconds, once for every process; build_dictionary, run by `manage.py start`, does it before)."""
     from django.db import connection
 
     from archive.glossary import lookup

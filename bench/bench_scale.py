@@ -22,8 +22,9 @@ needs DATABASE_URL, which scripts/with-postgres sets), and measures:
                (bench/bench_pages.py shows where one page's time goes)
   memory       the resident memory of one gunicorn worker after serving every page kind and
                every kind of query, MB
-  restart      `make run`'s steps before it serves (migrate, load_content, build_dictionary,
-               update_index), each its own process, on the unchanged archive, s
+  restart      `make run` on the unchanged archive until the home page answers: the manage.py
+               commands of the Makefile's run target, each its own process, the last one (the
+               server) until its first answer; wall and CPU s, per command
 
 Prints one Markdown table with a column per stack.
 """
@@ -228,6 +229,7 @@ def _pages(args, figures):
 
     client = Client()
     pages = page_addresses(args.pages)
+    parts = args.parts.split(",")
     def get(url):
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -236,6 +238,8 @@ def _pages(args, figures):
                 pass
 
     for kind, urls in pages.items():
+        if "pages" not in parts or (args.page_kind and kind not in args.page_kind):
+            continue
         for url in dict.fromkeys(urls):  # each address once, so p50 / p95 are repeated views
             get(url)
         times = timed(get, urls)
@@ -250,31 +254,74 @@ def _pages(args, figures):
         print(f"[{args.stack}] {kind}: {figures[f'{kind} p50 / p95 ms']} ms, first view after a change "
               f"{statistics.median(first):.0f} ms", file=sys.stderr, flush=True)
 
-    memory(figures, args.stack, pages)
+    if "memory" in parts:
+        memory(figures, args.stack, pages)
 
     import resource
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     figures["bench process peak resident memory MB"] = f"{peak:.0f}"
-    restart(figures, args.stack)
+    if "restart" in parts:
+        restart(figures, args.stack)
     print(json.dumps(figures))
 
 
 def memory(figures, stack, pages):
     after_pages, after_searches = worker_memory([url for urls in pages.values() for url in urls[:2]], SEARCHES)
-    figures["gunicorn worker resident memory after every page kind MB"] = f"{after_pages:.0f}"
-    figures["gunicorn worker resident memory after every page and query kind MB"] = f"{after_searches:.0f}"
-    print(f"[{stack}] worker memory: {after_pages:.0f} MB after the pages, {after_searches:.0f} MB after "
-          "the searches too", file=sys.stderr, flush=True)
+    for label, found in (("every page kind", after_pages), ("every page and query kind", after_searches)):
+        figures[f"gunicorn worker resident memory after {label} MB"] = f"{found['rss']:.0f}"
+        figures[f"  of it private (own heap) / shared (mapped files, code) MB, after {label}"] = \
+            f"{found['private']:.0f} / {found['shared']:.0f}"
+        print(f"[{stack}] worker memory after {label}: {found['rss']:.0f} MB resident, {found['private']:.0f} "
+              f"private, {found['shared']:.0f} shared", file=sys.stderr, flush=True)
 
 
-RESTART_STEPS = (["migrate", "--noinput"], ["load_content"], ["build_dictionary"], ["update_index"])
+def smaps_mb(pid):
+    """Resident, private (Private_Dirty + Private_Clean: this process's own) and shared (Shared_Dirty +
+    Shared_Clean: file pages such as the index's, code, also held by other processes) MB of a process."""
+    found = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, value = line.partition(":")
+        found[name] = int(value.split()[0]) / 1024
+    return {"rss": found["Rss"], "private": found["Private_Dirty"] + found["Private_Clean"],
+            "shared": found["Shared_Dirty"] + found["Shared_Clean"]}
 
 
-def restart(figures, stack):
-    """`make run`'s steps before it serves, each a process of its own as there: once to settle (the
-    first run loads the project's content and builds the dictionary), then timed on the unchanged archive."""
+def run_target(port):
+    """The manage.py commands of the Makefile's `run` target, in order, each as arguments to manage.py:
+    the last one serves."""
+    lines = (ROOT / "Makefile").read_text().splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("run:")))
+    commands = []
+    for line in lines[start + 1:]:
+        if not line.startswith("\t"):
+            break
+        if "manage.py " in line:
+            commands.append(line.split("manage.py ", 1)[1].replace("$(PORT)", str(port)).split())
+    return commands
+
+
+def _tree_cpu(session):
+    """CPU seconds (user + system) of every live process of a session, threads included."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:  # fields[3] is the session id (field 6 of proc(5))
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def restart(figures, stack, port=8766):
+    """`make run` after its prerequisites, on the unchanged archive: the commands of the Makefile's run target,
+    each a process of its own as there, then the serving one until it answers the home page. Once to settle
+    (the first run loads the project's content and builds the dictionary), then timed."""
     import resource
+    import urllib.error
+    import urllib.request
 
     def cpu():
         used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -282,25 +329,51 @@ def restart(figures, stack):
 
     def run_steps():
         spent, busy = {}, {}
-        for step in RESTART_STEPS:
+        *steps, serve = run_target(port)
+        for step in steps:
             started, used = time.perf_counter(), cpu()
             subprocess.run([sys.executable, str(ROOT / "manage.py"), *step], check=True, env=dict(os.environ),
                            stdout=subprocess.DEVNULL)
             spent[step[0]], busy[step[0]] = time.perf_counter() - started, cpu() - used
+        started = time.perf_counter()
+        said = tempfile.TemporaryFile("w+")
+        server = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), *serve],
+                                  env=dict(os.environ, PYTHONUNBUFFERED="1"), stdout=said,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
+                    break
+                except (urllib.error.URLError, ConnectionError):
+                    if server.poll() is not None:
+                        raise RuntimeError(f"{' '.join(serve)} ended with {server.returncode}") from None
+                    time.sleep(0.05)
+            label = f"{serve[0]} until the first page"
+            spent[label], busy[label] = time.perf_counter() - started, _tree_cpu(server.pid)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+        said.seek(0)
+        # `start` says what each of its steps took ("update_index: 0.12 s, CPU 0.06 s").
+        for name, wall, used in re.findall(r"^(\w+): ([\d.]+) s, CPU ([\d.]+) s$", said.read(), re.MULTILINE):
+            spent[f" {name}"], busy[f" {name}"] = float(wall), float(used)
         return spent, busy
 
     run_steps()
     spent, busy = run_steps()
     # Wall time depends on what else the machine runs; the processes' own CPU time much less.
     for label, figures_of in (("wall", spent), ("CPU", busy)):
-        line = f"{sum(figures_of.values()):.1f} (" + ", ".join(f"{name} {s:.1f}" for name, s in figures_of.items()) \
-            + ")"
-        figures[f"restart: make run's steps on the unchanged archive, {label} s"] = line
+        total = sum(value for name, value in figures_of.items() if not name.startswith(" "))
+        steps = ", ".join(f"{name} {s:.2f}" for name, s in figures_of.items() if not name.startswith(" "))
+        inner = ", ".join(f"{name.strip()} {s:.2f}" for name, s in figures_of.items() if name.startswith(" "))
+        line = f"{total:.1f} ({steps}" + (f"; the steps in it: {inner}" if inner else "") + ")"
+        figures[f"restart: make run until the home page answers, unchanged archive, {label} s"] = line
         print(f"[{stack}] restart, {label}: {line}", file=sys.stderr, flush=True)
 
 
 def worker_memory(*stages, port=8765):
-    """VmRSS in MB of one gunicorn worker serving this data folder (from the environment) after each stage's
+    """smaps_mb() of one gunicorn worker serving this data folder (from the environment) after each stage's
     addresses, one after the other."""
     import urllib.error
     import urllib.request
@@ -325,9 +398,7 @@ def worker_memory(*stages, port=8765):
                 except urllib.error.HTTPError as error:
                     print(f"  {url}: {error.code}", file=sys.stderr)
             children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
-            status = Path(f"/proc/{children[0]}/status").read_text()
-            found.append(int(next(line.split()[1] for line in status.splitlines()
-                                  if line.startswith("VmRSS:"))) / 1024)
+            found.append(smaps_mb(children[0]))
         return found
     finally:
         master.terminate()
@@ -377,6 +448,10 @@ def main():
     parser.add_argument("--folder", type=Path, help="the SQLite stack's data folder, kept; when it already holds "
                                                       "an archive imported by this command, only the pages, restart "
                                                       "and memory are measured again")
+    parser.add_argument("--parts", default="pages,memory,restart",
+                        help="what to measure on the imported archive, comma-separated: pages, memory, restart")
+    parser.add_argument("--page-kind", action="append", help="time only this kind of page (repeatable; the "
+                                                             "names as printed, e.g. 'sitemap file (periods)')")
     parser.add_argument("--json", type=Path, help="also write the figures, per stack, to this file")
     parser.add_argument("--ratio", nargs=2, type=Path, metavar=("SMALL", "LARGE"),
                         help="print the page figures of two --json files side by side with the ratio of p95s")
@@ -395,7 +470,8 @@ def main():
             env.pop("DATABASE_URL", None)
         command = [sys.executable, __file__, "--stack", stack, "--data", str(args.data), "--articles",
                    str(args.articles), "--queries", str(args.queries), "--pages", str(args.pages)] + \
-            (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else [])
+            (["--keep"] if args.keep else []) + (["--folder", str(args.folder)] if args.folder else []) + \
+            ["--parts", args.parts] + [option for kind in args.page_kind or [] for option in ("--page-kind", kind)]
         result = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, check=True)
         columns[stack] = json.loads(result.stdout.strip().splitlines()[-1])
     if args.json:

@@ -261,3 +261,32 @@ def test_searches_go_on_with_the_old_tables_while_one_thread_reads_them_anew(voc
         assert lookup.current() is old
     assert terms(lookup.counterparts("Erpressungstrojaner", "de"))[0][0] == "ransomware"
     assert lookup.current() is not old
+
+
+def test_the_dictionary_is_read_from_its_tables_file_with_the_answers_of_the_rows_in_memory(vocabularies):
+    """A web process holds no dictionary rows: lookups read the tables file build_dictionary (or the first
+    reader) made beside the word list, and answer as tables built in memory from the same rows do."""
+    from archive.glossary import tables
+
+    held = vocabularies.current()
+    assert all(isinstance(side, lookup._FileSide) for side in held.dictionary.values())
+    assert tables.path_for(dictionary.path()).is_file()
+    in_memory = lookup.Vocabularies([], list(dictionary.read(dictionary.path())))
+    from_file = lookup.Vocabularies([], [], dictionary_tables=tables.Tables(tables.ensure(dictionary.path())))
+    asked = [(de, "de") for de, _, _, _ in dictionary.read(dictionary.path())] + \
+        [(en, "en") for _, en, _, _ in dictionary.read(dictionary.path())] + \
+        [("Sicherheitslücken", "de"), ("Geldautomaten", "de"), ("Routersicherheitslücke", "de"), ("nothing", "en")]
+    for text, lang in asked:
+        assert from_file.counterparts(text, lang) == in_memory.counterparts(text, lang), text
+
+
+def test_a_tables_file_older_than_its_word_list_is_built_again(vocabularies, tmp_path):
+    from archive.glossary import tables
+
+    made = tables.path_for(dictionary.path())
+    tables.ensure(dictionary.path())
+    source = tmp_path / "de-en-2"
+    source.write_text("Wurm {m} :: worm\nRechner {m} :: computer\n", encoding="utf-8")
+    dictionary.build(source, dictionary.path(), None)
+    tables.ensure(dictionary.path())
+    assert tables.Tables(made).has("f", "de", "rechner")

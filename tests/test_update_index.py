@@ -1,5 +1,6 @@
 """The start-up's index update: a full rebuild only when the index is missing, outdated or damaged."""
 
+import shutil
 from io import StringIO
 from pathlib import Path
 
@@ -61,4 +62,14 @@ def test_an_index_of_another_schema_version_is_rebuilt(records):
     out = _run()
     assert "Rebuilding the search index: the index cannot be used" in out
     assert "another version" in out
+    assert search.check().clean
+
+
+def test_an_index_deleted_since_the_last_run_is_rebuilt_though_the_archive_did_not_change(records):
+    """The saved stamp holds the index's generation too: a missing index is not taken for an up-to-date one."""
+    _run()
+    for folder in _index_folders():
+        shutil.rmtree(folder)
+    out = _run()
+    assert "Rebuilding the search index: there is no index yet" in out
     assert search.check().clean

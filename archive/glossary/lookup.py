@@ -15,10 +15,13 @@ Weights: the dictionary's specificity (dictionary.py); a glossary term weighs 1,
 out when the word stands in several entries. A compound's parts keep their own weights
 and say which part they translate, so the caller can require every part or only the head.
 
-The tables are built once per process and rebuilt when the glossary or the dictionary
-file changes (checked at most every ARCHIVE_STAMP_SECONDS); answers are memoised, bounded.
+The glossary's tables are built once per process and rebuilt when the glossary or the dictionary
+file changes (checked at most every ARCHIVE_STAMP_SECONDS); the dictionary's are read from its
+tables file (tables.py), not held in the process; answers are memoised, bounded.
 """
 
+import logging
+import sqlite3
 import threading
 import time
 from dataclasses import dataclass
@@ -26,7 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Max
 
-from archive.glossary import dictionary, words
+from archive.glossary import dictionary, tables, words
 
 PART_MIN = 3            # shortest part of a compound (Bot, Netz, Web)
 LINKS = ("s", "es", "n", "en", "e")   # Fugen: Sicherheit-s-lücke, Schwachstelle-n-scanner
@@ -58,21 +61,40 @@ class _Side:
         folded = self.folded.get(words.folded_key(text, lang), {})
         if folded and not self.join_stems:  # the glossary: the word as written is its own entry (Hacker, not Hack)
             return folded
-        # The dictionary: both, as "unemployment" is written so only on the Erwerbslosigkeit line, while
-        # Arbeitslosigkeit's pair is spelt "arbeitslos :: unemployed", which only the stem finds.
-        stemmed = self.stemmed.get(words.stem_key(text, lang), {})
-        return {term: max(weight, folded.get(term, 0.0)) for term, weight in stemmed.items()} | \
-            {term: weight for term, weight in folded.items() if term not in stemmed}
+        return _joined(folded, self.stemmed.get(words.stem_key(text, lang), {}))
 
     def knows_word(self, word, lang):
         return word in self.folded or words.stem(word, lang) in self.stemmed
 
 
+def _joined(folded, stemmed):
+    # The dictionary: both, as "unemployment" is written so only on the Erwerbslosigkeit line, while
+    # Arbeitslosigkeit's pair is spelt "arbeitslos :: unemployed", which only the stem finds.
+    return {term: max(weight, folded.get(term, 0.0)) for term, weight in stemmed.items()} | \
+        {term: weight for term, weight in folded.items() if term not in stemmed}
+
+
+class _FileSide:
+    """The dictionary's terms of one language, as _Side finds them, from its tables file."""
+
+    def __init__(self, found):
+        self.tables = found
+
+    def find(self, text, lang):
+        return _joined(self.tables.get("f", lang, words.folded_key(text, lang)),
+                       self.tables.get("s", lang, words.stem_key(text, lang)))
+
+    def knows_word(self, word, lang):
+        return self.tables.has("f", lang, word) or self.tables.has("s", lang, words.stem(word, lang))
+
+
 class Vocabularies:
-    def __init__(self, entries, rows):
-        """entries: (de terms, en terms) of the glossary; rows: the dictionary's (de, en, to_en, to_de)."""
+    def __init__(self, entries, rows, dictionary_tables=None):
+        """entries: (de terms, en terms) of the glossary; rows: the dictionary's (de, en, to_en, to_de), or
+        dictionary_tables: a tables.Tables of its file (the rows are then not held here)."""
         self.glossary = {lang: _Side() for lang in words.LANGUAGES}
-        self.dictionary = {lang: _Side(join_stems=True) for lang in words.LANGUAGES}
+        self.dictionary = {lang: _FileSide(dictionary_tables) if dictionary_tables else _Side(join_stems=True)
+                           for lang in words.LANGUAGES}
         self.memo = {}
         # Several entries may hold one word (Patch as a fix, Patch as a plaster): each gets its share.
         holders = {lang: {} for lang in words.LANGUAGES}
@@ -179,15 +201,23 @@ def _load():
 
     entries = [(entry.de, entry.en) for entry in GlossaryEntry.objects.order_by("topic", "position")]
     file = dictionary.path()
-    rows = list(dictionary.read(file)) if file.is_file() else []
-    return Vocabularies(entries, rows)
+    if not file.is_file():
+        return Vocabularies(entries, [])
+    try:
+        found = tables.Tables(tables.ensure(file))
+    except (OSError, sqlite3.Error):
+        # No tables file yet and a data folder this process cannot write to: the rows in memory, as before.
+        logging.getLogger(__name__).warning("The dictionary's tables file cannot be made", exc_info=True)
+        return Vocabularies(entries, list(dictionary.read(file)))
+    return Vocabularies(entries, [], dictionary_tables=found)
 
 
 def current():
     """The process's tables, rebuilt if the glossary or the dictionary changed since they were built.
 
-    A rebuild takes seconds (the dictionary's tens of thousands of pairs): one thread does it
-    while every other search goes on with the tables it had, rather than waiting behind a lock.
+    A rebuild reads the glossary and opens the dictionary's tables file, which takes seconds only when
+    that file must be built first (a word list newer than it): one thread does it while every other
+    search goes on with the tables it had, rather than waiting behind a lock.
     """
     now = time.monotonic()
     with _lock:

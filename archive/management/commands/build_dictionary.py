@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import stamp
-from archive.glossary import dictionary, lookup
+from archive.glossary import dictionary, lookup, tables
 
 
 class Command(BaseCommand):
@@ -31,11 +31,14 @@ class Command(BaseCommand):
                                 stamp.etag(stamp.archive_stamp(fresh=True)), keep_all])
         marker = dictionary.path().with_name(dictionary.path().name + ".made-from")
         if not force and dictionary.path().is_file() and marker.is_file() and marker.read_text() == made_from:
+            tables.ensure(dictionary.path())  # a dictionary from before the tables file gets one now, once
             self.stdout.write(f"up to date: {dictionary.path()} "
                               "(nothing it is made from changed; --force builds anyway)")
             return
         vocabulary = None if keep_all else dictionary.Vocabulary.from_texts(dictionary.archive_texts())
         counts = dictionary.build(source, dictionary.path(), vocabulary)
+        # The lookup tables every web process reads (tables.py), built here rather than by the first search.
+        tables.ensure(dictionary.path())
         marker.write_text(made_from)
         lookup.forget()
         self.stdout.write(f"pairs read: {counts.read}  kept: {counts.kept}  -> {dictionary.path()} "

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from archive.contentfiles import apply, reader
+from archive.contentfiles import apply, loaded, reader
 from archive.glossary import files as glossary
 
 
@@ -16,10 +16,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--prune", action="store_true", help="delete records that are no longer in the folder"
         )
+        parser.add_argument(
+            "--if-changed", action="store_true",
+            help="do nothing when neither the folder's files nor the database changed since the last load "
+                 "(make run's start-up)")
 
-    def handle(self, *args, folder=None, prune=False, **options):
+    def handle(self, *args, folder=None, prune=False, if_changed=False, **options):
         folder = Path(folder) if folder else settings.CONTENT_DIR
         try:
+            if if_changed and loaded.unchanged(folder, prune=prune):
+                self.stdout.write("Nothing changed: neither the content files nor the records changed since "
+                                  "the last load.")
+                return
             found = reader.read_folder(folder)
             terms = glossary.read_folder(folder)  # content/glossary/, validated with the rest
             problems = found.problems + terms.problems
@@ -30,6 +38,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 counts = apply.apply(found, prune=prune)
                 glossary.apply(terms, counts, prune=prune)
+            loaded.remember(folder, prune=prune)
         except DatabaseError as exc:
             # A missing or read-only data folder, or a database not yet migrated:
             # say which, without a traceback; the transaction has left nothing behind.
