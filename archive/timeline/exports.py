@@ -23,6 +23,7 @@ ARCHIVE_TIMELINEJS_SLIDES slides, chosen by `timelinejs_items`, and says what it
 import bisect
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import itertools
@@ -60,11 +61,21 @@ KNOWN_ONLY_TO = {
 
 
 def _absolute(base_url, path):
-    return urljoin(base_url, path) if base_url else path
+    if not base_url:
+        return path
+    if path.startswith("/") and not path.startswith("//"):
+        # What urljoin gives for a path from the root, without parsing both for every row of a long export.
+        return _origin(base_url) + path
+    return urljoin(base_url, path)
+
+
+@functools.lru_cache(maxsize=16)
+def _origin(base_url):
+    return urljoin(base_url, "/")[:-1]
 
 
 def record(item, base_url=""):
-    return _cleaned({
+    return _flat_cleaned({
         "type": item.type,
         "slug": item.slug,
         "title": item.title,
@@ -81,6 +92,11 @@ def record(item, base_url=""):
         # A range's last possible day ("" when open or not a range); "date" holds the whole interval.
         "date_not_after": item.not_after.isoformat() if item.not_after else "",
     })
+
+
+def _flat_cleaned(values):
+    """A record's values cleaned: one pass over a flat dict, for the rows of a long export."""
+    return {key: xmltext.clean(value) if isinstance(value, str) else value for key, value in values.items()}
 
 
 def _cleaned(value):
