@@ -48,8 +48,12 @@ def entity_with_relations(slug):
 
 def entity_articles(entity):
     # What a list shows: an entity can have tens of thousands of articles, sorted before the first are shown.
+    return _listed(Article.objects.filter(mentions__entity=entity))
+
+
+def _listed(articles):
     return (
-        Article.objects.filter(mentions__entity=entity).select_related("source")
+        articles.select_related("source")
         .only("slug", "title", "language", "date", "date_precision", "date_not_after", "date_inferred", "source__name")
         .order_by(*OLDEST_FIRST, "pk")
     )
@@ -66,8 +70,8 @@ def entity_article_page(entity, number, size=ENTITY_ARTICLES_PER_PAGE):
     # Counted and ordered by the aggregates the database keeps for the entity (archive.entities.summary).
     total, items = remember(("entity-articles", entity.pk, start, size), lambda: (
         summary.article_total(entity),
-        list(entity_articles(entity).filter(
-            pk__in=summary.in_list_order(entity).values("article_id")[start:start + size]))))
+        list(_listed(Article.objects.filter(
+            pk__in=summary.in_list_order(entity).values("article_id")[start:start + size])))))
     return Page(number=number, size=size, total=total, items=items)
 
 

@@ -362,7 +362,7 @@ def paged_timeline(filters, number, *, size=PAGE_SIZE):
         window, date__isnull=False)
     shown = page(dated_events, dated_articles, number=number, total=counted.total, size=size,
                  read_events=lambda pks: map(from_event, filters_module.events(filters).filter(pk__in=pks)),
-                 read_articles=lambda pks: article_items(filters_module.articles(filters).filter(pk__in=pks)),
+                 read_articles=lambda pks: article_items(filters_module.chosen_articles(filters, pks)),
                  entity_articles=entity)
     return Timeline(filters=filters, items=shown.items, undated=filters_module.undated(filters, counted=False)[0],
                     undated_count=counted.undated, density=counted, page=shown)

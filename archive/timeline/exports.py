@@ -153,7 +153,7 @@ def _entity_rows(filters, fields):
     mentions (archive.entities.summary), an index range, so the first rows come without sorting them all."""
     keys = summary.in_timeline_order(filters.entity).values_list("article_id", flat=True).iterator(chunk_size=CHUNK)
     while chunk := list(itertools.islice(keys, CHUNK)):
-        rows = {row["pk"]: row for row in filters_module.articles(filters).filter(pk__in=chunk).values("pk", *fields)}
+        rows = {row["pk"]: row for row in filters_module.chosen_articles(filters, chunk).values("pk", *fields)}
         for pk in chunk:
             row = rows[pk]
             del row["pk"]

@@ -193,6 +193,14 @@ def articles(filters, *, plain=False):
     return query
 
 
+def chosen_articles(filters, pks):
+    """articles(filters) of these primary keys. Keys chosen from one entity's own aggregates are already its
+    articles, so the entity's mentions are not joined: the database reads the chosen rows alone."""
+    if summary.covers(filters):
+        return articles(Filters()).filter(pk__in=pks)
+    return articles(filters).filter(pk__in=pks)
+
+
 def article_items(query):
     """Items from plain rows: a timeline can hold tens of thousands of articles, whose bodies are long
     and whose model instances cost more than the items themselves."""
@@ -237,7 +245,7 @@ def undated(filters, *, counted=True):
     if summary.covers(filters):
         # One entity's first undated articles by title are an index range of its sorted mentions.
         chosen = summary.undated(filters.entity).values("article_id")[:UNDATED_LISTED]
-        first_articles = articles(filters).filter(pk__in=chosen).order_by("title", "pk")
+        first_articles = chosen_articles(filters, chosen).order_by("title", "pk")
     listed = remember(("undated", query_key(first_events), query_key(first_articles)), lambda: [
         *map(from_event, first_events), *map(from_article, first_articles)])
     if not counted:
