@@ -210,13 +210,14 @@ class Mention(models.Model):
 
 # Per-entity aggregates, written only by database triggers (archive/entities/summary.py) in the same
 # statement as the mention or article they follow, so an entity's page reads counts and ordered keys
-# instead of every one of its articles.
+# instead of every one of its articles. Lookups by entity use the unique keys and indexes that start with it.
 
 
 class EntityMonth(models.Model):
     """How many of an entity's articles fall in a month ("YYYY-MM"; "" for the undated), per precision."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     month = models.CharField(max_length=7)
     date_precision = models.CharField(max_length=5)
     articles = models.IntegerField()
@@ -232,7 +233,8 @@ class EntityMonth(models.Model):
 class EntityPair(models.Model):
     """How many articles name both `entity` and `other` (each pair is kept both ways round)."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     other = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="paired")
     articles = models.IntegerField()
 
@@ -249,7 +251,8 @@ class EntityArticle(models.Model):
     only to the year) and day ("32": known only to the month or year) as "YYYY-MM-DD"; `title_key`
     the title in the database's lower case."""
 
-    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
     article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     date = models.DateField(null=True)
     date_precision = models.CharField(max_length=5)

@@ -50,11 +50,15 @@ def _mention_statements(row, sign):
             f"order_key, title_key) SELECT {entity}, a.id, a.date, a.date_precision, a.title, a.slug, "
             f"{ORDER_KEY.format(a='a')}, LOWER(a.title) FROM archive_article a WHERE a.id = {article}")
     else:
+        # Only the rows just counted down are looked at, each through its unique key.
         statements += [
             f"DELETE FROM archive_entityarticle WHERE entity_id = {entity} AND article_id = {article}",
-            f"DELETE FROM archive_entitymonth WHERE entity_id = {entity} AND articles = 0",
-            f"DELETE FROM archive_entitypair WHERE entity_id = {entity} AND articles = 0",
-            f"DELETE FROM archive_entitypair WHERE other_id = {entity} AND articles = 0",
+            f"DELETE FROM archive_entitymonth WHERE entity_id = {entity} AND articles = 0 AND (month, date_precision) "
+            f"IN (SELECT {MONTH.format(a='a')}, a.date_precision FROM archive_article a WHERE a.id = {article})",
+            f"DELETE FROM archive_entitypair WHERE entity_id = {entity} AND articles = 0 "
+            f"AND other_id IN (SELECT m.entity_id {others})",
+            f"DELETE FROM archive_entitypair WHERE entity_id IN (SELECT m.entity_id {others}) "
+            f"AND other_id = {entity} AND articles = 0",
         ]
     return statements
 
@@ -65,8 +69,8 @@ def _article_statements():
     return [
         _MONTH_UPSERT.format(select=f"SELECT m.entity_id, {MONTH.format(a='OLD')}, OLD.date_precision, -1 {mentions}"),
         _MONTH_UPSERT.format(select=f"SELECT m.entity_id, {MONTH.format(a='NEW')}, NEW.date_precision, 1 {mentions}"),
-        "DELETE FROM archive_entitymonth WHERE articles = 0 AND entity_id IN (SELECT m.entity_id "
-        f"{mentions})",
+        f"DELETE FROM archive_entitymonth WHERE entity_id IN (SELECT m.entity_id {mentions}) "
+        f"AND month = {MONTH.format(a='OLD')} AND date_precision = OLD.date_precision AND articles = 0",
         "UPDATE archive_entityarticle SET date = NEW.date, date_precision = NEW.date_precision, title = NEW.title, "
         f"slug = NEW.slug, order_key = {ORDER_KEY.format(a='NEW')}, title_key = LOWER(NEW.title) "
         "WHERE article_id = NEW.id",
