@@ -8,6 +8,8 @@ class ArchiveConfig(AppConfig):
 
     def ready(self):
         from archive import stamp
+        from archive.entities import summary
         from archive.search import signals  # noqa: F401 - connects the index to the records
 
         post_migrate.connect(stamp.installed_after_migrate, sender=self)
+        post_migrate.connect(summary.installed_after_migrate, sender=self)

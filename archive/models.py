@@ -209,6 +209,70 @@ class Mention(models.Model):
         return f"{self.entity} in {self.article}"
 
 
+
+# Per-entity aggregates, written only by database triggers (archive/entities/summary.py) in the same
+# statement as the mention or article they follow, so an entity's page reads counts and ordered keys
+# instead of every one of its articles. Lookups by entity use the unique keys and indexes that start with it.
+
+
+class EntityMonth(models.Model):
+    """How many of an entity's articles fall in a month ("YYYY-MM"; "" for the undated), per precision."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    month = models.CharField(max_length=7)
+    date_precision = models.CharField(max_length=5)
+    articles = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "month", "date_precision"],
+                                               name="archive_entitymonth_unique")]
+
+    def __str__(self):
+        return f"{self.entity_id} {self.month or 'undated'} {self.date_precision}: {self.articles}"
+
+
+class EntityPair(models.Model):
+    """How many articles name both `entity` and `other` (each pair is kept both ways round)."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    other = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, related_name="paired")
+    articles = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "other"], name="archive_entitypair_unique")]
+
+    def __str__(self):
+        return f"{self.entity_id} with {self.other_id}: {self.articles}"
+
+
+class EntityArticle(models.Model):
+    """A mention with the keys its article sorts by: an entity's articles in list or timeline order are
+    an index range, not a sort of all of them. `order_key` is the timeline's year, month ("13": known
+    only to the year) and day ("32": known only to the month or year) as "YYYY-MM-DD"; `title_key`
+    the title in the database's lower case."""
+
+    entity = models.ForeignKey(Entity, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+                               related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    date = models.DateField(null=True)
+    date_precision = models.CharField(max_length=5)
+    title = models.CharField(max_length=500)
+    slug = models.SlugField(max_length=200, db_index=False)
+    order_key = models.CharField(max_length=10, null=True)  # noqa: DJ001 - NULL: undated, kept out of the order
+    title_key = models.CharField(max_length=500)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entity", "article"], name="archive_entityarticle_unique")]
+        indexes = [
+            models.Index(fields=["entity", "order_key", "title_key", "slug"], name="archive_entart_timeline"),
+            models.Index(fields=["entity", "date", "title", "article"], name="archive_entart_list"),
+        ]
+
+    def __str__(self):
+        return f"{self.entity_id} in {self.article_id}"
+
 class Event(PartialDateMixin):
     class Kind(models.TextChoices):
         DISCLOSURE = "disclosure"

@@ -5,6 +5,7 @@ import re
 from django.db.models import Count, F, Prefetch, Q
 
 from archive import search
+from archive.entities import summary
 from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention
 from archive.remembered import remember
 
@@ -47,10 +48,14 @@ def entity_with_relations(slug):
 
 def entity_articles(entity):
     # What a list shows: an entity can have tens of thousands of articles, sorted before the first are shown.
+    return _listed(Article.objects.filter(mentions__entity=entity))
+
+
+def _listed(articles):
     return (
-        Article.objects.filter(mentions__entity=entity).select_related("source")
+        articles.select_related("source")
         .only("slug", "title", "language", "date", "date_precision", "date_not_after", "date_inferred", "source__name")
-        .order_by(*OLDEST_FIRST)
+        .order_by(*OLDEST_FIRST, "pk")
     )
 
 
@@ -62,10 +67,13 @@ def entity_article_page(entity, number, size=ENTITY_ARTICLES_PER_PAGE):
     from archive.timeline.density import Page
 
     start = (number - 1) * size
-    # Counted and sorted over every article of the entity: once per state of the archive.
+    # Counted and ordered by the aggregates the database keeps for the entity (archive.entities.summary).
     total, items = remember(("entity-articles", entity.pk, start, size), lambda: (
-        Mention.objects.filter(entity=entity).count(), list(entity_articles(entity)[start:start + size])))
+        summary.article_total(entity),
+        list(_listed(Article.objects.filter(
+            pk__in=summary.in_list_order(entity).values("article_id")[start:start + size])))))
     return Page(number=number, size=size, total=total, items=items)
+
 
 
 def entity_events(entity):

@@ -163,3 +163,76 @@ def test_the_periods_sitemap_counts_months_from_an_index_alone(transactional_db,
     else:
         assert any(step.startswith("SEARCH archive_article USING COVERING INDEX") or
                    step.startswith("SCAN archive_article USING COVERING INDEX") for step in steps), steps
+# The first view after a change of the archive, of the pages and exports of an entity named in every article:
+# what it counts or sorts comes from the aggregates kept for the entity (archive/entities/summary.py), so
+# no query reads all of the entity's articles or mentions. PostgreSQL gives the rows each step read
+# (EXPLAIN ANALYZE); SQLite's plan shows the entity's mentions walked with no LIMIT, or sorted or grouped.
+# (An incident's page also reads its milestones from every article naming it: archive/incidents, not checked here.)
+ENTITY_FIRST_VIEWS = ["/entities/bug/", "/entities/bug/?page=2", "/entities/bug/timeline/",
+                      "/entities/bug/timeline/?page=2"]
+ENTITY_EXPORTS = ["/entities/bug/timeline/export.json", "/entities/bug/timeline/export.csv"]
+# A page shows 100 articles; the entity is named in all 300.
+MOST_ROWS = 200
+
+
+@pytest.fixture
+def named_everywhere(archive):
+    bug = Entity.objects.create(slug="bug", name="Bug", kind=Entity.Kind.VULNERABILITY)
+    Mention.objects.bulk_create(Mention(article=article, entity=bug) for article in archive)
+    return bug
+
+
+def _sqlite_entity_reads(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = [row[3] for row in cursor.fetchall()]
+    limited = re.search(r"\bLIMIT\b", sql, re.IGNORECASE) is not None
+    walks = [step for step in plan if re.match(r"SEARCH archive_mention USING (COVERING )?INDEX \w+ \(entity_id=\?\)",
+                                               step)]
+    sorts = [step for step in plan if step.startswith("USE TEMP B-TREE")]
+    return walks if walks and (sorts or not limited) else []
+
+
+def _postgres_entity_reads(sql):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return [f"{node['Node Type']} on {node['Relation Name']}: {node['Actual Rows']} rows"
+            for node in _postgres_nodes(plan[0]["Plan"])
+            if node.get("Relation Name") in BIG and node["Actual Rows"] * node.get("Actual Loops", 1) > MOST_ROWS]
+
+
+def _entity_reads(captured):
+    reads = _postgres_entity_reads if connection.vendor == "postgresql" else _sqlite_entity_reads
+    offending = {}
+    for query in captured:
+        sql = query["sql"]
+        if sql.lstrip().upper().startswith("SELECT") and (found := reads(sql)):
+            offending[sql[:300]] = found
+    return offending
+
+
+@pytest.mark.parametrize("address", ENTITY_FIRST_VIEWS)
+def test_the_first_view_of_an_entity_after_a_change_reads_a_page_not_the_entity(client, named_everywhere, address):
+    from archive import remembered
+
+    _read(client, address)
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        _read(client, address)
+    offending = _entity_reads(captured.captured_queries)
+    assert not offending, json.dumps(offending, indent=1)
+
+
+@pytest.mark.parametrize("address", ENTITY_EXPORTS)
+def test_an_entity_export_starts_without_reading_the_entity_whole(client, named_everywhere, address):
+    from archive import remembered
+
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+        next(iter(response.streaming_content))
+        before_first_byte = list(captured.captured_queries)
+    offending = _entity_reads(before_first_byte)
+    assert not offending, json.dumps(offending, indent=1)

@@ -13,11 +13,12 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
 from django.db.models.functions import Cast, Lower, Substr
 from django.utils.translation import gettext, ngettext
 
 from archive import dates
+from archive.entities import summary
 from archive.params import BadParameter
 from archive.remembered import query_key, remember
 from archive.timeline import filters as filters_module
@@ -66,20 +67,32 @@ def _month_key():
     return _date_text(1, 7)
 
 
-def count(event_query, article_query):
+def count(event_query, article_query, *, entity_months=None):
     """A Density from one grouped query per table; undated records fall into `undated`.
 
     The counts cover every item of the timeline: worked out once per state of the archive.
+    `entity_months` (with_undated) takes the articles' counts from the entity's monthly counts
+    (archive.entities.summary) instead of `article_query`, which must then be all the entity's
+    articles (dated ones only unless with_undated).
     """
+    if entity_months is not None:
+        entity, with_undated = entity_months
+        return remember(("density", query_key(event_query), "entity-months", entity.pk, with_undated),
+                        lambda: _count(event_query, summary.month_rows(entity, undated=with_undated)))
     return remember(("density", query_key(event_query), query_key(article_query)),
                     lambda: _count(event_query, article_query))
 
 
+def _grouped(query):
+    return (query.order_by().annotate(ym=_month_key()).values("ym", "date_precision")
+            .annotate(n=Count("pk")).values_list("ym", "date_precision", "n"))
+
+
 def _count(event_query, article_query):
+    """`article_query` may also be its rows already counted: (month, precision, n)."""
     found = Density()
     for column, query in ((0, event_query), (1, article_query)):
-        rows = (query.order_by().annotate(ym=_month_key()).values("ym", "date_precision")
-                .annotate(n=Count("pk")).values_list("ym", "date_precision", "n"))
+        rows = query if isinstance(query, list) else _grouped(query)
         for ym, precision, n in rows:
             if ym is None:
                 found.undated += n
@@ -172,15 +185,25 @@ class Page:
         return (self.number - 1) * self.size + len(self.items)
 
 
-def page(event_query, article_query, *, number, total, read_events, read_articles, size=PAGE_SIZE):
+def _entity_keys(entity, limit):
+    """The first `limit` keys of the entity's dated articles in timeline order, from its sorted mentions."""
+    rows = summary.in_timeline_order(entity).values(
+        "date", "date_precision", "title", "slug", pk=F("article_id"))[:limit]
+    return remember(("keys", False, query_key(rows)), lambda: _key_rows(rows, False))
+
+
+def page(event_query, article_query, *, number, total, read_events, read_articles, size=PAGE_SIZE,
+         entity_articles=None):
     """Page `number` of the items of both queries (dated records, no annotations) in timeline order.
 
     `read_events(pks)` and `read_articles(pks)` turn the chosen records into timeline items, so a
-    page's items carry the same fields as a fully built timeline's.
+    page's items carry the same fields as a fully built timeline's. With `entity_articles` (an entity),
+    the articles are all its dated ones, read in order from its sorted mentions.
     """
     limit = number * size
-    keys = sorted([*_keys(event_query, limit, events=True), *_keys(article_query, limit, events=False)],
-                  key=sort_key)[(number - 1) * size:limit]
+    article_keys = (_entity_keys(entity_articles, limit) if entity_articles is not None
+                    else _keys(article_query, limit, events=False))
+    keys = sorted([*_keys(event_query, limit, events=True), *article_keys], key=sort_key)[(number - 1) * size:limit]
     event_pks = [key.pk for key in keys if key.type == "event"]
     article_pks = [key.pk for key in keys if key.type == "article"]
     events = {item.record.pk: item for item in read_events(event_pks)} if event_pks else {}
@@ -331,12 +354,16 @@ def paged_timeline(filters, number, *, size=PAGE_SIZE):
     # Undated records are never in the window (a NULL date compares false), so they are let in beside it.
     # (An empty window is no condition: Q() | x would be x alone.)
     counting = (window | Q(date__isnull=True)) if window else Q()
-    counted = count(all_events.filter(counting), all_articles.filter(counting))
+    # The articles of one entity, unnarrowed, are counted and ordered by the aggregates kept for it.
+    entity = filters.entity if summary.covers(filters) else None
+    counted = count(all_events.filter(counting), all_articles.filter(counting),
+                    entity_months=(entity, True) if entity else None)
     dated_events, dated_articles = all_events.filter(window, date__isnull=False), all_articles.filter(
         window, date__isnull=False)
     shown = page(dated_events, dated_articles, number=number, total=counted.total, size=size,
                  read_events=lambda pks: map(from_event, filters_module.events(filters).filter(pk__in=pks)),
-                 read_articles=lambda pks: article_items(filters_module.articles(filters).filter(pk__in=pks)))
+                 read_articles=lambda pks: article_items(filters_module.chosen_articles(filters, pks)),
+                 entity_articles=entity)
     return Timeline(filters=filters, items=shown.items, undated=filters_module.undated(filters, counted=False)[0],
                     undated_count=counted.undated, density=counted, page=shown)
 

@@ -23,6 +23,7 @@ ARCHIVE_TIMELINEJS_SLIDES slides, chosen by `timelinejs_items`, and says what it
 import bisect
 import csv
 import datetime as dt
+import functools
 import heapq
 import io
 import itertools
@@ -37,6 +38,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from archive import dates, xmltext
+from archive.entities import summary
 from archive.timeline import density
 from archive.timeline import filters as filters_module
 from archive.timeline.filters import _overlaps, article_items, item_from_row
@@ -59,11 +61,21 @@ KNOWN_ONLY_TO = {
 
 
 def _absolute(base_url, path):
-    return urljoin(base_url, path) if base_url else path
+    if not base_url:
+        return path
+    if path.startswith("/") and not path.startswith("//"):
+        # What urljoin gives for a path from the root, without parsing both for every row of a long export.
+        return _origin(base_url) + path
+    return urljoin(base_url, path)
+
+
+@functools.lru_cache(maxsize=16)
+def _origin(base_url):
+    return urljoin(base_url, "/")[:-1]
 
 
 def record(item, base_url=""):
-    return _cleaned({
+    return _flat_cleaned({
         "type": item.type,
         "slug": item.slug,
         "title": item.title,
@@ -82,6 +94,11 @@ def record(item, base_url=""):
     })
 
 
+def _flat_cleaned(values):
+    """A record's values cleaned: one pass over a flat dict, for the rows of a long export."""
+    return {key: xmltext.clean(value) if isinstance(value, str) else value for key, value in values.items()}
+
+
 def _cleaned(value):
     if isinstance(value, dict):
         return {key: _cleaned(part) for key, part in value.items()}
@@ -94,8 +111,10 @@ def counts(filters):
     """A density.Density of the filtered items: dated ones in the date range, and the undated."""
     window = _overlaps(filters.date_from, filters.date_to)
     counting = (window | Q(date__isnull=True)) if window else Q()
+    entity = filters.entity if summary.covers(filters) else None
     return density.count(filters_module.events(filters, plain=True).filter(counting),
-                         filters_module.articles(filters, plain=True).filter(counting))
+                         filters_module.articles(filters, plain=True).filter(counting),
+                         entity_months=(entity, True) if entity else None)
 
 
 def _in_order(query, *, events):
@@ -118,12 +137,27 @@ def stream(filters, *, events=True, articles=True, summaries=True):
         found.append(map(from_event, query.iterator(chunk_size=CHUNK)))
     if articles:
         url = article_urls()
-        query = _in_order(filters_module.articles(filters).filter(window, date__isnull=False), events=False)
         fields = [name for name in filters_module.ITEM_FIELDS if summaries or name != "teaser"]
-        rows = query.values(*fields).iterator(chunk_size=CHUNK)
+        if summary.covers(filters):
+            rows = _entity_rows(filters, fields)
+        else:
+            query = _in_order(filters_module.articles(filters).filter(window, date__isnull=False), events=False)
+            rows = query.values(*fields).iterator(chunk_size=CHUNK)
         found.append(item_from_row(row, url) for row in rows)
     # Each query is in the order sort_key gives, so merging keeps it.
     return heapq.merge(*found, key=sort_key)
+
+
+def _entity_rows(filters, fields):
+    """All of one entity's dated articles in timeline order, CHUNK at a time: the order is read from its sorted
+    mentions (archive.entities.summary), an index range, so the first rows come without sorting them all."""
+    keys = summary.in_timeline_order(filters.entity).values_list("article_id", flat=True).iterator(chunk_size=CHUNK)
+    while chunk := list(itertools.islice(keys, CHUNK)):
+        rows = {row["pk"]: row for row in filters_module.chosen_articles(filters, chunk).values("pk", *fields)}
+        for pk in chunk:
+            row = rows[pk]
+            del row["pk"]
+            yield row
 
 
 def json_chunks(filters, counted, *, title, base_url=""):
@@ -210,8 +244,12 @@ def timelinejs_items(filters, counted, limit):
     if room and counted.articles:
         days = sorted({item.date.toordinal() for item in chosen})
         window = _overlaps(filters.date_from, filters.date_to)
-        keys = (filters_module.articles(filters, plain=True).filter(window, date__isnull=False)
-                .order_by().values_list("pk", "date").iterator(chunk_size=CHUNK))
+        if summary.covers(filters):  # one entity's (article, date) pairs are in an index of its own
+            keys = (summary.in_timeline_order(filters.entity).order_by().values_list("article_id", "date")
+                    .iterator(chunk_size=CHUNK))
+        else:
+            keys = (filters_module.articles(filters, plain=True).filter(window, date__isnull=False)
+                    .order_by().values_list("pk", "date").iterator(chunk_size=CHUNK))
         nearest = heapq.nsmallest(room, keys, key=lambda key: (_distance(days, key[1].toordinal()), key[1], key[0]))
         pks = [pk for pk, _day in nearest]
         chosen += article_items(filters_module.articles(filters).filter(pk__in=pks))

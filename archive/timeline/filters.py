@@ -12,6 +12,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from archive import dates
+from archive.entities import summary
 from archive.models import Article, Coverage, Entity, Event, Source
 from archive.params import BadParameter
 from archive.remembered import query_key, remember
@@ -192,6 +193,14 @@ def articles(filters, *, plain=False):
     return query
 
 
+def chosen_articles(filters, pks):
+    """articles(filters) of these primary keys. Keys chosen from one entity's own aggregates are already its
+    articles, so the entity's mentions are not joined: the database reads the chosen rows alone."""
+    if summary.covers(filters):
+        return articles(Filters()).filter(pk__in=pks)
+    return articles(filters).filter(pk__in=pks)
+
+
 def article_items(query):
     """Items from plain rows: a timeline can hold tens of thousands of articles, whose bodies are long
     and whose model instances cost more than the items themselves."""
@@ -233,10 +242,17 @@ def undated(filters, *, counted=True):
     # Sorted and counted over every undated record: once per state of the archive.
     first_events, first_articles = (undated_events.order_by("title")[:UNDATED_LISTED],
                                     undated_articles.order_by("title")[:UNDATED_LISTED])
+    if summary.covers(filters):
+        # One entity's first undated articles by title are an index range of its sorted mentions.
+        chosen = summary.undated(filters.entity).values("article_id")[:UNDATED_LISTED]
+        first_articles = chosen_articles(filters, chosen).order_by("title", "pk")
     listed = remember(("undated", query_key(first_events), query_key(first_articles)), lambda: [
         *map(from_event, first_events), *map(from_article, first_articles)])
     if not counted:
         return listed, None
+    if summary.covers(filters):
+        return listed, remember(("undated-count", query_key(undated_events), "entity", filters.entity.pk),
+                                lambda: undated_events.count() + summary.undated_total(filters.entity))
     return listed, remember(("undated-count", query_key(undated_events), query_key(undated_articles)),
                             lambda: undated_events.count() + undated_articles.count())
 

@@ -7,6 +7,7 @@ no view module serves another as a helper.
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from archive.entities import summary
 from archive.remembered import remember
 from archive.selectors import external_links
 from archive.timeline import density
@@ -35,11 +36,11 @@ def entity_story(entity, article_total=None):
         drawing = timeline_svg(timeline.items, title=title, undated=timeline.undated_count, ident="entity-timeline")
         coverage = coverage_svg(timeline.items, title=coverage_title, ident="entity-coverage")
     else:
+        # The articles' counts are the entity's own, kept up to date by the database (archive.entities.summary).
         counted = density.count(events(filters, plain=True).filter(date__isnull=False),
-                                articles(filters, plain=True).filter(date__isnull=False))
+                                articles(filters, plain=True).filter(date__isnull=False), entity_months=(entity, False))
         undated = remember(("undated-count", entity.pk), lambda: (
-            events(filters, plain=True).filter(date__isnull=True).count()
-            + articles(filters, plain=True).filter(date__isnull=True).count()))
+            events(filters, plain=True).filter(date__isnull=True).count() + summary.undated_total(entity)))
         dated = counted.total
         drawing = density.timeline_svg(counted, title=title, undated=undated, ident="entity-timeline")
         coverage = density.coverage_svg(counted, title=coverage_title, ident="entity-coverage")

@@ -1,0 +1,93 @@
+"""Every page kind on PostgreSQL at N articles, loaded in bulk (the importer is far slower at this size).
+
+    scripts/with-postgres .venv/bin/python bench/bench_pg_pages.py --size 100000 [--pages 10] [--data DIR]
+
+Loads the corpora with bench/bench_search.py's loader (articles and mentions by bulk_create, so the
+per-entity aggregates' triggers run per statement), rebuilds the postgres search table, runs ANALYZE,
+then asks bench_scale.py's page addresses through Django's test client: p50 / p95 of repeated views
+(wall and the web process's own CPU; the database server's work is not in the CPU figure) and the
+first view after a change (the remembered aggregates emptied before each request, up to 5 addresses).
+"""
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_scale
+import bench_search
+import corpus
+
+
+def _cpu():
+    used = resource.getrusage(resource.RUSAGE_SELF)
+    return used.ru_utime + used.ru_stime
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--pages", type=int, default=10, help="requests per kind of page")
+    parser.add_argument("--data", type=Path, default=corpus.DEFAULT_DATA, help="folder with the corpora")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        sys.exit("needs DATABASE_URL=postgres://... (run under scripts/with-postgres)")
+    os.environ["ARCHIVE_SEARCH_BACKEND"] = "postgres"
+    with tempfile.TemporaryDirectory(prefix="bench-pg-pages-") as folder:
+        bench_search.setup_django(Path(folder))
+        from django.db import connection
+        from django.test import Client
+
+        from archive import remembered, search
+        from archive.models import Article
+
+        if Article.objects.exists():
+            sys.exit("the database already holds articles; use an empty one")
+        started = time.perf_counter()
+        source = corpus.read_corpus(args.data)
+        bench_search.load(list(corpus.repeated(source, corpus.proper_nouns(source), args.size)))
+        print(f"loaded {Article.objects.count():,} articles in {time.perf_counter() - started:.0f} s", flush=True)
+        started = time.perf_counter()
+        search.rebuild()
+        print(f"search table rebuilt in {time.perf_counter() - started:.0f} s", flush=True)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        client = Client()
+
+        def get(url):
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            if response.streaming:
+                for _ in response.streaming_content:
+                    pass
+
+        print("| page | p50 / p95 ms | web process CPU p50 / p95 ms | first view after a change, p50 / highest ms |")
+        print("|---|---|---|---|")
+        for kind, urls in bench_scale.page_addresses(args.pages).items():
+            distinct = list(dict.fromkeys(urls))
+            for url in distinct:
+                get(url)
+            wall, cpu = [], []
+            for url in urls:
+                started, used = time.perf_counter(), _cpu()
+                get(url)
+                wall.append((time.perf_counter() - started) * 1000)
+                cpu.append((_cpu() - used) * 1000)
+            first = []
+            for url in distinct[:5] * (1 if len(distinct) > 1 else 3):
+                remembered.forget()
+                started = time.perf_counter()
+                get(url)
+                first.append((time.perf_counter() - started) * 1000)
+            print(f"| {kind} | {statistics.median(wall):.0f} / {bench_scale.percentile(wall, 0.95):.0f} | "
+                  f"{statistics.median(cpu):.0f} / {bench_scale.percentile(cpu, 0.95):.0f} | "
+                  f"{statistics.median(first):.0f} / {max(first):.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
