@@ -6,11 +6,12 @@ An article's key words (the words of its title and lead that are not stop words,
 counting more) and its entities become one OR query; the words gain their counterparts in the
 other language through the vocabularies (crosslang.translate, neighbours as a phrase), so a
 German article about a "Wurm" finds the English ones about a worm. Words and entities that too
-many documents hold are left out where the engine counts them cheaply (<engine>/frequencies.py):
+many documents hold are left out, as the engine counts them (<engine>/frequencies.py):
 they say little about the topic and cost the most to match. The engine ranks by its own
 statistics (Whoosh: BM25, PostgreSQL: ts_rank), so a rare shared word counts more. The cost is
 bounded: KEY_WORDS words, KEY_ENTITIES entities, MAX_SHARE, the translator's own budget of
-counterparts and a deadline of RELATED_SECONDS. Each related article says why: the entities,
+counterparts and a deadline of RELATED_SECONDS (and LATE_SECONDS for half the query, where an
+engine answered nothing by then). Each related article says why: the entities,
 words and "word / counterpart" pairs it shares. docs/search.md, "Related articles".
 """
 
