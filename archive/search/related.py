@@ -150,8 +150,20 @@ def _search(backend, words, entities, across_languages, limit, seconds):
     tree, translated = _query(words, entities, across_languages)
     if tree is None:
         return None, []
-    return backend.search(SearchRequest(tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
-                                        deadline=time.monotonic() + seconds)), translated
+    return _engine_search(backend)(SearchRequest(tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
+                                                 deadline=time.monotonic() + seconds)), translated
+
+
+def _engine_search(backend):
+    """The engine's own search for related articles where it has one (<engine>/related.py: no facets, no
+    snippets), else its search."""
+    name = f"archive.search.{backend.name}.related"
+    try:
+        return importlib.import_module(name).search
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return backend.search
 
 
 def related_articles(article, limit=5, *, across_languages=True):
