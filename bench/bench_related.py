@@ -5,6 +5,10 @@ beside the entity-only one (selectors.articles_sharing_entities), on an archive 
     .venv/bin/python bench/bench_related.py --folder DIR-100k --articles 100 --page
     .venv/bin/python bench/bench_related.py --quality --data ../shared/data --folder DIR
 
+On PostgreSQL, a database and folder loaded by bench_pg_search.py (`--size 100000 --folder DIR-100k`):
+    ARCHIVE_SEARCH_BACKEND=postgres DATABASE_URL=postgres://... .venv/bin/python bench/bench_related.py \
+        --folder DIR-100k --articles 200
+
 --quality: on the scratch archive of bench_crosslang.py (the judged articles of
 bench/crosslang/judged.yaml among 3,000 distractors), each judged article's related list is
 compared with the other articles judged relevant to the same queries: precision@5, and how
@@ -31,12 +35,15 @@ def percentile(values, share):
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def timed(function, articles):
+def timed(function, articles, empty=None):
+    """Milliseconds per article; the articles whose list came back empty are added to `empty`."""
     times = []
     for article in articles:
         start = time.perf_counter()
-        function(article)
+        found = function(article)
         times.append((time.perf_counter() - start) * 1000)
+        if empty is not None and not found:
+            empty.append(article)
     return times
 
 
@@ -58,6 +65,7 @@ def main():
     from archive import selectors
     from archive.models import Article, Mention
     from archive.search import related
+    from archive.search.engine import get_backend
 
     pks = list(Article.objects.values_list("pk", flat=True))
     chosen = random.Random(args.seed).sample(pks, min(args.articles, len(pks)))
@@ -71,10 +79,12 @@ def main():
             .first())
     widest = Article.objects.prefetch_related(mentions).get(pk=most[0])
     print(f"{len(pks)} articles, {len(articles)} timed; the widest article names {most[1]} entities")
+    print(f"engine: {get_backend().name}")
     for name, function in kinds.items():
-        times = timed(lambda article: function(article), articles)  # noqa: B023
+        empty = []
+        times = timed(lambda article: function(article), articles, empty)  # noqa: B023
         print(f"{name:45} p50 {statistics.median(times):7.1f} ms  p95 {percentile(times, 0.95):7.1f} ms  "
-              f"max {max(times):7.1f} ms  widest {timed(function, [widest])[0]:7.1f} ms")
+              f"max {max(times):7.1f} ms  widest {timed(function, [widest])[0]:7.1f} ms  empty {len(empty)}")
     if args.page:
         from django.test import Client
 

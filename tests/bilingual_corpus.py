@@ -24,3 +24,15 @@ def build(glossary, articles, dictionary_rows=()):
                                date=dt.date(2004, 5, 1))
     lookup.forget()
     search.rebuild()
+
+
+# One German and one English article that hold their word equally (once, in texts of the same length), among
+# English articles on other things: an archive where one language has many more articles than the other, as
+# the judged queries' archive (about 20 English articles to one German). Whoosh's figures for the German
+# fields are then measured against the English articles too (whoosh/counterparts.py).
+EQUAL_PAIR = [
+    ("equal-de", "de", "Bericht aus der Stadt", "Der Wurm kam am Montag in die Netze der Stadt und blieb dort."),
+    ("equal-en", "en", "Report from the town", "The worm came on Monday into the nets of the town and stayed."),
+]
+OTHER_ENGLISH = [(f"other-en-{n}", "en", f"Markets report {n}", "Stock markets fell as oil prices rose again today.")
+                 for n in range(20)]

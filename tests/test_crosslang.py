@@ -177,3 +177,17 @@ def test_the_search_feeds_keep_the_restriction(corpus, client):
     only = client.get(reverse("search-feed-atom"), {"q": "Wurm", "query_language_only": "1"}).content.decode()
     assert "/articles/worm-en/" in both and "/articles/worm-en/" not in only
     assert "/articles/wurm-de/" in only
+
+
+@pytest.mark.parametrize(("query", "first", "second"), [("Wurm", "equal-de", "equal-en"),
+                                                        ("worm", "equal-en", "equal-de")])
+def test_the_query_language_ranks_first_when_both_match_equally_whatever_the_languages_shares(
+        db, query, first, second):
+    # Twenty English articles to one German: Whoosh's own figures put a German text's length at twenty times
+    # its field's average; compared as they are, the English article came first for "Wurm".
+    bilingual_corpus.build(GLOSSARY, bilingual_corpus.EQUAL_PAIR + bilingual_corpus.OTHER_ENGLISH)
+    try:
+        found = slugs(search.search(query))
+        assert found[:2] == [first, second]
+    finally:
+        lookup.forget()

@@ -14,9 +14,11 @@ words are known in, or both ways when the query gives no lead; a word the dictio
 writes alike in both languages (Hacker, Virus) is left as written.
 
 Weights: a counterpart weighs WEIGHT times its specificity from the lookup (1 for the
-glossary's terms), so the words as written count at least five times as much and a record
-in the query's language comes first when both match equally (0.2 measured best of 0.5, 0.3
-and 0.2 on the judged queries: docs/benchmarks.md). A query stands for at most
+glossary's terms), so the words as written count at least twice as much and a record in the
+query's language comes first when both match equally. An engine compares the two languages'
+records on one scale for that (Whoosh: whoosh/counterparts.py; PostgreSQL's ts_rank has no
+collection figures). 0.5 measured best of 0.2 to 1 on the judged queries without lowering the
+single-language ones (docs/benchmarks.md). A query stands for at most
 MAX_TRANSLATIONS counterparts, PER_WORD per word; they are plain words and phrases, so
 the engines' budget for prefix and fuzzy words is untouched, and the search's deadline
 bounds the rest.
@@ -26,7 +28,7 @@ from archive.glossary import lookup
 from archive.glossary import words as vocabulary
 from archive.search import query as q
 
-WEIGHT = 0.2
+WEIGHT = 0.5
 HEAD_ONLY = 0.5         # a compound known only by its last part: its translation is a guess, weighed less
 PER_WORD = 3
 PART_ALTERNATIVES = 2   # counterparts kept for each part of a compound

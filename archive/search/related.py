@@ -6,11 +6,12 @@ An article's key words (the words of its title and lead that are not stop words,
 counting more) and its entities become one OR query; the words gain their counterparts in the
 other language through the vocabularies (crosslang.translate, neighbours as a phrase), so a
 German article about a "Wurm" finds the English ones about a worm. Words and entities that too
-many documents hold are left out where the engine counts them cheaply (<engine>/frequencies.py):
+many documents hold are left out, as the engine counts them (<engine>/frequencies.py):
 they say little about the topic and cost the most to match. The engine ranks by its own
 statistics (Whoosh: BM25, PostgreSQL: ts_rank), so a rare shared word counts more. The cost is
 bounded: KEY_WORDS words, KEY_ENTITIES entities, MAX_SHARE, the translator's own budget of
-counterparts and a deadline of RELATED_SECONDS. Each related article says why: the entities,
+counterparts and a deadline of RELATED_SECONDS (and LATE_SECONDS for half the query, where an
+engine answered nothing by then). Each related article says why: the entities,
 words and "word / counterpart" pairs it shares. docs/search.md, "Related articles".
 """
 
@@ -38,10 +39,12 @@ LEAD_WORDS = 80        # the lead says what the article is about; the rest adds 
 TITLE_WEIGHT = 3
 MIN_LENGTH = 4         # shorter words are mostly particles and abbreviations the stop lists miss
 RELATED_SECONDS = 0.04
-# A counterpart weighs 2.5 times its weight in a search (0.5 for a glossary term): an article's topic crosses
-# languages where a reader's own words should rank first. Judged topics: 12 relevant articles in the other
-# language against 8 at 1, precision@5 0.529 against 0.541; 5 gave 19 and 0.514 (docs/benchmarks.md).
-TRANSLATION_BOOST = 2.5
+LATE_SECONDS = 0.02    # an engine that answers nothing by the deadline is asked again, for the rarest half, this long
+# A counterpart weighs 0.5 for a glossary term here, more than in a search relative to the words as written
+# (measured when a search's weight was 0.2, so 2.5 times it): an article's topic crosses languages where a
+# reader's own words should rank first. Judged topics: 12 relevant articles in the other language against 8
+# at 1, precision@5 0.529 against 0.541; 5 gave 19 and 0.514 (docs/benchmarks.md).
+TRANSLATION_BOOST = 0.5 / crosslang.WEIGHT
 
 
 @functools.cache
@@ -101,6 +104,10 @@ def _distinctive(backend, article, entities):
     return words, kept[:KEY_ENTITIES]
 
 
+def _half(items):
+    return items[:(len(items) + 1) // 2]
+
+
 def _boosted(node):
     if not isinstance(node, q.Translated):
         return node
@@ -138,6 +145,27 @@ def _reasons(hit, article, words, entities, translated):
     return shared
 
 
+def _search(backend, words, entities, across_languages, limit, seconds):
+    """The engine's answer (None without words or entities) and the Translated nodes of the query."""
+    tree, translated = _query(words, entities, across_languages)
+    if tree is None:
+        return None, []
+    return _engine_search(backend)(SearchRequest(tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
+                                                 deadline=time.monotonic() + seconds)), translated
+
+
+def _engine_search(backend):
+    """The engine's own search for related articles where it has one (<engine>/related.py: no facets, no
+    snippets), else its search."""
+    name = f"archive.search.{backend.name}.related"
+    try:
+        return importlib.import_module(name).search
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return backend.search
+
+
 def related_articles(article, limit=5, *, across_languages=True):
     """The `limit` other articles sharing most of this one's key words and entities, each with .reasons;
     across_languages=False leaves the words' counterparts out (for comparison).
@@ -147,12 +175,15 @@ def related_articles(article, limit=5, *, across_languages=True):
     backend = get_backend()
     entities = sorted((mention.entity for mention in article.mentions.all()), key=lambda entity: entity.slug)
     words, entities = _distinctive(backend, article, entities)
-    tree, translated = _query(words, entities, across_languages)
-    if tree is None:
+    found, translated = _search(backend, words, entities, across_languages, limit, RELATED_SECONDS)
+    if found is not None and found.partial and not found.hits and len(words) + len(entities) > 1:
+        # Whoosh answers with what it ranked by the deadline; PostgreSQL cannot keep what a cancelled statement
+        # found, so it is asked again for half as much: the first half of the words (the title's come first)
+        # and the rarer half of the entities (_distinctive puts the rarest first).
+        words, entities = _half(words), _half(entities)
+        found, translated = _search(backend, words, entities, across_languages, limit, LATE_SECONDS)
+    if found is None:
         return []
-    found = backend.search(SearchRequest(
-        tree=tree, filters=Filters(types=("article",)), per_page=limit + 1,
-        deadline=time.monotonic() + RELATED_SECONDS))
     hits = [hit for hit in found.hits if hit.doc["slug"] != article.slug][:limit]
     records = (Article.objects.select_related("source").defer("body", "body_html", "abstract", "removed_boilerplate")
                .in_bulk([hit.doc["slug"] for hit in hits], field_name="slug"))

@@ -6,6 +6,7 @@ from archive.search import query as q
 from archive.search.text import fold
 from archive.search.whoosh import analysis, internals
 from archive.search.whoosh.analysis import ENGLISH, GERMAN, NAMES, OPEN_END
+from archive.search.whoosh.counterparts import Counterpart
 
 TEXT_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH), ("body_de", GERMAN), ("body_en", ENGLISH),
                ("names", NAMES))
@@ -126,8 +127,10 @@ _LANGUAGE_FIELDS = {"de": frozenset({"title_de", "body_de", "compound"}), "en": 
 
 def _translated(node):
     # The words as written, and each counterpart in the other language weighed below them, in the text of
-    # its own language only: a record in the query's language scores as without them (search/crosslang.py).
-    counterparts = [wq.Or([_in_fields(compile_tree(t.node()), _LANGUAGE_FIELDS[t.lang])], boost=t.weight)
+    # its own language only: a record in the query's language scores as without them (search/crosslang.py),
+    # one in the other language by that language's figures on the query language's scale (counterparts.py).
+    counterparts = [wq.Or([Counterpart(_in_fields(compile_tree(t.node()), _LANGUAGE_FIELDS[t.lang]), t.lang)],
+                          boost=t.weight)
                     for t in node.translations]
     return _any([compile_tree(node.original)] + counterparts)
 

@@ -29,7 +29,7 @@ from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.whoosh import internals
+from archive.search.whoosh import counterparts, internals
 
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
@@ -181,6 +181,7 @@ class Ranker:
             if reader.has_deletions():
                 self.deleted.update(offset + docnum for docnum in internals.deleted_documents(reader))
         self._norms = {}
+        self._scales = {}  # counterparts.py: (query language, counterpart language) -> Scale, for this generation
         self._local = threading.local()
 
     # --- public ---
@@ -194,6 +195,7 @@ class Ranker:
         self._local.sorted = {}
         self._local.budget = budget or Budget()
         self._local.expanded = {}
+        self._local.scale = None
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -210,6 +212,8 @@ class Ranker:
         budget = self._local.budget
         if budget.over_time():
             return Matches({})
+        if isinstance(query, counterparts.Counterpart):
+            return self._counterpart(query, within)
         if isinstance(query, wq.MultiTerm):  # Prefix, FuzzyTerm: every expanded term, summed
             return self._union([self._term(fieldname, text, query.boost, within)
                                 for fieldname, text in self._expand(query, budget)])
@@ -236,6 +240,17 @@ class Ranker:
             # Filters more than words: every match counts the same.
             return _only(Matches(dict.fromkeys(self.searcher.docs_for_query(query), float(query.boost))), within)
         return _only(self._whoosh_matcher(query), within)
+
+    def _counterpart(self, query, within):
+        """A counterpart's words, on the query language's scale (counterparts.py)."""
+        key = (query.query_lang, query.lang)
+        if key not in self._scales:
+            self._scales[key] = counterparts.scale(self.searcher, *key)
+        self._local.scale = self._scales[key]
+        try:
+            return self._evaluate(query.child, within)
+        finally:
+            self._local.scale = None
 
     def _expand(self, query, budget):
         """The query's words in the index, counted against the budget, until its deadline.
@@ -343,7 +358,11 @@ class Ranker:
                         found = (docnum for docnum in found if docnum in within)
                     scores.update(dict.fromkeys(found, float(boost)))
             return Matches(scores, [(fieldname, _text(text), [scores])])
-        factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
+        scale = self._local.scale
+        if scale is None:
+            factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
+        else:
+            factor = counterparts.idf(self.searcher, fieldname, text, scale) * scale.factor * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
         budget = self._local.budget
         for reader, offset, tables in present:
