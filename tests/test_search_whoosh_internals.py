@@ -134,3 +134,32 @@ def test_a_mapped_segment_is_read_in_place_not_copied(tmp_path):
     assert held < segment_bytes / 4, f"{held:,} bytes held for a segment of {segment_bytes:,}"
     assert isinstance(searcher.reader()._terms._dbfile, internals.MappedBufferFile)
     searcher.close()
+
+
+def test_pickles_in_a_mapped_segment_are_read_whole_in_few_calls():
+    # Each posting block's header is a pickle read from the file: without peek, pickle.load
+    # called read() once per opcode.
+    import pickle
+
+    from whoosh.filedb.structfile import StructFile
+
+    items = [(128, 4711, 2.5, 1, 3, 200), list(range(5000)), "x" * 1000, ("tail",)]
+    data = b"".join(pickle.dumps(item, 2) for item in items)
+    part = internals.MappedBufferFile(memoryview(data)).file
+    calls = []
+
+    class Counted:  # the part, its reads counted
+        def read(self, *args):
+            calls.append(args)
+            return part.read(*args)
+
+        def __getattr__(self, name):
+            return getattr(part, name)
+
+    structured = StructFile(Counted())
+    assert [structured.read_pickle() for _ in items] == items
+    assert part.tell() == len(data)
+    calls.clear()
+    part.seek(0)
+    structured.read_pickle()
+    assert len(calls) <= 2

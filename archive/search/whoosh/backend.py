@@ -7,8 +7,6 @@ scores), internals.py (every read of Whoosh's private structures).
 
 import functools
 import heapq
-import html
-import re
 import time
 from array import array
 from collections import Counter
@@ -18,11 +16,11 @@ from django.utils.translation import gettext
 from whoosh import query as wq
 
 from archive.search import query as q
-from archive.search.snippets import lead, reasons, unmatched_snippet
+from archive.search.snippets import reasons
 from archive.search.text import edit_distance, fold
 from archive.search.types import FACETS, Hit, SearchResults
-from archive.search.whoosh import ranking, searchers, store
-from archive.search.whoosh.analysis import ENGLISH, GERMAN, NORMALIZERS, TOKEN_PATTERN, analyze
+from archive.search.whoosh import passages, ranking, searchers, store
+from archive.search.whoosh.analysis import ENGLISH, GERMAN, analyze
 from archive.search.whoosh.compile import compile_tree
 
 # What one query may cost (see docs/search.md, "query budgets"): the words its prefix and fuzzy
@@ -73,85 +71,6 @@ def _allowed(state, filters):
 
 MATCH_LABELS = {"title_de": "title", "title_en": "title", "body_de": "text", "body_en": "text",
                 "names": "entity name", "entity": "entity", "compound": "compound word"}
-_TOKEN = re.compile(TOKEN_PATTERN)
-SNIPPET_CHARS = 240
-
-
-def _snippet(doc, matched_terms):
-    """The passage with the most different matched words, escaped, matches in <mark>.
-
-    Cheaper than Whoosh's highlighter, which runs every token through the whole analyzer chain.
-    """
-    lang = "de" if doc["language"] == "de" else "en"
-    body_field = f"body_{lang}"
-    wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
-    compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
-    text = doc["text"]
-    if not (wanted or compounds):
-        return unmatched_snippet(doc)
-    normalize = NORMALIZERS[lang]
-    # Which of the text's distinct words match, found from its word list (read in C) without
-    # stemming most of them: folding and stemming keep a word's first two letters (Straße ->
-    # stras, Ärger -> arg, attacks -> attack), so a word whose first two begin no matched term
-    # cannot be one. English stems dying, lying and tying to die, lie and tie.
-    terms = list(wanted) + [term[::-1] for term in compounds]
-    size = 2 if all(len(term) >= 2 for term in terms) else 1
-    heads = {term[:size] for term in terms}
-    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
-    prefixes = _prefixes(lang)
-    tokens = _TOKEN.findall(text)
-    matching = set()
-    for token in set(tokens):
-        head = prefixes.get(token[:3])
-        if head is None:
-            if len(prefixes) > 100_000:
-                prefixes.clear()
-            head = prefixes[token[:3]] = fold(token[:3], digraphs=normalize.digraphs)
-        if len(head) >= size and head[:size] not in heads:
-            continue
-        word = normalize(token)
-        if word in wanted or (compounds and word[::-1] in compounds):
-            matching.add(token)
-    spans = []
-    if matching:
-        # Where the first 24 of them stand; the walk stops at the last of those.
-        needed = min(24, sum(map(matching.__contains__, tokens)))
-        for match in _TOKEN.finditer(text):
-            token = match.group()
-            if token in matching:
-                spans.append((match.start(), match.end(), normalize(token)))
-                if len(spans) >= needed:
-                    break
-    if not spans:
-        return html.escape(lead(text))
-    best, best_score = 0, -1
-    for i, (start, _, _) in enumerate(spans):
-        window = {word for s, _, word in spans[i:] if s < start + SNIPPET_CHARS}
-        if len(window) > best_score:
-            best, best_score = i, len(window)
-    start = max(0, spans[best][0] - 60)
-    start = text.rfind(" ", 0, start) + 1 if start else 0
-    end = min(len(text), start + SNIPPET_CHARS)
-    out, cursor = [], start
-    for s, e, _ in spans[best:]:
-        if e > end:
-            break
-        out.append(html.escape(text[cursor:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        cursor = e
-    out.append(html.escape(text[cursor:end]))
-    passage = " ".join("".join(out).split())
-    return ("… " if start else "") + passage + (" …" if end < len(text) else "")
-
-
-_Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
-
-
-@functools.cache
-def _prefixes(lang):
-    """A word's first three characters -> their folded form, filled as words are met (per language:
-    German folds ae to a, English does not)."""
-    return {}
 
 
 def _matched_terms(terms):
@@ -289,7 +208,7 @@ class WhooshBackend:
         for docnum in shown:
             doc = searcher.stored_fields(docnum)["doc"]
             terms = _matched_terms(found.terms_of(docnum))
-            hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=_snippet(doc, terms),
+            hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=passages.snippet(doc, terms),
                             matched=_matched(terms)))
 
         words = q.plain_words(request.tree)

@@ -1,0 +1,181 @@
+"""The passage shown under a Whoosh hit: the part of its text with the most different matched words.
+
+Cheaper than Whoosh's highlighter, which runs every token through the whole analyser chain, and
+than stemming each distinct word of the text: a regular expression (run in C) finds the words
+whose first letters could fold to the start of a matched term, and only those are stemmed.
+"""
+
+import functools
+import html
+import re
+
+from archive.search.snippets import lead, unmatched_snippet
+from archive.search.text import fold
+from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN
+
+SNIPPET_CHARS = 240
+MARKED = 24  # the passage is chosen among the first this many matched words
+_TOKEN = re.compile(TOKEN_PATTERN)
+# English stems dying, lying and tying to die, lie and tie: such a word starts otherwise than its stem.
+_Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
+
+
+def snippet(doc, matched_terms):
+    """HTML: the passage of the document's text with the most different matched words, escaped,
+    matches in <mark>; its lead when none of its text words matched."""
+    lang = "de" if doc["language"] == "de" else "en"
+    body_field = f"body_{lang}"
+    wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
+    compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
+    text = doc["text"]
+    if not (wanted or compounds):
+        return unmatched_snippet(doc)
+    spans = _matched_spans(text, wanted, compounds, NORMALIZERS[lang])
+    if not spans:
+        return html.escape(lead(text))
+    return _passage(text, spans)
+
+
+def _matched_spans(text, wanted, compounds, normalize):
+    """(start, end, word) of the first MARKED words of the text that match: a word matches when it
+    normalises to a wanted term, or reversed to a compound's (compounds are indexed reversed)."""
+    # Folding and stemming keep a word's first two letters (Straße -> stras, Ärger -> arg,
+    # attacks -> attack), so a word whose first two do not fold to the start of a term is none.
+    terms = list(wanted) + [term[::-1] for term in compounds]
+    size = 2 if all(len(term) >= 2 for term in terms) else 1
+    heads = {term[:size] for term in terms}
+    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
+    digraphs = normalize.digraphs
+    verdicts = {}  # token -> its normal form when it matches, else None
+    spans = []
+    # A pattern per head: they repeat from query to query, while a query's set of heads seldom does.
+    starts = set()
+    for head in heads:
+        starts.update(found.start() for found in _starts(head, size, digraphs).finditer(text))
+    for start in sorted(starts):
+        if start and not _token_starts_at(text, start):
+            continue
+        token = _TOKEN.match(text, start)
+        if token is None:
+            continue
+        token = token.group()
+        if token not in verdicts:
+            head = fold(token[:3], digraphs=digraphs)
+            word = None
+            if len(head) < size or head[:size] in heads:
+                word = normalize(token)
+                if not (word in wanted or (compounds and word[::-1] in compounds)):
+                    word = None
+            verdicts[token] = word
+        word = verdicts[token]
+        if word is not None:
+            spans.append((start, start + len(token), word))
+            if len(spans) >= MARKED:
+                break
+    return spans
+
+
+def _token_starts_at(text, start):
+    """Whether the tokeniser starts a token at `start`: after a non-word character always, after a
+    digit only where a number such as 3.14 ended (3.14abc reads 3.14 and abc)."""
+    before = text[start - 1]
+    if not (before.isalnum() or before == "_"):
+        return True
+    begin = start
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "._,"):
+        begin -= 1
+    # From a character no token spans, the tokeniser reads this run as it reads the whole text.
+    for token in _TOKEN.finditer(text, begin, start + 1):
+        if token.start() >= start:
+            return token.start() == start
+    return False
+
+
+def _passage(text, spans):
+    best, best_score = 0, -1
+    for i, (start, _, _) in enumerate(spans):
+        window = {word for s, _, word in spans[i:] if s < start + SNIPPET_CHARS}
+        if len(window) > best_score:
+            best, best_score = i, len(window)
+    start = max(0, spans[best][0] - 60)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + SNIPPET_CHARS)
+    out, cursor = [], start
+    for s, e, _ in spans[best:]:
+        if e > end:
+            break
+        out.append(html.escape(text[cursor:s]))
+        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    passage = " ".join("".join(out).split())
+    return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+
+
+@functools.lru_cache(maxsize=4000)
+def _starts(head, size, digraphs):
+    """A pattern finding, at a word's start (after a non-word character or a digit), every word whose
+    first `size` letters could fold to `head`: a few too many, never too few.
+
+    It begins with one character class, which the regular expression engine scans for in C; the
+    word's start and its second letter are checked behind and after that character.
+    """
+    nothing = _folding_to("")  # characters folding to nothing: the next ones give the head
+    first = _folding_to(head[0])
+    if size == 1 or len(head) < 2:
+        return re.compile(_all_but(first | nothing) + _WORD_START)
+    follow = _folding_to(head[1])
+    if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
+        follow |= _folding_to("e")
+    # A letter folding to two (ß -> ss, æ -> ae) may give the whole head, or with digraphs fold further
+    # (æ -> ae -> a): it is let through with whatever follows, as are those folding to nothing.
+    singles = _doubles(head[0]) | nothing
+    return re.compile(_all_but(first | singles) + _WORD_START
+                      + f"(?:(?<={_latin_class(first)}){_all_but(follow | nothing)}|(?<={_all_but(singles)}))")
+
+
+_WORD_START = r"(?<![^\W\d].)"  # behind the first character: no letter (a digit may end a number: 3.14abc)
+
+
+# Characters from U+0100 on (beyond Latin-1) are all let through: they seldom begin a word of these
+# texts, and a character class holding any of them takes a millisecond or more to compile.
+_LATIN_END = 0x100
+
+
+@functools.cache
+def _latin():
+    """Each word character of Latin-1 -> its fold, without digraphs."""
+    unfolded = fold.__wrapped__  # not through fold's cache: these would push out the words it keeps
+    word = re.compile(r"\w")
+    return {c: unfolded(c, digraphs=False) for c in map(chr, range(_LATIN_END)) if word.match(c)}
+
+
+@functools.cache
+def _folding_to(letter):
+    """The Latin characters whose fold begins with `letter`."""
+    return frozenset(c for c, folded in _latin().items() if folded[:1] == letter)
+
+
+@functools.cache
+def _doubles(letter):
+    """The Latin characters folding to two letters or more, the first `letter` (ß, æ, œ)."""
+    return frozenset(c for c, folded in _latin().items() if len(folded) > 1 and folded[0] == letter)
+
+
+def _latin_class(chars):
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" if chars else "[^\\s\\S]"
+
+
+def _all_but(chars):
+    """A class of `chars` and every character from U+0100 on, written as the ranges of Latin-1 characters
+    it leaves out."""
+    out, last = [], -1
+    for code in sorted({ord(c) for c in chars}) + [_LATIN_END]:
+        if code > last + 1:
+            out.append(_escape(last + 1) + (f"-{_escape(code - 1)}" if code - 1 > last + 1 else ""))
+        last = code
+    return f"[^{''.join(out)}]"
+
+
+def _escape(code):
+    return f"\\x{code:02x}"

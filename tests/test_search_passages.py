@@ -1,0 +1,67 @@
+"""The Whoosh hit's passage (archive/search/whoosh/passages.py) marks exactly the words that a plain
+reading marks: every token of the text normalised as the index normalises it."""
+
+import re
+
+import pytest
+
+from archive.search.whoosh import passages
+from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN
+
+TEXTS = {
+    "de": [
+        "Viel Ärger, dann noch mehr Aerger über Öl und andere Wörter; ÄRGER und aerger.",
+        "Die Straße, die Strasse und STRASSE: drei Schreibweisen einer Straße.",
+        "Œuvre und oeuvre, Æra und aera, Ölpreis und Oelpreis, Übel und Uebel, Quelle und Feuer.",
+        "Die Routersicherheitslücke betrifft Router; die Sicherheitslücke ist bekannt.",
+        "Version 3.14abc und x3abc und 2001abc, 1,5abc sowie abc_def und _abc und abc.",
+    ],
+    "en": [
+        "The dying worm was lying; tying it up, a worm dies. Die, lie, tie.",
+        "A ﬁrewall (a ligature) and a firewall, a ｆｕｌｌ width word and a full one.",
+        "Łódź and Lodz, Ærø and Aero, naïve and naive, café and cafe, ½ and 1/2.",
+        "Worms 3.14worm worm2 2worm worm_ worm.worm worm,worm and WORM.",
+    ],
+}
+QUERIES = {
+    "de": [["arg"], ["stras"], ["oeuvr", "aera", "olpreis", "ubel"], ["router"], ["abc"], ["ab"], ["a"]],
+    "en": [["worm"], ["die", "lie"], ["firewal", "full"], ["lodz", "aero", "naiv", "cafe"], ["1"], ["w"]],
+}
+_TOKEN = re.compile(TOKEN_PATTERN)
+
+
+def plain(doc, wanted, compounds):
+    """Every token normalised, the first 24 matching marked: what the passage must equal."""
+    normalize = NORMALIZERS[doc["language"]]
+    spans = []
+    for found in _TOKEN.finditer(doc["text"]):
+        word = normalize(found.group())
+        if word in wanted or word[::-1] in compounds:
+            spans.append((found.start(), found.end(), word))
+    return passages._passage(doc["text"], spans[:passages.MARKED]) if spans else None
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_it_marks_what_normalising_every_word_marks(lang):
+    field = f"body_{lang}"
+    for text in TEXTS[lang]:
+        doc = {"language": lang, "text": text, "type": "article"}
+        for terms in QUERIES[lang]:
+            matched = [(field, term) for term in terms]
+            expected = plain(doc, set(terms), [])
+            if expected is not None:
+                assert passages.snippet(doc, matched) == expected, (text, terms)
+
+
+def test_compound_parts_are_marked():
+    doc = {"language": "de", "text": "Die Routersicherheitslücke und die Sicherheitslücke.", "type": "article"}
+    reversed_ = NORMALIZERS["de"]("Routersicherheitslücke")[::-1]
+    assert "<mark>Routersicherheitslücke</mark>" in passages.snippet(doc, [("compound", reversed_)])
+
+
+def test_it_marks_the_same_as_a_plain_reading_on_long_texts():
+    # Longer than the 24 marked words, with the matches far into the text.
+    text = " ".join(["Vorwort ohne Treffer."] * 300 + ["Ärger, Aerger und ärgerlich."] * 40)
+    doc = {"language": "de", "text": text, "type": "article"}
+    assert passages.snippet(doc, [("body_de", "arg")]) == plain(doc, {"arg"}, [])
+    assert passages.snippet(doc, [("body_de", "arg")]).count("<mark>") >= 2
