@@ -115,11 +115,11 @@ def measure(kinds):
     from archive import search
 
     search.search("warm up")
-    server = _server_pid()
     table = []
     for kind, items in kinds.items():
         times, cpu, partial, total = [], [], 0, 0
         for text, filters, sort in items:
+            server = _server_pid()  # each time: a search stopped at its time limit may leave a new connection
             started, used = time.perf_counter(), time.process_time() + _cpu_seconds(server)
             page = search.search(text, filters=filters, sort=sort)
             times.append(time.perf_counter() - started)
