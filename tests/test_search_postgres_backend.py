@@ -111,3 +111,62 @@ def test_ranking_candidates_keep_the_order_of_ranking_every_match(db, postgres_s
     monkeypatch.setattr(ranking, "CANDIDATES", 1)
     first = search.search("Code Red", per_page=1).results[0]
     assert (first["type"], first["slug"]) == ("entity", "code-red")
+
+
+@pytest.mark.postgres_only
+def test_entity_slugs_stay_in_the_rows(db):
+    """The entity facet reads each match's slugs from its row (migration 0010), not from the TOAST table."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attstorage FROM pg_attribute WHERE attrelid = 'archive_searchdocument'::regclass "
+                       "AND attname = 'entities'")
+        assert cursor.fetchone()[0] == "m"
+
+
+FUZZY_QUERIES = ["Hotmial~", "wurm~", "Microsfot~2", "serv~ OR virus", "title:wurm~"]
+
+
+@pytest.mark.postgres_only
+def test_a_fuzzy_words_matches_are_counted_one_index_scan_per_word_with_the_same_answer(
+        db, postgres_search, monkeypatch):
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    monkeypatch.setattr(ranking, "SPLIT_MIN", 10**6)  # never split: the tsquery's OR as the index checks it
+    whole = {text: search.search(text) for text in FUZZY_QUERIES}
+    assert all(page.total for page in whole.values()), [(t, p.total) for t, p in whole.items()]
+    monkeypatch.setattr(ranking, "SPLIT_MIN", 2)
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        split = {text: search.search(text) for text in FUZZY_QUERIES}
+    assert any("OR d.vec @@ %s::tsquery" in sql for sql in statements)
+    for text, page in whole.items():
+        assert (split[text].total, split[text].facets) == (page.total, page.facets), text
+        assert [(r["slug"], r["score"]) for r in split[text].results] == \
+            [(r["slug"], r["score"]) for r in page.results], text
+
+
+@pytest.mark.parametrize(("tsquery", "parts"), [
+    ("('a':ABC | 'b''c':ABC | 'd':*AC)", ["'a':ABC", "'b''c':ABC", "'d':*AC"]),
+    ("'x|y':B | ('e' & 'f')", ["'x|y':B", "('e' & 'f')"]),
+    ("('a' | 'b') & ('c' | 'd')", ["('a' | 'b') & ('c' | 'd')"]),
+])
+def test_a_tsquery_is_cut_at_its_top_level_ors_only(tsquery, parts):
+    from archive.search.postgres.ranking import _disjuncts
+
+    assert _disjuncts(tsquery) == parts
+
+
+def test_only_an_or_of_plain_terms_is_split():
+    from archive.search.postgres.ranking import _split_disjunction
+
+    where = "d.language = 'de' AND d.vec @@ %s::tsquery AND d.entities @> %s::jsonb"
+    terms = ["'a':ABC", "'b':ABC", "'c':ABC", "'d':ABC"]
+    split, params = _split_disjunction(where, ["(" + " | ".join(terms) + ")", "[]"])
+    assert split.count("d.vec @@ %s::tsquery") == 4 and params == [*terms, "[]"]
+    negated = ["(" + " | ".join([*terms, "!'e'"]) + ")", "[]"]
+    assert _split_disjunction(where, negated) == (where, negated)
