@@ -31,7 +31,7 @@ def _on_postgres(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0008_postgres_rum_index'),
+        ('archive', '0010_entity_summaries'),
     ]
 
     operations = [
