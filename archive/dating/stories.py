@@ -34,7 +34,7 @@ CANDIDATES = 10
 
 _UNITS = ("mln|billion|bln|pct|dlrs|dlr|cts|tonnes|yen|marks|francs|stg|barrels|bpd|"
           "mio|mrd|millionen|milliarden|prozent|euro|dollar|schilling")
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s(?:" + _UNITS + r")\b\.?)?", re.IGNORECASE)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*(?:\s(?:" + _UNITS + r")\b\.?){0,2}", re.IGNORECASE)
 _WORD = re.compile(r"[^\W\d_][\w'&-]*[^\W_]")
 _STOP = frozenset(
     "the and for that with said from this have will has was are its not been were which would their they about "
@@ -46,11 +46,11 @@ def figures(text):
     """The figures of a text: amounts with their unit, decimals and large numbers, but not years."""
     found = set()
     for match in _FIGURE.finditer(text):
-        figure = match.group(0).casefold().rstrip(".")
-        number = figure.split()[0]
+        number, *units = match.group(0).casefold().split()
+        figure = " ".join([number, *(unit.rstrip(".") for unit in units)])
         if re.fullmatch(r"(?:19|20)\d\d", number):
             continue  # a year dates nothing by being shared
-        if " " not in figure and re.fullmatch(r"\d{1,2}", number):
+        if not units and re.fullmatch(r"\d{1,2}", number):
             continue  # "3", "12": too common to mean anything
         found.add(figure)
     return found
