@@ -68,9 +68,9 @@ def test_a_follow_up_is_found_by_the_figures_and_names_it_shares(story, follow_u
 def test_the_same_story_bounds_the_date_to_its_window(story, follow_up):
     index = _index(("story", MARCH_3, story), ("sugar", dt.date(1987, 6, 1), SUGAR))
     found = propose("\n".join(follow_up), period=PERIOD, stories=index.same_story("\n".join(follow_up)))
-    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 17), dt.date(1987, 3, 17))
+    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 16), dt.date(1987, 3, 18))
     assert f'the same story as "{story[0]}" of 3 March 1987' in found.reason
-    assert "within 14 days of each other" in found.reason
+    assert "within 15 days of each other" in found.reason
     assert [e["article"] for e in found.evidence if e["kind"] == "same_story"] == ["story"]
 
 
@@ -81,8 +81,8 @@ def test_the_same_story_bounds_the_date_to_its_window(story, follow_up):
 def test_a_day_written_as_past_narrows_the_window_of_the_same_story(text):
     index = _index(("soros", MARCH_3, SOROS), ("kapsch", MARCH_3, KAPSCH), ("sugar", dt.date(1987, 6, 1), SUGAR))
     found = propose(text, period=PERIOD, stories=index.same_story(text))
-    # The window (17 February to 17 March) decides the year of "20 February": 1987, so not before it.
-    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 20), dt.date(1987, 3, 17))
+    # The window (16 February to 18 March) decides the year of "20 February": 1987, so not before it.
+    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 20), dt.date(1987, 3, 18))
 
 
 def test_without_the_same_story_nothing_is_proposed():
@@ -104,9 +104,9 @@ def test_an_undated_article_in_the_archive_is_dated_by_its_dated_story(db, story
     undated = _article("follow-up", *follow_up, language=language)
     proposal = service.date_article(undated)
     undated.refresh_from_db()
-    assert (proposal.not_before, proposal.not_after) == (dt.date(1987, 2, 17), dt.date(1987, 3, 17))
+    assert (proposal.not_before, proposal.not_after) == (dt.date(1987, 2, 16), dt.date(1987, 3, 18))
     assert (undated.date, undated.date_not_after, undated.date_inferred) == (
-        dt.date(1987, 2, 17), dt.date(1987, 3, 17), True)
+        dt.date(1987, 2, 16), dt.date(1987, 3, 18), True)
     assert "/articles/the-story/" in proposal.reason and "/articles/the-story/" in undated.date_reason
     [item] = [e for e in proposal.evidence if e["kind"] == "same_story"]
     assert (item["article"], item["date"], item["link"]) == ("the-story", "1987-03-03", "/articles/the-story/")
@@ -124,7 +124,7 @@ def test_the_command_dates_by_the_same_story(db):
     _article("follow-up", *KAPSCH_FOLLOW_UP, language="de")
     out = io.StringIO()
     call_command("date_articles", stdout=out)
-    assert "follow-up: between 17 February 1987 and 17 March 1987" in out.getvalue().replace("  ", " ")
+    assert "follow-up: between 16 February 1987 and 18 March 1987" in out.getvalue().replace("  ", " ")
     assert "the same story as" in out.getvalue() and Article.objects.get(slug="follow-up").date is None
     call_command("date_articles", "--apply", stdout=io.StringIO())
-    assert Article.objects.get(slug="follow-up").date == dt.date(1987, 2, 17)
+    assert Article.objects.get(slug="follow-up").date == dt.date(1987, 2, 16)

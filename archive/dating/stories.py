@@ -24,7 +24,7 @@ MIN_SIMILARITY = 0.6
 MIN_FIGURES = 4
 FIGURE_SIMILARITY = 0.3
 # How far apart the same story's articles appear: the proposal is the match's date +- this.
-WINDOW_DAYS = 14
+WINDOW_DAYS = 15
 # A figure in more dated articles than this is a common amount ("100 dlrs"), not one story's.
 MAX_FIGURE_ARTICLES = 20
 # Words in more dated articles than this find no candidates (they still weigh in the cosine):
