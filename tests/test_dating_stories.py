@@ -128,3 +128,25 @@ def test_the_command_dates_by_the_same_story(db):
     assert "the same story as" in out.getvalue() and Article.objects.get(slug="follow-up").date is None
     call_command("date_articles", "--apply", stdout=io.StringIO())
     assert Article.objects.get(slug="follow-up").date == dt.date(1987, 2, 16)
+
+
+def test_the_index_grows_and_forgets_one_article_at_a_time():
+    index = _index(("sugar", MARCH_3, SUGAR), ("opec", MARCH_3, OPEC))
+    follow_up = "\n".join(KAPSCH_FOLLOW_UP)
+    assert index.same_story(follow_up) == []
+    index.put("kapsch", MARCH_3, *KAPSCH)
+    assert [s.key for s in index.same_story(follow_up)] == ["kapsch"]
+    index.put("kapsch", dt.date(1987, 6, 1), *KAPSCH)  # its date corrected: put again, replacing
+    assert [(s.key, s.date) for s in index.same_story(follow_up)] == [("kapsch", dt.date(1987, 6, 1))]
+    index.remove("kapsch")
+    assert index.same_story(follow_up) == [] and len(index) == 2
+
+
+def test_an_article_dated_after_the_index_was_read_is_matched(db):
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    undated = _article("follow-up", *SOROS_FOLLOW_UP)
+    assert service.proposal_for(undated) is None
+    _article("the-story", *SOROS, date=MARCH_3)
+    assert service.proposal_for(undated).not_before == dt.date(1987, 2, 16)
+    Article.objects.filter(slug="the-story").update(date=None)
+    assert service.proposal_for(undated) is None

@@ -46,20 +46,25 @@ def facts_for(article):
     return facts, slugs
 
 
-_known = {"key": None, "index": None}
+_known = {"index": None, "seen": None}
 
 
 def known_stories():
     """A StoryIndex of the archive's articles dated to the day as printed (an inferred date anchors nothing:
-    guesses are not built on guesses). Kept until a dated article is added or changed."""
+    guesses are not built on guesses). Kept between calls: articles changed since are put again, and it is
+    built anew only when it no longer holds as many articles as the archive (one went or lost its date)."""
     dated = Article.objects.filter(date__isnull=False, date_precision=dates.DAY, date_inferred=False)
-    key = (dated.count(), *dated.aggregate(Max("pk"), Max("updated_at")).values())
-    if _known["key"] != key:
-        rows = dated.values_list("slug", "date", "title", "teaser", "body").iterator(chunk_size=2000)
-        _known["index"] = StoryIndex((slug, date, title, f"{teaser}\n{body}")
-                                     for slug, date, title, teaser, body in rows)
-        _known["key"] = key
-    return _known["index"]
+    fields = ("slug", "date", "title", "teaser", "body")
+    index, seen = _known["index"], _known["seen"]
+    latest = dated.aggregate(latest=Max("updated_at"))["latest"]
+    if index is not None and seen is not None and latest is not None:
+        for slug, date, title, teaser, body in dated.filter(updated_at__gte=seen).values_list(*fields):
+            index.put(slug, date, title, f"{teaser}\n{body}")
+    if index is None or len(index) != dated.count():
+        rows = dated.values_list(*fields).iterator(chunk_size=2000)
+        index = StoryIndex((slug, date, title, f"{teaser}\n{body}") for slug, date, title, teaser, body in rows)
+    _known["index"], _known["seen"] = index, latest
+    return index
 
 
 def _text(article):

@@ -84,28 +84,47 @@ class Story:
 
 
 class StoryIndex:
-    """Dated articles, looked up by the rare words and figures they share with a text."""
+    """Dated articles, looked up by the rare words and figures they share with a text.
 
-    def __init__(self, records):
+    Articles can be added (or put again, replacing) one at a time, so an archive that grows
+    during an import keeps one index instead of building a new one per article."""
+
+    def __init__(self, records=()):
         self._records = {}  # key -> (date, title, terms)
         self._frequency = Counter()
+        self._postings = defaultdict(dict)  # term -> {key: None}, in the order added
+        self._common = set()  # terms past MAX_WORD_ARTICLES: no postings kept
         for key, date, title, text in records:
-            terms = words(f"{title}\n{text}")
-            self._records[key] = (date, title, terms)
-            self._frequency.update(terms)
-        self._size = len(self._records) or 1
-        self._postings = defaultdict(list)
-        for key, (_, _, terms) in self._records.items():
-            for term in terms:
-                if self._frequency[term] <= MAX_WORD_ARTICLES:
-                    self._postings[term].append(key)
-        self._norms = {key: self._norm(terms) for key, (_, _, terms) in self._records.items()}
+            self.put(key, date, title, text)
 
     def __len__(self):
         return len(self._records)
 
+    def put(self, key, date, title, text):
+        """Add a dated article, or replace what is known of it."""
+        self.remove(key)
+        terms = words(f"{title}\n{text}")
+        self._records[key] = (date, title, terms)
+        self._frequency.update(terms)
+        for term in terms:
+            if term in self._common:
+                continue
+            if self._frequency[term] > MAX_WORD_ARTICLES:
+                self._common.add(term)
+                self._postings.pop(term, None)
+            else:
+                self._postings[term][key] = None
+
+    def remove(self, key):
+        if key not in self._records:
+            return
+        _, _, terms = self._records.pop(key)
+        self._frequency.subtract(terms)
+        for term in terms:
+            self._postings.get(term, {}).pop(key, None)
+
     def _weight(self, term):
-        return math.log(self._size / (self._frequency.get(term) or 1))
+        return math.log((len(self._records) or 1) / (self._frequency.get(term) or 1))
 
     def _norm(self, terms):
         return math.sqrt(sum(self._weight(t) ** 2 for t in terms)) or 1.0
@@ -126,7 +145,7 @@ class StoryIndex:
             shared = terms & other
             rare = sorted(shared, key=lambda t: (self._frequency[t], t))
             found.append(Story(
-                key, date, title, score / (norm * self._norms[key]),
+                key, date, title, score / (norm * self._norm(other)),
                 tuple(t for t in rare if _is_figure(t) and self._frequency[t] <= MAX_FIGURE_ARTICLES),
                 tuple(t for t in rare if not _is_figure(t))[:5]))
         return sorted(found, key=lambda s: -s.similarity)
