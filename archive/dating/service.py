@@ -8,7 +8,7 @@ and filters; editors then accept, narrow or reject it in the admin.
 import dataclasses
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.urls import reverse
 
 from archive import dates
@@ -56,11 +56,13 @@ def known_stories():
     dated = Article.objects.filter(date__isnull=False, date_precision=dates.DAY, date_inferred=False)
     fields = ("slug", "date", "title", "teaser", "body")
     index, seen = _known["index"], _known["seen"]
-    latest = dated.aggregate(latest=Max("updated_at"))["latest"]
-    if index is not None and seen is not None and latest is not None:
+    # One pass over the table for both figures: the import asks before every undated article.
+    known = dated.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    latest = known["latest"]
+    if index is not None and seen is not None and latest is not None and latest >= seen:
         for slug, date, title, teaser, body in dated.filter(updated_at__gte=seen).values_list(*fields):
             index.put(slug, date, title, f"{teaser}\n{body}")
-    if index is None or len(index) != dated.count():
+    if index is None or len(index) != known["count"]:
         rows = dated.values_list(*fields).iterator(chunk_size=2000)
         index = StoryIndex((slug, date, title, f"{teaser}\n{body}") for slug, date, title, teaser, body in rows)
     _known["index"], _known["seen"] = index, latest
