@@ -1,6 +1,7 @@
 """How well the dating step dates articles whose true dates are known.
 
     .venv/bin/python bench/bench_dating.py [--data DIR] [--workdir DIR] [--limit N]
+                                           [--holdout 0.2] [--seed 16] [--calibrate 2000]
 
 1. Reuters-21578 (scale_corpus.jsonl.gz, 19,042 dated articles): each article's date is
    stripped and archive.dating.propose proposes one from its text and the publication
@@ -10,7 +11,14 @@
 2. The founding scrape (tests/fixtures/import/000_6ed5ad2b58a1c3c8.txt) goes through the
    real path: a fresh SQLite database with content/ loaded (its events), the hand-dated
    copy removed, the scrape imported with import_articles, whose dating step dates it.
-3. The undated BBC and DER STANDARD items: how many get a proposal from their text alone.
+3. The same story in the archive's dated articles: the dates of a seeded random share of
+   the Reuters articles (--holdout, default 20%, --seed 16) are stripped; the other
+   articles stay dated as the archive's known records (a StoryIndex of them, as the
+   dating step builds from the archive). The held-out articles are dated without and with
+   that evidence, and the known records measure the rule itself: for a sample of them
+   (--calibrate), each one's same-story matches among the others, and how many lie within
+   the window.
+4. The undated BBC and DER STANDARD items: how many get a proposal from their text alone.
 
 Prints, per corpus: the share of dated proposals whose range holds the true date, the
 median width of the ranges (open-ended ones counted as unbounded) and their quartiles,
@@ -41,6 +49,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="folder holding the corpora")
     parser.add_argument("--limit", type=int, default=0, help="only the first N Reuters articles")
+    parser.add_argument("--holdout", type=float, default=0.2, help="share of Reuters articles whose dates are "
+                        "stripped while the rest stay dated as known records (default 0.2)")
+    parser.add_argument("--seed", type=int, default=16, help="seed of the held-out draw (default 16)")
+    parser.add_argument("--calibrate", type=int, default=2000,
+                        help="known records checked against the others for the same-story rule (default 2000)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="folder for the scratch database and index (default: a new temporary folder)")
     args = parser.parse_args()
@@ -73,10 +86,45 @@ def main():
     _evidence_kinds(results)
     wide = [(propose(text, period=REUTERS_PERIOD, max_width=None), truth) for text, truth in reuters]
     _report("The same without the width limit (every range the evidence allows)", wide)
+    _held_out(reuters, args)
     for name, texts in sorted(undated_corpora.items()):
         dated = sum(propose(text) is not None for text in texts)
         print(f"{name} (undated in the corpus): {dated} of {len(texts)} get a proposal from their text alone")
     _founding()
+
+
+def _held_out(reuters, args):
+    import random
+
+    from archive.dating import stories
+    from archive.dating.propose import propose
+
+    order = list(range(len(reuters)))
+    random.Random(args.seed).shuffle(order)
+    cut = round(len(order) * args.holdout)
+    held, known = order[:cut], order[cut:]
+    index = stories.StoryIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
+    print(f"Held out: {len(held)} Reuters articles (seed {args.seed}), dates stripped; "
+          f"{len(known)} stay dated as the archive's known records")
+    sample = random.Random(args.seed).sample(known, min(args.calibrate, len(known)))
+    matches = [(i, index.same_story(reuters[i][0], exclude=str(i))) for i in sample]
+    gaps = [abs((s.date - reuters[i][1]).days) for i, found in matches for s in found]
+    if gaps:
+        within = sum(gap <= stories.WINDOW_DAYS for gap in gaps) / len(gaps)
+        print(f"  the rule on {len(sample)} known records, each against the others: {len(gaps)} same-story "
+              f"matches, {within:.1%} of them within {stories.WINDOW_DAYS} days")
+        _report("  the known records dated by the rule (the check it was chosen by)",
+                [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=found), reuters[i][1])
+                 for i, found in matches])
+    before = [(propose(reuters[i][0], period=REUTERS_PERIOD), reuters[i][1]) for i in held]
+    _report("  before: text and source period only", before)
+    found = [index.same_story(reuters[i][0]) for i in held]
+    after = [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=s), reuters[i][1])
+             for i, s in zip(held, found, strict=True)]
+    _report("  after: with the same story in the known records", after)
+    _evidence_kinds(after)
+    with_story = sum(bool(s) for s in found)
+    print(f"  held-out articles with a same-story match: {with_story / len(held):.1%}")
 
 
 def _report(title, results):

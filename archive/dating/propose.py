@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from archive import dates
 from archive.dating import evidence as ev
+from archive.dating.stories import WINDOW_DAYS
 
 DAY = dt.timedelta(days=1)
 # Day-month mentions get a year only when every reading but one lies outside this window.
@@ -75,10 +76,11 @@ def _say(day, language, weekday=False):
 
 
 def propose(text, *, language="en", period=None, facts=(), article_entities=frozenset(), rejected=(),
-            max_width=MAX_WIDTH_DAYS):
+            stories=(), max_width=MAX_WIDTH_DAYS):
     """The Proposal for a text, or None when the evidence gives no lower bound.
 
-    `period` is a source's (start, end) or None; `facts` are Fact records; `rejected`
+    `period` is a source's (start, end) or None; `facts` are Fact records; `stories` the
+    archive.dating.stories.Story records of dated articles reporting the same story; `rejected`
     the (not_before, not_after) pairs editors turned down, never proposed again; a closed
     range wider than `max_width` days (None: any width) is not proposed.
     """
@@ -130,6 +132,15 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
             # A bare year is as often a plan ("cut emissions in 2011"): only "since" or a past verb make it past.
             raise_lo(dt.date(ref.year, 1, 1), f'it speaks of "{ref.text}" as past',
                      {"kind": "text_year", "text": ref.text, "date": str(ref.year)})
+
+    if stories:
+        first, last = min(stories, key=lambda s: s.date), max(stories, key=lambda s: s.date)
+        # The same story's articles appear close together: within WINDOW_DAYS of the first and the last.
+        evidence.extend(_story_item(story) for story in stories)
+        if lo is None or first.window[0] > lo:
+            lo, why_lo = first.window[0], _same_story(first, language)
+        if hi is None or last.window[1] < hi:
+            hi, why_hi = last.window[1], _same_story(last, language)
 
     if lo is None:
         return None
@@ -205,6 +216,20 @@ def propose(text, *, language="en", period=None, facts=(), article_entities=froz
     if (lo, hi) in set(rejected):
         return None
     return Proposal(lo, hi, point, _reason(lo, hi, point, why_lo, why_hi, language), evidence)
+
+
+def _same_story(story, language):
+    shared = [f'"{t}"' for t in (*story.shared_figures, *story.shared_words)][:6]
+    link = f" ({story.link})" if story.link else ""
+    return (f'it reports the same story as "{story.title}" of {_say(story.date, language)}{link}, sharing '
+            f"{', '.join(shared)}; the same story's articles appear within {WINDOW_DAYS} days of "
+            "each other")
+
+
+def _story_item(story):
+    return {"kind": "same_story", "article": story.key, "title": story.title, "date": story.date.isoformat(),
+            "link": story.link, "similarity": round(story.similarity, 3),
+            "shared": [*story.shared_figures, *story.shared_words][:8]}
 
 
 def _year_for(month, day, lo, hi):

@@ -5,10 +5,15 @@ article at once as an inferred date (never as printed), so the article reaches t
 and filters; editors then accept, narrow or reject it in the admin.
 """
 
+import dataclasses
+
 from django.db import transaction
+from django.db.models import Count, Max
+from django.urls import reverse
 
 from archive import dates
 from archive.dating.propose import Fact, propose
+from archive.dating.stories import StoryIndex
 from archive.models import Article, DateProposal, Entity, Event
 
 # Kinds whose names come into being with the thing: an article naming one is not older than its first event.
@@ -41,26 +46,60 @@ def facts_for(article):
     return facts, slugs
 
 
-def proposal_for(article):
-    """The Proposal for `article` (an unsaved archive.dating.propose.Proposal), or None."""
+_known = {"index": None, "seen": None}
+
+
+def known_stories():
+    """A StoryIndex of the archive's articles dated to the day as printed (an inferred date anchors nothing:
+    guesses are not built on guesses). Kept between calls: articles changed since are put again, and it is
+    built anew only when it no longer holds as many articles as the archive (one went or lost its date)."""
+    dated = Article.objects.filter(date__isnull=False, date_precision=dates.DAY, date_inferred=False)
+    fields = ("slug", "date", "title", "teaser", "body")
+    index, seen = _known["index"], _known["seen"]
+    # One pass over the table for both figures: the import asks before every undated article.
+    known = dated.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    latest = known["latest"]
+    if index is not None and seen is not None and latest is not None and latest >= seen:
+        for slug, date, title, teaser, body in dated.filter(updated_at__gte=seen).values_list(*fields):
+            index.put(slug, date, title, f"{teaser}\n{body}")
+    if index is None or len(index) != known["count"]:
+        rows = dated.values_list(*fields).iterator(chunk_size=2000)
+        index = StoryIndex((slug, date, title, f"{teaser}\n{body}") for slug, date, title, teaser, body in rows)
+    _known["index"], _known["seen"] = index, latest
+    return index
+
+
+def _text(article):
+    return "\n".join(part for part in (article.title, article.teaser, article.body) if part)
+
+
+def same_story(article, index=None):
+    """The dated articles that report the same story as `article`, each with its link."""
+    index = index if index is not None else known_stories()
+    return [dataclasses.replace(s, link=reverse("article-detail", args=[s.key]))
+            for s in index.same_story(_text(article), exclude=article.slug)]
+
+
+def proposal_for(article, index=None):
+    """The Proposal for `article` (an unsaved archive.dating.propose.Proposal), or None.
+
+    `index`: a StoryIndex of the dated articles, when the caller dates many at once."""
     source = article.source
     period = (source.period_start, source.period_end) if source and source.period_start else None
     facts, slugs = facts_for(article)
     rejected = [(p.not_before, p.not_after)
                 for p in article.date_proposals.filter(status=DateProposal.Status.REJECTED)]
-    text = "\n".join(part for part in (article.title, article.teaser, article.body) if part)
     # Reasons are written in English, as the archive's hand-written ones are.
-    return propose(text, language="en", period=period,
-                   facts=facts,
-                   article_entities=slugs, rejected=rejected)
+    return propose(_text(article), language="en", period=period, facts=facts, article_entities=slugs,
+                   rejected=rejected, stories=same_story(article, index))
 
 
 @transaction.atomic
-def date_article(article, *, apply=True):
+def date_article(article, *, apply=True, index=None):
     """Propose a date for an undated article; store and (with `apply`) use it. Returns the DateProposal or None."""
     if article.date is not None:
         return None
-    found = proposal_for(article)
+    found = proposal_for(article, index)
     if found is None:
         return None
     proposal = DateProposal.objects.create(

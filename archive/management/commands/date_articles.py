@@ -19,12 +19,13 @@ class Command(BaseCommand):
         if source:
             articles = articles.filter(source__slug=source)
         proposed = undated = 0
+        index = service.known_stories()  # the dated articles, once for the whole run
         for article in articles.iterator(chunk_size=500):
             if apply:
-                found = service.date_article(article)
+                found = service.date_article(article, index=index)
                 span = found and (found.not_before, found.not_after, found.point, found.reason)
             else:
-                found = service.proposal_for(article)
+                found = service.proposal_for(article, index)
                 span = found and (found.not_before, found.not_after, found.point, found.reason)
             if not span:
                 undated += 1

@@ -1,0 +1,152 @@
+"""The same story in the archive's dated articles dates an undated one: German and English, pure and on SQLite."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+
+from archive.dating import service, stories
+from archive.dating.propose import propose
+from archive.models import Article
+
+# Wire stories as Reuters sent them: the stake, then the follow-up with the same figures.
+SOROS = ("SOROS GROUP HAS B.F. GOODRICH STAKE",
+         "An investor group led by New York investor George Soros said it acquired a 6.1 pct stake in B.F. "
+         "Goodrich Co common stock as an investment. The group said it paid about 69.4 mln dlrs, or 49.95 dlrs "
+         "a share, for the 1,389,600 Goodrich shares, which are held by Quantum Fund N.V., a Netherlands "
+         "Antilles investment firm advised by Soros.")
+SOROS_FOLLOW_UP = ("GOODRICH SAYS IT WAS TOLD OF SOROS STAKE",
+                   "B.F. Goodrich Co said it was told by the Soros group of its 1,389,600 share stake, 6.1 pct of "
+                   "its common stock, bought for about 69.4 mln dlrs (49.95 dlrs a share) through "
+                   "Quantum Fund N.V.")
+OPEC = ("OPEC OUTPUT ABOVE CEILING, SURVEY SAYS",
+        "OPEC oil output rose to 16.2 mln barrels per day in February, above its 15.8 mln bpd ceiling, "
+        "a survey of oil companies and traders showed.")
+SUGAR = ("INDIA BUYS WHITE SUGAR", "India bought two cargoes of white sugar at its tender for shipment in April, "
+         "traders in London said. Prices were around 220 dlrs a tonne cif.")
+# Die gleiche Meldung auf Deutsch: Übernahme, dann die Nachricht mit denselben Zahlen.
+KAPSCH = ("Kapsch übernimmt Mehrheit an Softwarefirma Tecnomen",
+          "Der Wiener Technologiekonzern Kapsch hat 51,3 Prozent der finnischen Softwarefirma Tecnomen "
+          "übernommen. Der Kaufpreis betrug 42,7 Mio. Euro für 3.418.200 Aktien zu je 12,49 Euro, teilte "
+          "Kapsch in Wien mit.")
+KAPSCH_FOLLOW_UP = ("Tecnomen bestätigt Einstieg von Kapsch",
+                    "Die finnische Tecnomen bestätigte den Einstieg des Wiener Konzerns Kapsch: 3.418.200 Aktien, "
+                    "51,3 Prozent des Kapitals, zu 12,49 Euro je Aktie, für 42,7 Mio. Euro.")
+WETTER = ("Hochwasser in Kärnten", "Nach tagelangem Regen traten in Kärnten mehrere Flüsse über die Ufer, "
+          "die Feuerwehr stand mit 1.200 Helfern im Einsatz.")
+
+MARCH_3 = dt.date(1987, 3, 3)
+PERIOD = (dt.date(1987, 2, 1), dt.date(1987, 10, 31))
+
+
+def _index(*records):
+    return stories.StoryIndex((slug, date, title, body) for slug, date, (title, body) in records)
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("paid about 69.4 mln dlrs for 1,389,600 shares in 1987", {"69.4 mln dlrs", "1,389,600"}),
+    ("zahlte 42,7 Mio. Euro für 3.418.200 Aktien im Jahr 2015", {"42,7 mio euro", "3.418.200"}),
+    ("on 12 March it sold 8 shares", set()),
+])
+def test_figures_are_amounts_and_large_numbers_not_years_or_small_counts(text, figures):
+    assert stories.figures(text) == figures
+
+
+@pytest.mark.parametrize("story, follow_up, other", [(SOROS, SOROS_FOLLOW_UP, OPEC),
+                                                     (KAPSCH, KAPSCH_FOLLOW_UP, WETTER)])
+def test_a_follow_up_is_found_by_the_figures_and_names_it_shares(story, follow_up, other):
+    index = _index(("story", MARCH_3, story), ("other", MARCH_3, other), ("sugar", MARCH_3, SUGAR))
+    [found] = index.same_story("\n".join(follow_up))
+    assert (found.key, found.date) == ("story", MARCH_3)
+    assert len(found.shared_figures) >= stories.MIN_FIGURES or found.similarity >= stories.MIN_SIMILARITY
+    # Another story of the same day and the same trade is no match.
+    assert index.same_story("\n".join(other), exclude="other") == []
+
+
+@pytest.mark.parametrize("story, follow_up", [(SOROS, SOROS_FOLLOW_UP), (KAPSCH, KAPSCH_FOLLOW_UP)])
+def test_the_same_story_bounds_the_date_to_its_window(story, follow_up):
+    index = _index(("story", MARCH_3, story), ("sugar", dt.date(1987, 6, 1), SUGAR))
+    found = propose("\n".join(follow_up), period=PERIOD, stories=index.same_story("\n".join(follow_up)))
+    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 16), dt.date(1987, 3, 18))
+    assert f'the same story as "{story[0]}" of 3 March 1987' in found.reason
+    assert "within 15 days of each other" in found.reason
+    assert [e["article"] for e in found.evidence if e["kind"] == "same_story"] == ["story"]
+
+
+@pytest.mark.parametrize("text", [
+    SOROS_FOLLOW_UP[1] + " The shares were bought on February 20.",
+    KAPSCH_FOLLOW_UP[1] + " Die Aktien wurden am 20. Februar gekauft.",
+])
+def test_a_day_written_as_past_narrows_the_window_of_the_same_story(text):
+    index = _index(("soros", MARCH_3, SOROS), ("kapsch", MARCH_3, KAPSCH), ("sugar", dt.date(1987, 6, 1), SUGAR))
+    found = propose(text, period=PERIOD, stories=index.same_story(text))
+    # The window (16 February to 18 March) decides the year of "20 February": 1987, so not before it.
+    assert (found.not_before, found.not_after) == (dt.date(1987, 2, 20), dt.date(1987, 3, 18))
+
+
+def test_without_the_same_story_nothing_is_proposed():
+    index = _index(("sugar", MARCH_3, SUGAR), ("opec", MARCH_3, OPEC))
+    assert index.same_story("\n".join(SOROS_FOLLOW_UP)) == []
+    assert propose("\n".join(SOROS_FOLLOW_UP), period=PERIOD, stories=[]) is None
+
+
+def _article(slug, title, body, date=None, language="en", **fields):
+    return Article.objects.create(slug=slug, title=title, body=body, date=date, language=language, **fields)
+
+
+@pytest.mark.parametrize("story, follow_up, other, language", [
+    (SOROS, SOROS_FOLLOW_UP, OPEC, "en"), (KAPSCH, KAPSCH_FOLLOW_UP, WETTER, "de")])
+def test_an_undated_article_in_the_archive_is_dated_by_its_dated_story(db, story, follow_up, other, language):
+    _article("the-story", *story, date=MARCH_3, language=language)
+    _article("other", *other, date=dt.date(1987, 6, 1), language=language)
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    undated = _article("follow-up", *follow_up, language=language)
+    proposal = service.date_article(undated)
+    undated.refresh_from_db()
+    assert (proposal.not_before, proposal.not_after) == (dt.date(1987, 2, 16), dt.date(1987, 3, 18))
+    assert (undated.date, undated.date_not_after, undated.date_inferred) == (
+        dt.date(1987, 2, 16), dt.date(1987, 3, 18), True)
+    assert "/articles/the-story/" in proposal.reason and "/articles/the-story/" in undated.date_reason
+    [item] = [e for e in proposal.evidence if e["kind"] == "same_story"]
+    assert (item["article"], item["date"], item["link"]) == ("the-story", "1987-03-03", "/articles/the-story/")
+
+
+def test_an_inferred_date_anchors_no_other_article(db):
+    _article("the-story", *SOROS, date=MARCH_3, date_inferred=True)
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    assert service.proposal_for(_article("follow-up", *SOROS_FOLLOW_UP)) is None
+
+
+def test_the_command_dates_by_the_same_story(db):
+    _article("the-story", *KAPSCH, date=MARCH_3, language="de")
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    _article("follow-up", *KAPSCH_FOLLOW_UP, language="de")
+    out = io.StringIO()
+    call_command("date_articles", stdout=out)
+    assert "follow-up: between 16 February 1987 and 18 March 1987" in out.getvalue().replace("  ", " ")
+    assert "the same story as" in out.getvalue() and Article.objects.get(slug="follow-up").date is None
+    call_command("date_articles", "--apply", stdout=io.StringIO())
+    assert Article.objects.get(slug="follow-up").date == dt.date(1987, 2, 16)
+
+
+def test_the_index_grows_and_forgets_one_article_at_a_time():
+    index = _index(("sugar", MARCH_3, SUGAR), ("opec", MARCH_3, OPEC))
+    follow_up = "\n".join(KAPSCH_FOLLOW_UP)
+    assert index.same_story(follow_up) == []
+    index.put("kapsch", MARCH_3, *KAPSCH)
+    assert [s.key for s in index.same_story(follow_up)] == ["kapsch"]
+    index.put("kapsch", dt.date(1987, 6, 1), *KAPSCH)  # its date corrected: put again, replacing
+    assert [(s.key, s.date) for s in index.same_story(follow_up)] == [("kapsch", dt.date(1987, 6, 1))]
+    index.remove("kapsch")
+    assert index.same_story(follow_up) == [] and len(index) == 2
+
+
+def test_an_article_dated_after_the_index_was_read_is_matched(db):
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    undated = _article("follow-up", *SOROS_FOLLOW_UP)
+    assert service.proposal_for(undated) is None
+    _article("the-story", *SOROS, date=MARCH_3)
+    assert service.proposal_for(undated).not_before == dt.date(1987, 2, 16)
+    Article.objects.filter(slug="the-story").update(date=None)
+    assert service.proposal_for(undated) is None
