@@ -86,20 +86,22 @@ class TermPool:
             return
         run = tempfile.TemporaryFile(dir=self.folder)
         terms, self.terms = self.terms, {}
-        dump = pickle.Pickler(run, pickle.HIGHEST_PROTOCOL).dump
+        dump, protocol = pickle.dump, pickle.HIGHEST_PROTOCOL
         for key in sorted(terms):
             ids, weights, values = terms[key]
-            dump((key, ids.tobytes(), weights.tobytes(), values))
+            # A pickle per term: one Pickler for the whole run would remember every object it wrote
+            # (its memo), as much memory again as the pool.
+            dump((key, ids.tobytes(), weights.tobytes(), values), run, protocol)
         run.seek(0)
         self.runs.append(run)
         self.size = 0
 
     @staticmethod
     def _read_run(run):
-        unpickler = pickle.Unpickler(run)
+        load = pickle.load
         while True:
             try:
-                key, ids, weights, values = unpickler.load()
+                key, ids, weights, values = load(run)
             except EOFError:
                 return
             yield key, (array("I", ids), array("f", weights), values)
