@@ -10,7 +10,8 @@ on the same folder reuses the database. Then runs `manage.py rebuild_index` in a
 process --repeat times and prints documents/s and the peak resident memory of the
 command and every process it starts, summed (sampled every 50 ms), and the CPU seconds they
 used (user + system; on a machine busy with other work the rate falls, the CPU time much less). --profile instead runs
-one rebuild in this process under cProfile and prints its top lines.
+one rebuild in this process and prints the top lines (by CPU time) of cProfile profiles of this process and of
+its first worker process.
 """
 
 import argparse
@@ -87,19 +88,36 @@ def timed_rebuild(folder):
     return seconds, _children_cpu() - cpu, peak / 1024
 
 
-def profile(lines):
+def profile(lines, folder):
+    """One rebuild in this process: CPU-time profiles of this process and of the first worker, by tottime."""
     from archive import search
+    from archive.search.whoosh import parallel
 
-    profiler = cProfile.Profile()
+    work = parallel._work
+
+    def profiled_work(ix, inbox, outbox, number, *args):
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        try:
+            work(ix, inbox, outbox, number, *args)
+        finally:
+            profiler.disable()
+            profiler.dump_stats(folder / f"worker{number}.prof")
+
+    parallel._work = profiled_work  # forked workers run it; they write their profile before reporting
+    profiler = cProfile.Profile(time.process_time)
     started = time.perf_counter()
     profiler.enable()
     count = search.rebuild()
     profiler.disable()
     seconds = time.perf_counter() - started
     print(f"{count} documents in {seconds:.1f} s under the profiler ({count / seconds:.0f}/s)")
-    stats = pstats.Stats(profiler)
-    stats.sort_stats("tottime").print_stats(lines)
-    stats.sort_stats("cumulative").print_stats(lines)
+    print("This process (reads the database, builds the documents):")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(lines)
+    worker = folder / "worker0.prof"
+    if worker.exists():  # none when the documents were too few for workers
+        print("The first worker (analyses its documents, writes its segment):")
+        pstats.Stats(str(worker)).sort_stats("tottime").print_stats(lines)
 
 
 def main():
@@ -114,7 +132,7 @@ def main():
     folder.mkdir(parents=True, exist_ok=True)
     prepare(folder, args.size, args.data)
     if args.profile:
-        profile(30)
+        profile(30, folder)
         return
     from archive.search import documents
 

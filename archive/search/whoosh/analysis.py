@@ -6,12 +6,16 @@ The index is always opened with schema() from here, never the pickled one, so wh
 classes live does not matter to an existing index.
 """
 
+import functools
 import re
+from collections import Counter
+from pickle import dumps
 
 from whoosh import fields, formats
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.columns import VarBytesColumn
 from whoosh.lang import stemmer_for_language
+from whoosh.system import pack_uint
 
 from archive.search.text import fold
 
@@ -99,6 +103,16 @@ class WordTokenizer(Tokenizer):
                 token.endchar = start_char + match.end()
             yield token
 
+    def words(self, value):
+        """The words of `value` as indexed, in order."""
+        normalize = NORMALIZERS[self.name]
+        get = normalize.memo.get
+        return [get(word) or normalize(word) for word in self.expression.findall(value)]
+
+    def counts(self, value):
+        """{word as indexed: how often} in `value`."""
+        return Counter(self.words(value))
+
     def positions(self, value):
         """{word as indexed: [its positions]} in `value`: what the tokens say, without making them."""
         normalize = NORMALIZERS[self.name]
@@ -117,25 +131,50 @@ class WordTokenizer(Tokenizer):
 
 
 class Text(fields.TEXT):
-    """fields.TEXT, whose postings with positions come from WordTokenizer.positions() when it can.
+    """fields.TEXT, whose postings come from WordTokenizer.positions() or .counts() when it can.
 
-    The same (term, frequency, weight, encoded positions) as Whoosh's Positions.word_values
-    makes from tokens (every token's boost is 1), a little over half as dear; the largest single
-    part of writing the index. tests/test_search_parallel_writing.py compares the two indexes.
+    The same (term, frequency, weight, encoded value) as Whoosh's Positions.word_values and
+    Frequency.word_values make from tokens (every token's boost is 1), without a token object
+    per word: analysis is the largest part of writing the index. tests/test_search_parallel_writing.py
+    compares the two indexes.
     """
 
     def index(self, value, **kwargs):
         format_, analyzer = self.format, self.analyzer
-        if kwargs or type(format_) is not formats.Positions or type(analyzer) is not WordTokenizer \
-                or not isinstance(value, str):
+        if kwargs or not isinstance(value, str):
             return super().index(value, **kwargs)
-        return self._postings(analyzer.positions(value), format_)
+        kind = type(format_)
+        if kind is formats.Positions and type(analyzer) is WordTokenizer:
+            return self._with_positions(analyzer.positions(value), format_.field_boost)
+        if kind is formats.Frequency:
+            if type(analyzer) is WordTokenizer:
+                return self._with_counts(analyzer.counts(value), format_.field_boost)
+            if analyzer == COMPOUNDS:
+                return self._with_counts(_compound_counts(value), format_.field_boost)
+        return super().index(value, **kwargs)
 
     @staticmethod
-    def _postings(found, format_):
-        boost, encode = format_.field_boost, format_.encode
+    def _with_positions(found, boost):
+        # Positions.encode(): the count, then the pickled gaps between positions.
         for text, positions in found.items():
-            yield text.encode("utf-8"), len(positions), float(len(positions)) * boost, encode(positions)
+            count = len(positions)
+            if count == 1:
+                encoded = _single_position(positions[0])
+            else:
+                gaps = [positions[0]]
+                gaps.extend(map(int.__sub__, positions[1:], positions[:-1]))
+                encoded = pack_uint(count) + dumps(gaps, 2)
+            yield text.encode("utf-8"), count, float(count) * boost, encoded
+
+    @staticmethod
+    def _with_counts(found, boost):
+        for text, count in found.items():
+            yield text.encode("utf-8"), count, float(count) * boost, pack_uint(count)
+
+
+@functools.lru_cache(maxsize=65536)
+def _single_position(position):
+    return pack_uint(1) + dumps([position], 2)
 
 
 class CompoundFilter(Filter):
@@ -146,6 +185,11 @@ class CompoundFilter(Filter):
             if len(token.text) >= COMPOUND_MIN:
                 token.text = token.text[::-1]
                 yield token
+
+
+def _compound_counts(value):
+    """What COMPOUNDS makes of `value`, counted: its long words, reversed."""
+    return Counter(word[::-1] for word in GERMAN.words(value) if len(word) >= COMPOUND_MIN)
 
 
 GERMAN = WordTokenizer("de")
