@@ -236,3 +236,46 @@ def test_an_entity_export_starts_without_reading_the_entity_whole(client, named_
         before_first_byte = list(captured.captured_queries)
     offending = _entity_reads(before_first_byte)
     assert not offending, json.dumps(offending, indent=1)
+
+
+# Rows a query may read from the articles' table for a list of ten or an article's two neighbours.
+FEW_ROWS = 30
+
+
+def _postgres_rows_read(sql):
+    """Each step on the articles' table with the rows it read (kept or filtered out), by EXPLAIN ANALYZE."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at scale, where no table is small enough to read
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return [(f"{node['Node Type']} {node.get('Index Name', '')}",
+             (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1))
+            for node in _postgres_nodes(plan[0]["Plan"]) if node.get("Relation Name") == "archive_article"]
+
+
+@pytest.mark.parametrize("selector", ["latest_articles", "source_neighbours"])
+def test_the_newest_articles_and_an_articles_neighbours_read_a_few_rows(archive, selector):
+    """The home page's newest articles (undated last) and an article's neighbours in its source are found
+    through an index in their order, never by sorting or filtering the whole archive (on PostgreSQL the
+    date index read backwards puts the undated first, and an OR of dates was no bound for the index)."""
+    from archive import selectors
+
+    middle = Article.objects.get(slug="article-151")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE archive_article")  # the planner told how the dates spread, as a live table is
+    with CaptureQueriesContext(connection) as captured:
+        found = (list(selectors.latest_articles()) if selector == "latest_articles"
+                 else selectors.source_neighbours(middle))
+    assert all(found)
+    offending = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if connection.vendor == "postgresql":
+            reads = [(step, rows) for step, rows in _postgres_rows_read(sql) if rows > FEW_ROWS]
+        else:
+            reads = _sqlite_full_reads(sql, None)
+        if reads:
+            offending[sql[:300]] = reads
+    assert not offending, json.dumps(offending, indent=1)
