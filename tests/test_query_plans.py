@@ -327,3 +327,28 @@ def test_the_first_view_of_the_whole_timeline_reads_an_index_or_its_first_years(
         if reads:
             offending[sql[:300]] = reads
     assert not offending, json.dumps(offending, indent=1)
+
+
+def test_the_first_view_of_the_home_page_counts_entities_from_their_monthly_counts(client, archive):
+    """The most named entities are summed from the entities' counts per month, never counted over the mentions."""
+    from archive import remembered
+
+    _read(client, "/")
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    assert 'href="/entities/worm/"' in page and 'href="/entities/vendor/"' in page
+    readers = [query["sql"][:300] for query in captured.captured_queries
+               if query["sql"].lstrip().upper().startswith("SELECT") and "archive_mention" in _plan_text(query["sql"])]
+    assert not readers, readers
+
+
+def _plan_text(sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            return " ".join(str(node.get("Relation Name")) for node in _postgres_nodes(plan[0]["Plan"]))
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(row[3] for row in cursor.fetchall())
