@@ -138,8 +138,14 @@ class Article(PartialDateMixin):
         ordering = [models.F("date").desc(nulls_last=True), "title"]
         # The feeds list the newest additions first; the periods sitemap groups by month with the newest
         # change of each from the (date, updated_at) index alone, not from every row.
+        # A timeline's counts per month and precision come from the (date, date_precision) index alone, and
+        # its first undated articles by title from the index of the undated. (PostgreSQL also has one in
+        # NEWEST_FIRST order, which SQLite cannot declare: migration 0013.)
         indexes = [models.Index(fields=["source", "date"]), models.Index(fields=["created_at"]),
-                   models.Index(fields=["date", "updated_at"])]
+                   models.Index(fields=["date", "updated_at"]),
+                   models.Index(fields=["date", "date_precision"], name="archive_article_date_precision"),
+                   models.Index(fields=["title"], condition=models.Q(date__isnull=True),
+                                name="archive_article_undated")]
 
     def __str__(self):
         return self.title

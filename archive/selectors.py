@@ -168,8 +168,10 @@ def source_neighbours(article):
     if article.source_id is None or article.date is None:
         return None, None
     same_source = Article.objects.filter(source_id=article.source_id, date__isnull=False).exclude(pk=article.pk)
-    earlier = Q(date__lt=article.date) | Q(date=article.date, title__lt=article.title)
-    later = Q(date__gt=article.date) | Q(date=article.date, title__gt=article.title)
+    # The bare date bound lets the (source, date) index start at the article's date: PostgreSQL does not
+    # take the OR as one, and walked the source's articles from its far end instead.
+    earlier = Q(date__lte=article.date) & (Q(date__lt=article.date) | Q(date=article.date, title__lt=article.title))
+    later = Q(date__gte=article.date) & (Q(date__gt=article.date) | Q(date=article.date, title__gt=article.title))
     previous = same_source.filter(earlier).order_by("-date", "-title").first()
     following = same_source.filter(later).order_by("date", "title").first()
     return previous, following

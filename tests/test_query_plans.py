@@ -236,3 +236,119 @@ def test_an_entity_export_starts_without_reading_the_entity_whole(client, named_
         before_first_byte = list(captured.captured_queries)
     offending = _entity_reads(before_first_byte)
     assert not offending, json.dumps(offending, indent=1)
+
+
+# Rows a query may read from the articles' table for a list of ten or an article's two neighbours.
+FEW_ROWS = 30
+
+
+def _postgres_rows_read(sql):
+    """Each step on the articles' table with the rows it read (kept or filtered out), by EXPLAIN ANALYZE."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as at scale, where no table is small enough to read
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return [(f"{node['Node Type']} {node.get('Index Name', '')}",
+             (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1))
+            for node in _postgres_nodes(plan[0]["Plan"]) if node.get("Relation Name") == "archive_article"]
+
+
+@pytest.mark.parametrize("selector", ["latest_articles", "source_neighbours"])
+def test_the_newest_articles_and_an_articles_neighbours_read_a_few_rows(archive, selector):
+    """The home page's newest articles (undated last) and an article's neighbours in its source are found
+    through an index in their order, never by sorting or filtering the whole archive (on PostgreSQL the
+    date index read backwards puts the undated first, and an OR of dates was no bound for the index)."""
+    from archive import selectors
+
+    middle = Article.objects.get(slug="article-151")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE archive_article")  # the planner told how the dates spread, as a live table is
+    with CaptureQueriesContext(connection) as captured:
+        found = (list(selectors.latest_articles()) if selector == "latest_articles"
+                 else selectors.source_neighbours(middle))
+    assert all(found)
+    offending = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if connection.vendor == "postgresql":
+            reads = [(step, rows) for step, rows in _postgres_rows_read(sql) if rows > FEW_ROWS]
+        else:
+            reads = _sqlite_full_reads(sql, None)
+        if reads:
+            offending[sql[:300]] = reads
+    assert not offending, json.dumps(offending, indent=1)
+
+
+
+def _postgres_rows_read_beyond_an_index(sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        # As in _plan_steps: at scale neither a sequential nor a bitmap scan would be taken for these.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return [f"{node['Node Type']} {node.get('Index Name', '')}: {node['Actual Rows']} rows"
+            for node in _postgres_nodes(plan[0]["Plan"])
+            if node.get("Relation Name") == "archive_article" and node["Node Type"] != "Index Only Scan"
+            and (node["Actual Rows"] + node.get("Rows Removed by Filter", 0)) * node.get("Actual Loops", 1) > MOST_ROWS]
+
+
+@pytest.mark.parametrize("address", ["/timeline/", "/timeline/?page=2"])
+def test_the_first_view_of_the_whole_timeline_reads_an_index_or_its_first_years(client, transactional_db, address):
+    """After a change, the whole archive's timeline counts its articles per month from the (date, date_precision)
+    index alone, sorts only the years holding its first pages' articles and lists the first undated by
+    title from their index: never every article's row."""
+    from archive import remembered
+
+    # 3,000 articles over 30 years, one in ten undated, with texts filling many pages, vacuumed (outside a
+    # transaction) as a live table is: on a few pages of rows the planner reads them, which it would not at scale.
+    Article.objects.bulk_create(
+        Article(slug=f"long-{i}", title=f"Long {i}", body="A worm spreads. " * 150, language="en",
+                date=None if i % 10 == 0 else dt.date(1990 + i % 30, 1 + i % 12, 1 + i % 28)) for i in range(3000))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE archive_article")
+    _read(client, address)
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        _read(client, address)
+    offending = {}
+    for query in captured.captured_queries:
+        sql = query["sql"]
+        if not sql.lstrip().upper().startswith("SELECT"):
+            continue
+        if connection.vendor == "postgresql":
+            reads = _postgres_rows_read_beyond_an_index(sql)
+        else:
+            reads = [step for step in _sqlite_full_reads(sql, None) if "COVERING INDEX" not in step]
+        if reads:
+            offending[sql[:300]] = reads
+    assert not offending, json.dumps(offending, indent=1)
+
+
+def test_the_first_view_of_the_home_page_counts_entities_from_their_monthly_counts(client, archive):
+    """The most named entities are summed from the entities' counts per month, never counted over the mentions."""
+    from archive import remembered
+
+    _read(client, "/")
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/").content.decode()
+    assert 'href="/entities/worm/"' in page and 'href="/entities/vendor/"' in page
+    readers = [query["sql"][:300] for query in captured.captured_queries
+               if query["sql"].lstrip().upper().startswith("SELECT") and "archive_mention" in _plan_text(query["sql"])]
+    assert not readers, readers
+
+
+def _plan_text(sql):
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+            plan = cursor.fetchone()[0]
+            plan = json.loads(plan) if isinstance(plan, str) else plan
+            return " ".join(str(node.get("Relation Name")) for node in _postgres_nodes(plan[0]["Plan"]))
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        return " ".join(row[3] for row in cursor.fetchall())
