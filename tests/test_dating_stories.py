@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 
 import pytest
 from django.core.management import call_command
@@ -150,3 +151,25 @@ def test_an_article_dated_after_the_index_was_read_is_matched(db):
     assert service.proposal_for(undated).not_before == dt.date(1987, 2, 16)
     Article.objects.filter(slug="the-story").update(date=None)
     assert service.proposal_for(undated) is None
+
+
+def test_an_import_reads_the_dated_articles_once_and_dates_by_what_it_imported_itself(db, tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _article("sugar", *SUGAR, date=dt.date(1987, 4, 7))
+    _article("opec", *OPEC, date=dt.date(1987, 3, 20))
+    lines = [{"url": "https://example.org/soros", "title": SOROS[0], "body": SOROS[1], "date": "1987-03-03",
+              "language": "en"}]
+    lines += [{"url": f"https://example.org/follow-up-{n}", "title": f"{SOROS_FOLLOW_UP[0]} ({n})",
+               "body": f"{SOROS_FOLLOW_UP[1]} Update {n}.", "language": "en"} for n in range(4)]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    with CaptureQueriesContext(connection) as captured:
+        call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    dated = Article.objects.filter(url__startswith="https://example.org/follow-up-")
+    assert [(a.date, a.date_not_after, a.date_inferred) for a in dated] == [
+        (dt.date(1987, 2, 16), dt.date(1987, 3, 18), True)] * 4
+    # The dated articles are read whole once for the run, not again before each undated article.
+    reads = [q["sql"] for q in captured.captured_queries if 'MAX("archive_article"."updated_at")' in q["sql"]]
+    assert len(reads) == 1, reads

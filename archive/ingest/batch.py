@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db import DatabaseError
 
 from archive import rules
-from archive.dating.service import date_article
+from archive.dating.service import RunStories
 from archive.entities.tagging import build_gazetteer
 from archive.ingest import files
 from archive.ingest.articles import (
@@ -81,6 +81,7 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
     sources = SourceCache()
     known = KnownArticles()
     gazetteer = build_gazetteer()
+    stories = RunStories()
     # Unknown fields are reported once per file and field, with the first line, not once per line.
     unknown = defaultdict(list)
     duplicates = defaultdict(list)
@@ -102,7 +103,7 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
                 status, article = import_article(
                     cleaned=cleaned, origin=item.where, sources=sources, known=known, gazetteer=gazetteer
                 )
-                date_article(article)  # an undated article gets a proposed, inferred date where evidence allows
+                stories.date(article)  # an undated article gets a proposed, inferred date where evidence allows
             except ImportFailed as exc:
                 counts.failed += 1
                 for field, why in exc.problems:
