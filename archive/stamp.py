@@ -26,7 +26,7 @@ from django.db import connection
 STAMP_TABLE = "archive_changestamp"
 # Every table a page, feed, export or search document is made from.
 TABLES = ("archive_article", "archive_event", "archive_entity", "archive_entityalias", "archive_mention",
-          "archive_coverage", "archive_claim", "archive_hindsightnote", "archive_source")
+          "archive_coverage", "archive_claim", "archive_hindsightnote", "archive_source", "archive_event_entities")
 
 _lock = threading.Lock()
 _cached = {"at": 0.0, "value": None}
@@ -80,7 +80,11 @@ def install(using_connection=None):
 def installed_after_migrate(sender, using, **kwargs):
     from django.db import connections
 
+    from archive.search import changes
+
     install(connections[using])
+    # The search index's log of changed rows: made and lost with the tables, like the stamp's triggers.
+    changes.install(connections[using])
 
 
 def archive_stamp(*, fresh=False):

@@ -10,6 +10,7 @@ from archive.search.engine import get_backend
 from archive.search.indexing import (
     Drift,
     check,
+    check_keys,
     deferred_indexing,
     index_record,
     index_records,
@@ -30,6 +31,6 @@ __all__ = [
     "SORTS", "MAX_PAGE", "LANGUAGE_LABELS", "TYPES", "PARAMETERS", "related_articles",
     # writing
     "update_keys", "index_record", "index_records", "remove_record", "deferred_indexing", "Key",
-    "IndexWriteFailed", "rebuild", "check", "repair", "Drift", "count_all",
+    "IndexWriteFailed", "rebuild", "check", "check_keys", "repair", "Drift", "count_all",
     "get_backend",
 ]

@@ -1,7 +1,7 @@
 """The index follows the database: keys of changed records, written after their transaction commits.
 
 Writes:  index_record(record), index_records(records), remove_record(record), update_keys(keys),
-         deferred_indexing(), rebuild(progress=None), check(), repair(drift)
+         deferred_indexing(), rebuild(progress=None), check(progress=None), check_keys(keys), repair(drift)
 
 Engine-neutral: which documents to rewrite, and when. How an engine writes them is its own
 (whoosh/store.py, postgres/backend.py); what waits on disk meanwhile is pending.py.
@@ -139,10 +139,14 @@ class Drift:
         return not (self.missing or self.stale or self.orphans)
 
 
-def check():
-    """Compare the index with the database, document by document."""
+def check(*, progress=None):
+    """Compare the index with the database, document by document; `progress(count)` after each record's."""
     indexed = engine.get_backend().fingerprints()
-    wanted = documents.all_fingerprints()
+    wanted = {}
+    for doc in documents.all_documents():
+        wanted[doc["key"]] = doc["fingerprint"]
+        if progress:
+            progress(len(wanted))
     drift = Drift(records=len(wanted), indexed=len(indexed))
     for key, print_ in wanted.items():
         if key not in indexed:
@@ -152,6 +156,28 @@ def check():
     drift.orphans = sorted(set(indexed) - set(wanted))
     drift.missing.sort()
     drift.stale.sort()
+    return drift
+
+
+def check_keys(keys):
+    """Compare the index with the database for the documents of `keys` (documents.Key) alone.
+
+    Drift.records and Drift.indexed count the whole database and index (cheap counts, no document read).
+    """
+    backend = engine.get_backend()
+    indexed = backend.fingerprints_of({str(key) for key in keys})
+    drift = Drift(records=documents.count_all(), indexed=backend.count())
+    for key, doc in documents.documents_for(set(keys)).items():
+        name = str(key)
+        if doc is None:
+            if name in indexed:
+                drift.orphans.append(name)
+        elif name not in indexed:
+            drift.missing.append(name)
+        elif indexed[name] != doc["fingerprint"]:
+            drift.stale.append(name)
+    for found in (drift.missing, drift.stale, drift.orphans):
+        found.sort()
     return drift
 
 

@@ -242,6 +242,19 @@ class PostgresBackend:
             cursor.execute(f"SELECT key, fingerprint FROM {TABLE}")
             return dict(cursor.fetchall())
 
+    def fingerprints_of(self, keys):
+        """Key -> fingerprint of the indexed documents among `keys` (key strings)."""
+        _require_postgres()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT key, fingerprint FROM {TABLE} WHERE key = ANY(%s)", [sorted(keys)])
+            return dict(cursor.fetchall())
+
+    def count(self):
+        _require_postgres()
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {TABLE}")
+            return cursor.fetchone()[0]
+
     def search(self, request):
         _require_postgres()
         try:

@@ -164,6 +164,24 @@ class WhooshBackend:
                 return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"]
                         for fields_ in reader.searcher.all_stored_fields()}
 
+    def fingerprints_of(self, keys):
+        """Key -> fingerprint of the indexed documents among `keys` (key strings), looked up by key."""
+        found = {}
+        with store.reading_index():
+            with searchers.pool.reader() as reader:
+                searcher = reader.searcher
+                for key in keys:
+                    number = searcher.document_number(key=key)
+                    if number is not None:
+                        found[key] = searcher.stored_fields(number)["doc"]["fingerprint"]
+        return found
+
+    def count(self):
+        """How many documents the index holds (deleted ones not counted)."""
+        with store.reading_index():
+            with searchers.pool.reader() as reader:
+                return reader.searcher.doc_count()
+
     def search(self, request):
         compiled = compile_tree(request.tree)
         with store.reading_index():
