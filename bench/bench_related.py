@@ -55,6 +55,9 @@ def main():
     parser.add_argument("--page", action="store_true", help="also time the article page, through Django's client")
     parser.add_argument("--quality", action="store_true", help="precision@5 on the judged topics (above)")
     parser.add_argument("--data", type=Path, default=None, help="with --quality: the shared corpora's folder")
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="with --quality: the deadline instead of related.RELATED_SECONDS (what the lists hold "
+                             "without the machine's load)")
     args = parser.parse_args()
     if args.quality:
         return quality(args)
@@ -126,6 +129,8 @@ def quality(args):
     from archive.models import Article, Mention
     from archive.search import related
 
+    if args.seconds is not None:
+        related.RELATED_SECONDS = args.seconds
     topics = {}  # slug -> the other slugs judged relevant to a query it is relevant to (or to its translation)
     for query in queries:
         slugs = set()
@@ -144,18 +149,19 @@ def quality(args):
     print(f"{len(articles)} judged articles of {len(queries)} queries; {crossing} pairs of queries are one topic "
           "in two languages")
     for name, function in kinds.items():
-        precision, other_language, found_any, times = [], 0, 0, []
+        precision, other_language, found_any, times, empty = [], 0, 0, [], 0
         for article in articles:
             started = time.perf_counter()
             shown = [other.slug for other in function(article)]
             times.append((time.perf_counter() - started) * 1000)
+            empty += not shown
             good = [slug for slug in shown if slug in topics[article.slug]]
             precision.append(len(good) / 5)
             other_language += sum(language[slug] != article.language for slug in good)
             found_any += bool(good)
         print(f"{name:45} precision@5 {statistics.mean(precision):.3f}  articles with a relevant one "
               f"{found_any}/{len(articles)}  relevant ones in the other language {other_language}  "
-              f"p50 {statistics.median(times):.1f} ms  p95 {percentile(times, 0.95):.1f} ms")
+              f"p50 {statistics.median(times):.1f} ms  p95 {percentile(times, 0.95):.1f} ms  empty {empty}")
 
 
 if __name__ == "__main__":

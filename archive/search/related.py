@@ -177,9 +177,10 @@ def related_articles(article, limit=5, *, across_languages=True):
     words, entities = _distinctive(backend, article, entities)
     found, translated = _search(backend, words, entities, across_languages, limit, RELATED_SECONDS)
     if found is not None and found.partial and not found.hits and len(words) + len(entities) > 1:
-        # Whoosh answers with what it ranked by the deadline; PostgreSQL cannot keep what a cancelled statement
-        # found, so it is asked again for half as much: the first half of the words (the title's come first)
-        # and the rarer half of the entities (_distinctive puts the rarest first).
+        # Whoosh answers with what it ranked by the deadline, PostgreSQL with its index's order when ts_rank is
+        # late; where even that found nothing in time (PostgreSQL's index scan cancelled), it is asked again for
+        # half as much: the first half of the words (the title's come first) and the rarer half of the entities
+        # (_distinctive puts the rarest first).
         words, entities = _half(words), _half(entities)
         found, translated = _search(backend, words, entities, across_languages, limit, LATE_SECONDS)
     if found is None:
