@@ -203,13 +203,19 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
                 continue
             # A fuzzy word's candidates: the documents its nearest words find (compile.FUZZY_RANK_WORDS).
             params = [_narrowed(value, narrow) for value in params]
+            rank_query = _narrowed(rank_queries[lang], narrow)
             for slug in [None, *slugs]:
                 tagged = " AND d.entities @> %s::jsonb" if slug else ""
                 only = f" AND {condition}" if branch_lang is None and condition else ""
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only}{tagged} "
+                # The rank query as a condition of its own: the RUM index then returns the matches in its
+                # order, where a condition it cannot answer alone ("entities @> x OR vec @@ q", an entity
+                # named in the query) made PostgreSQL weigh every match. A document the rank query does
+                # not find has no score to be ranked by but its entity's: it comes from the entity's part.
+                ranked = "" if slug else f"{VEC_MATCH} AND "
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {ranked}{where}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
-                part_params += params + ([json.dumps([slug])] if slug else []) + \
-                    [_narrowed(rank_queries[lang], narrow)]
+                part_params += ([] if slug else [rank_query]) + params + \
+                    ([json.dumps([slug])] if slug else []) + [rank_query]
     parts.append("(SELECT unnest(%s::text[]))")
     part_params.append(short)
     cursor.execute(f"""
