@@ -204,18 +204,23 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
             # A fuzzy word's candidates: the documents its nearest words find (compile.FUZZY_RANK_WORDS).
             params = [_narrowed(value, narrow) for value in params]
             rank_query = _narrowed(rank_queries[lang], narrow)
+            only = f" AND {condition}" if branch_lang is None and condition else ""
             for slug in [None, *slugs]:
-                tagged = " AND d.entities @> %s::jsonb" if slug else ""
-                only = f" AND {condition}" if branch_lang is None and condition else ""
                 # The rank query as a condition of its own: the RUM index then returns the matches in its
                 # order, where a condition it cannot answer alone ("entities @> x OR vec @@ q", an entity
-                # named in the query) made PostgreSQL weigh every match. A document the rank query does
-                # not find has no score to be ranked by but its entity's: it comes from the entity's part.
-                ranked = "" if slug else f"{VEC_MATCH} AND "
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {ranked}{where}{only}{tagged} "
+                # named in the query) made PostgreSQL weigh every match. The tag is checked on the rows
+                # the index returns (jsonb_exists, which no index answers): a bitmap of the tagged rows
+                # ANDed with the matches would have PostgreSQL weigh every one of those instead.
+                tagged = " AND jsonb_exists(d.entities, %s)" if slug else ""
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {where}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
-                part_params += ([] if slug else [rank_query]) + params + \
-                    ([json.dumps([slug])] if slug else []) + [rank_query]
+                part_params += [rank_query, *params, *([slug] if slug else []), rank_query]
+                if slug:
+                    # Tagged matches the rank query does not find score the entity's boost alone, and tie
+                    # in the order the page breaks ties by: the first of those, no vector read.
+                    parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only} AND d.entities @> %s::jsonb "
+                                 f"ORDER BY {TYPE_ORDER}, d.record_pk LIMIT {CANDIDATES})")
+                    part_params += [*params, json.dumps([slug])]
     parts.append("(SELECT unnest(%s::text[]))")
     part_params.append(short)
     cursor.execute(f"""
