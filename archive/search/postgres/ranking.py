@@ -208,11 +208,13 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
             for slug in [None, *slugs]:
                 # The rank query as a condition of its own: the RUM index then returns the matches in its
                 # order, where a condition it cannot answer alone ("entities @> x OR vec @@ q", an entity
-                # named in the query) made PostgreSQL weigh every match. The tag is checked on the rows
+                # named in the query) made PostgreSQL weigh every match. The query's own `vec @@` is checked
+                # on those rows too (as a function, which PostgreSQL does not fold into the index's
+                # condition: it did, and read every match again). The tag is checked on the rows
                 # the index returns (jsonb_exists, which no index answers): a bitmap of the tagged rows
                 # ANDed with the matches would have PostgreSQL weigh every one of those instead.
                 tagged = " AND jsonb_exists(d.entities, %s)" if slug else ""
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {where}{only}{tagged} "
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {_unindexed(where)}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
                 part_params += [rank_query, *params, *([slug] if slug else []), rank_query]
                 if slug:
@@ -230,6 +232,11 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
         ORDER BY {order} LIMIT %s OFFSET %s
     """, part_params + score_params + [limit, offset])
     return [(key, float(value)) for key, value in cursor.fetchall()]
+
+
+def _unindexed(where):
+    """The condition with its `vec @@ query` as the function behind the operator: checked row by row."""
+    return where.replace(VEC_MATCH, "ts_match_vq(d.vec, %s::tsquery)")
 
 
 def _narrowed(value, narrow):
