@@ -117,6 +117,8 @@ def count(cursor, request, branches, scoring):
     and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
     matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
                                "d.vec_length", branches)
+    short_matches, short_params = _matches("d.key, d.vec_length", branches)
+    params = params + short_params
     score, score_params, *_ = scoring
     limit, offset = request.per_page, (request.page - 1) * request.per_page
     small = ""
@@ -147,7 +149,11 @@ def count(cursor, request, branches, scoring):
         HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
         UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
         UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
-        UNION ALL (SELECT 'short', key, 0, NULL FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
+        UNION ALL (SELECT 'short', key, 0, NULL FROM a WHERE (SELECT count(*) FROM a) <= {COUNT_CAP}
+                   ORDER BY vec_length, key LIMIT {CANDIDATES})
+        -- Past the cap, the shortest of every match (their keys and lengths only): the same candidates.
+        UNION ALL (SELECT 'short', key, 0, NULL FROM ({short_matches}) s WHERE (SELECT count(*) FROM a) > {COUNT_CAP}
+                   ORDER BY vec_length, key LIMIT {CANDIDATES})
         UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
         UNION ALL SELECT 'more', NULL, count(*), NULL FROM a
         {small}
