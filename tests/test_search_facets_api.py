@@ -68,8 +68,8 @@ def test_the_api_returns_the_contract_shape(corpus, client):
     assert response.status_code == 200
     data = response.json()
     assert set(data) == {"query", "total", "page", "pages", "results", "facets", "suggestion", "partial", "note",
-                         "translations"}
-    assert data["partial"] is False and data["note"] is None
+                         "translations", "total_is_lower_bound"}
+    assert data["partial"] is False and data["note"] is None and data["total_is_lower_bound"] is False
     assert data["query"] == "Code Red" and data["page"] == 1 and data["total"] >= 1
     assert {"type", "entity", "source", "year", "language"} <= set(data["facets"])
     for result in data["results"]:

@@ -170,3 +170,42 @@ def test_only_an_or_of_plain_terms_is_split():
     assert split.count("d.vec @@ %s::tsquery") == 4 and params == [*terms, "[]"]
     negated = ["(" + " | ".join([*terms, "!'e'"]) + ")", "[]"]
     assert _split_disjunction(where, negated) == (where, negated)
+
+
+@pytest.mark.postgres_only
+def test_past_the_count_cap_the_total_says_more_than_and_the_page_and_api_say_so(
+        db, postgres_search, monkeypatch, client):
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    exact = search.search("worm")
+    assert exact.total > 2 and not exact.total_is_lower_bound
+    monkeypatch.setattr(ranking, "RANK_ALL", 1)  # the cap stays above RANK_ALL, as in the module
+    monkeypatch.setattr(ranking, "COUNT_CAP", 2)
+    capped = search.search("worm")
+    assert capped.total == 2 and capped.total_is_lower_bound
+    assert sum(item["count"] for item in capped.facets["type"]) == 2  # the facets count the two counted
+    body = client.get("/api/search", {"q": "worm"}).json()
+    assert body["total"] == 2 and body["total_is_lower_bound"] is True
+    page = client.get("/search/", {"q": "worm"}).content.decode()
+    assert "More than 2 results" in page and "Counted over the first 2 results only" in page
+    monkeypatch.setattr(ranking, "COUNT_CAP", 10**6)
+    assert client.get("/api/search", {"q": "worm"}).json()["total_is_lower_bound"] is False
+
+
+@pytest.mark.postgres_only
+def test_a_fuzzy_words_candidates_come_from_its_nearest_words_and_its_total_from_all(
+        db, postgres_search, monkeypatch):
+    from archive.search.postgres import compile as compiler
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    monkeypatch.setattr(ranking, "RANK_ALL", 0)  # always rank candidates only
+    every = {text: search.search(text) for text in [*RANKED_QUERIES, *FUZZY_QUERIES]}
+    monkeypatch.setattr(compiler, "FUZZY_RANK_WORDS", 1)
+    for text, page in every.items():
+        narrow = search.search(text)
+        assert (narrow.total, narrow.facets) == (page.total, page.facets), text
+        if "~" not in text:  # common words and prefixes: the same top ten
+            assert [(r["slug"], r["score"]) for r in narrow.results] == \
+                [(r["slug"], r["score"]) for r in page.results], text

@@ -46,6 +46,7 @@ class SearchPage:
     notes: list = field(default_factory=list)
     relaxed: bool = False  # no record had every word; these have some of them
     partial: bool = False  # the search stopped at its time limit; more records may match
+    total_is_lower_bound: bool = False  # more than `total` records match; the facets count `total` of them
     translations: list = field(default_factory=list)  # what the query's words were also searched as
 
     @property
@@ -59,7 +60,8 @@ class SearchPage:
         return {
             "query": self.query, "total": self.total, "page": self.page, "pages": self.pages,
             "results": self.results, "facets": self.facets, "suggestion": self.suggestion,
-            "partial": self.partial, "note": self.note, "translations": self.translations,
+            "partial": self.partial, "total_is_lower_bound": self.total_is_lower_bound,
+            "note": self.note, "translations": self.translations,
         }
 
 
@@ -100,6 +102,7 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, quer
         facets=_facets(found.facets, filters, _name_table(generation)),
         suggestion=_suggestion(text, found.suggestion_words),
         filters=filters, sort=sort, notes=notes, relaxed=relaxed, partial=found.partial,
+        total_is_lower_bound=found.total_is_lower_bound,
         translations=crosslang.summary(translated),
     )
 

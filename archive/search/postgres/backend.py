@@ -264,7 +264,7 @@ class PostgresBackend:
                 compilers, exprs = compile_both(cursor, request.tree)
                 branches = where_sql(exprs, request.filters)
                 _limit_time(cursor, request.deadline, ranking.plan_settings(branches))
-                facets, total, ranked = self._matches(cursor, request, compilers, branches)
+                facets, total, capped, ranked = self._matches(cursor, request, compilers, branches)
                 _limit_time(cursor, request.deadline, ranking.RESET_PLAN)
                 hits = self._hits(cursor, ranked, compilers) if ranked else []
                 query_words = q.plain_words(request.tree)
@@ -275,16 +275,17 @@ class PostgresBackend:
             if isinstance(exc.__cause__, QueryCanceled):
                 return _nothing_in_time()
             raise
-        return SearchResults(total=total, hits=hits, facets=facets, suggestion_words=suggestion_words)
+        return SearchResults(total=total, hits=hits, facets=facets, suggestion_words=suggestion_words,
+                             total_is_lower_bound=capped)
 
     def _matches(self, cursor, request, compilers, branches):
-        """Facet counts, the total and the page's keys with their scores (ranking.py)."""
+        """Facet counts, the total (capped or not) and the page's keys with their scores (ranking.py)."""
         scoring = self._score(compilers)
-        facets, total, short, rum, ranked = ranking.count(cursor, request, branches, scoring)
+        facets, total, capped, short, rum, ranked = ranking.count(cursor, request, branches, scoring)
         if total and ranked is None:
             _limit_time(cursor, request.deadline)
             ranked = ranking.page(cursor, request, branches, scoring, total=total, short=short, rum=rum)
-        return facets, total, ranked or []
+        return facets, total, capped, ranked or []
 
     def _score(self, compilers):
         """The score's SQL and parameters, the rank tsquery of each language, the entity slugs that count."""
@@ -302,7 +303,8 @@ class PostgresBackend:
             score += (" + CASE WHEN d.entities @> %s::jsonb THEN 0.1 ELSE 0 END"
                       " + CASE WHEN d.type = 'entity' AND d.entities @> %s::jsonb THEN 0.1 ELSE 0 END")
             score_params.extend([json.dumps([slug])] * 2)
-        return score, score_params, rank_queries, slugs
+        narrow = compilers["de"].narrow + compilers["en"].narrow
+        return score, score_params, rank_queries, slugs, narrow
 
     def _hits(self, cursor, ranked, compilers):
         entities = list(dict.fromkeys(compilers["en"].entities))

@@ -18,6 +18,10 @@ STEMMERS = {"de": "archive_german_stem", "en": "archive_english_stem"}
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|[^\W_]+")
 MAX_TOKEN = 100
 COMPOUND_PART_MIN = 4
+# A fuzzy word's ranking candidates come from the query word and its few nearest neighbours only
+# (ranking.py): the RUM index orders those cheaply, where the OR of all twenty to a hundred
+# neighbours makes it weigh every document any of them finds. Matches and counts keep every neighbour.
+FUZZY_RANK_WORDS = 4
 
 
 def tokens(text):
@@ -105,6 +109,7 @@ class Compiler:
         self.rank = []       # tsquery parts that count for the score (not under NOT)
         self.terms = []      # (lexeme, prefix, weights) that may show why a document matched
         self.entities = []   # entity slugs asked for
+        self.narrow = []     # (a fuzzy word's tsquery text, that of its nearest words): where candidates come from
         self.negated = 0
 
     def _note(self, lexeme, prefix, weights):
@@ -172,7 +177,13 @@ class Compiler:
             field_weights = "A" if node.field == "title" else "ABC"
             for word in sorted(found):
                 self._note(word, False, field_weights)
-            return self._tsq(any_of([f"{quote_lexeme(word)}:{field_weights}" for word in sorted(found)]))
+            text = any_of([f"{quote_lexeme(word)}:{field_weights}" for word in sorted(found)])
+            nearest = sorted(found, key=lambda word: (min(edit_distance(probe, word) for probe in probes),
+                                                     word not in probes, word))[:FUZZY_RANK_WORDS]
+            few = any_of([f"{quote_lexeme(word)}:{field_weights}" for word in sorted(nearest)])
+            if not self.negated and few != text:
+                self.narrow.append((text, few))
+            return self._tsq(text)
         parts, stems = self._word(toks[0], weights, variants=True, names=names)
         if names:
             german = [self.lexicon.stem("de", fold(form, digraphs=True)) for form in (toks[0], toks[0] + "s",

@@ -29,6 +29,9 @@ RUM_INDEX = "archive_searchdocument_vec_rum"
 RANK_ALL = 1000
 CANDIDATES = 300
 SHORT_MAX = 2000  # matching entity and event records ranked as candidates, at most
+# Facets and the total count at most this many matches (the first in the table's order), one more
+# to know there are more: past it the total says "more than COUNT_CAP" and the facets are lower bounds.
+COUNT_CAP = 10000
 TYPE_ORDER = "CASE type WHEN 'article' THEN 0 WHEN 'event' THEN 1 ELSE 2 END"
 RELEVANCE = f"score DESC, {TYPE_ORDER}, record_pk"
 
@@ -114,7 +117,9 @@ def count(cursor, request, branches, scoring):
     and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
     matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
                                "d.vec_length", branches)
-    score, score_params, _, _ = scoring
+    short_matches, short_params = _matches("d.key, d.vec_length", branches)
+    params = params + short_params
+    score, score_params, *_ = scoring
     limit, offset = request.per_page, (request.page - 1) * request.per_page
     small = ""
     if request.sort == "relevance":
@@ -126,7 +131,8 @@ def count(cursor, request, branches, scoring):
             WHERE n > %s AND n <= %s)"""
         params = params + score_params + [offset, offset + limit]
     cursor.execute(f"""
-        WITH m AS MATERIALIZED ({matches})
+        WITH a AS MATERIALIZED (SELECT * FROM ({matches}) u LIMIT {COUNT_CAP + 1}),
+             m AS (SELECT * FROM a LIMIT {COUNT_CAP})
         SELECT CASE GROUPING(type, source, language, y, mo)
                    WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
                    WHEN 29 THEN 'year' ELSE 'month' END,
@@ -143,29 +149,36 @@ def count(cursor, request, branches, scoring):
         HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
         UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
         UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
-        UNION ALL (SELECT 'short', key, 0, NULL FROM m ORDER BY vec_length, key LIMIT {CANDIDATES})
+        UNION ALL (SELECT 'short', key, 0, NULL FROM a WHERE (SELECT count(*) FROM a) <= {COUNT_CAP}
+                   ORDER BY vec_length, key LIMIT {CANDIDATES})
+        -- Past the cap, the shortest of every match (their keys and lengths only): the same candidates.
+        UNION ALL (SELECT 'short', key, 0, NULL FROM ({short_matches}) s WHERE (SELECT count(*) FROM a) > {COUNT_CAP}
+                   ORDER BY vec_length, key LIMIT {CANDIDATES})
         UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
+        UNION ALL SELECT 'more', NULL, count(*), NULL FROM a
         {small}
     """, params)
     facets = {name: Counter() for name in FACETS}
-    short, rum, hits = [], False, []
+    short, rum, hits, capped = [], False, [], False
     for name, value, number, *score_value in cursor.fetchall():
         if name == "short":
             short.append(value)
         elif name == "rum":
             rum = number > 0
+        elif name == "more":
+            capped = number > COUNT_CAP
         elif name == "hit":
             hits.append((number, value, float(score_value[0])))
         else:
             facets[name][value] = number
     total = sum(facets["type"].values())
     ranked = [(key, value) for _, key, value in sorted(hits)] if small and total <= RANK_ALL else None
-    return facets, total, short, rum, ranked
+    return facets, total, capped, short, rum, ranked
 
 
 def page(cursor, request, branches, scoring, *, total, short, rum):
     """The page's (key, score) pairs, best first (or in date order)."""
-    score, score_params, rank_queries, slugs = scoring
+    score, score_params, rank_queries, slugs, narrow = scoring
     limit, offset = request.per_page, (request.page - 1) * request.per_page
     if request.sort != "relevance":
         direction = "DESC" if request.sort == "-date" else "ASC"
@@ -194,12 +207,28 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
         for branch_lang, where, params in branches:
             if branch_lang not in (None, lang):
                 continue
+            # A fuzzy word's candidates: the documents its nearest words find (compile.FUZZY_RANK_WORDS).
+            params = [_narrowed(value, narrow) for value in params]
+            rank_query = _narrowed(rank_queries[lang], narrow)
+            only = f" AND {condition}" if branch_lang is None and condition else ""
             for slug in [None, *slugs]:
-                tagged = " AND d.entities @> %s::jsonb" if slug else ""
-                only = f" AND {condition}" if branch_lang is None and condition else ""
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only}{tagged} "
+                # The rank query as a condition of its own: the RUM index then returns the matches in its
+                # order, where a condition it cannot answer alone ("entities @> x OR vec @@ q", an entity
+                # named in the query) made PostgreSQL weigh every match. The query's own `vec @@` is checked
+                # on those rows too (as a function, which PostgreSQL does not fold into the index's
+                # condition: it did, and read every match again). The tag is checked on the rows
+                # the index returns (jsonb_exists, which no index answers): a bitmap of the tagged rows
+                # ANDed with the matches would have PostgreSQL weigh every one of those instead.
+                tagged = " AND jsonb_exists(d.entities, %s)" if slug else ""
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {_unindexed(where)}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
-                part_params += params + ([json.dumps([slug])] if slug else []) + [rank_queries[lang]]
+                part_params += [rank_query, *params, *([slug] if slug else []), rank_query]
+                if slug:
+                    # Tagged matches the rank query does not find score the entity's boost alone, and tie
+                    # in the order the page breaks ties by: the first of those, no vector read.
+                    parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {where}{only} AND d.entities @> %s::jsonb "
+                                 f"ORDER BY {TYPE_ORDER}, d.record_pk LIMIT {CANDIDATES})")
+                    part_params += [*params, json.dumps([slug])]
     parts.append("(SELECT unnest(%s::text[]))")
     part_params.append(short)
     cursor.execute(f"""
@@ -209,6 +238,19 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
         ORDER BY {order} LIMIT %s OFFSET %s
     """, part_params + score_params + [limit, offset])
     return [(key, float(value)) for key, value in cursor.fetchall()]
+
+
+def _unindexed(where):
+    """The condition with its `vec @@ query` as the function behind the operator: checked row by row."""
+    return where.replace(VEC_MATCH, "ts_match_vq(d.vec, %s::tsquery)")
+
+
+def _narrowed(value, narrow):
+    """A tsquery text with each fuzzy word's OR of neighbours cut to its nearest ones; other values as they are."""
+    if isinstance(value, str):
+        for text, few in narrow:
+            value = value.replace(text, few)
+    return value
 
 
 def _interleave(score_params, branches):
