@@ -9,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from archive.glossary import dictionary, files, lookup
 from archive.glossary.models import GlossaryEntry
+from archive.management.commands import build_dictionary
 from archive.models import Article
 from tests.conftest import REAL_CONTENT
 
@@ -290,3 +291,32 @@ def test_a_tables_file_older_than_its_word_list_is_built_again(vocabularies, tmp
     dictionary.build(source, dictionary.path(), None)
     tables.ensure(dictionary.path())
     assert tables.Tables(made).has("f", "de", "rechner")
+
+
+def test_after_a_change_of_the_records_alone_the_start_builds_in_the_background(tmp_path, transactional_db):
+    """`make run`'s start does not wait a minute for the dictionary when only the records changed: the previous
+    one serves until the new one replaces it. A changed word list (or none yet) is still built at once."""
+    call_command("load_content", verbosity=0)
+    source = tmp_path / "de-en"
+    source.write_text(DING, encoding="utf-8")
+    first = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), "--background", stdout=first)
+    assert "pairs read" in first.getvalue()  # no dictionary yet: built before the command returns
+    before = dictionary.path().read_bytes()
+    article = Article.objects.first()
+    article.title = "Ein Wurm im Geldautomat"  # the archive's words changed, the word list did not
+    article.save()
+    command = build_dictionary.Command(stdout=io.StringIO())
+    call_command(command, "--source", str(source), "--background")
+    assert "in the background" in command.stdout.getvalue()
+    command.thread.join(timeout=120)
+    assert not command.thread.is_alive()
+    assert "pairs read" in command.stdout.getvalue()
+    assert dictionary.path().read_bytes() != before  # Geldautomat's pairs are kept now
+    again = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), "--background", stdout=again)
+    assert again.getvalue().startswith("up to date")
+    source.write_text(DING + "Spende {f} :: donation\n", encoding="utf-8")
+    changed = io.StringIO()
+    call_command("build_dictionary", "--source", str(source), "--background", stdout=changed)
+    assert "pairs read" in changed.getvalue()  # a new word list: built at once

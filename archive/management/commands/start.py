@@ -5,7 +5,9 @@ archive pays one start-up of Python and Django for all of them, not one each:
 
     migrate             applies what waits (nothing to apply: a look at the migration table)
     load_content        only when the content files or the database changed since the last load
-    build_dictionary    only when the word list or the archive changed since the last build
+    build_dictionary    only when the word list or the archive changed since the last build; when
+                        only the archive's records changed, in a thread while the site serves
+                        (searches use the previous dictionary until the new one is there)
     update_index        only what changed; a full rebuild, with progress, when the index is
                         missing, of another schema version or damaged
 
@@ -20,7 +22,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 STEPS = (("migrate", {"interactive": False}), ("load_content", {"if_changed": True}),
-         ("build_dictionary", {}), ("update_index", {}))
+         ("build_dictionary", {"background": True}), ("update_index", {}))
 
 
 class Command(BaseCommand):
