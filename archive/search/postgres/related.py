@@ -92,7 +92,7 @@ def _rank_candidates(cursor, request, scoring, stems, as_written):
     The candidates: the index's top for the words as written and entities, then for all with the counterparts
     (in the index's order counterparts weigh as much as the words, which ts_rank does not: alone, they crowded
     out the articles sharing the words themselves, precision@5 0.408 against 0.435 on the judged topics)."""
-    score, score_params, _, _ = scoring
+    score, score_params = scoring[:2]
     types = list(request.filters.types or ("article",))
     engine._limit_time(cursor, request.deadline, ranking.plan_settings([(None, "d.vec @@", [])]))
     scans = [as_written] if as_written == stems or not as_written else [as_written, stems]
