@@ -121,7 +121,8 @@ def test_the_verified_wikidata_ids_are_present(incidents):
         assert given.get(slug) == qid, slug
 
 
-# Still without a verified id (none found in the export above, in Wikipedia copies or in public repositories):
+# Still without a verified id (none found in the export above, its earlier commits, the MISP galaxy clusters, which
+# carry no Wikidata ids, Wikipedia copies or other public repositories):
 MISSING_WIKIDATA = ["bluekeep", "bundestag-hack", "citrix-bleed", "colonial-pipeline-attack", "equifax-breach", "kriz",
                     "log4shell", "moveit-breach", "pan-os-globalprotect", "printnightmare", "proxylogon",
                     "solarwinds-hack", "thus", "xz-backdoor", "zerologon"]
