@@ -1,6 +1,7 @@
 """Incidents side by side: milestones, medians per decade, the comparison drawing and data, /incidents/."""
 
 import csv
+import datetime as dt
 import html
 import io
 import json
@@ -13,7 +14,7 @@ from django.utils import translation
 from archive.incidents import listing
 from archive.incidents.milestones import decade_medians, incident_rows
 from archive.incidents.summary import sentences
-from archive.models import Article, HindsightNote
+from archive.models import Article, Event, HindsightNote, Mention
 from archive.params import BadParameter
 from archive.search.documents import article_document
 from tests import timeline_factories as make
@@ -255,3 +256,47 @@ def test_an_article_known_by_reference_counts_as_coverage_and_is_searched_by_its
     assert row.coverage.url == "/articles/ref/" and row.article_count == 1
     assert "known by reference" in client.get("/entities/worm/").content.decode()
     assert "Our *own* summary" in article_document(by_reference)["text"]
+
+
+def _from_the_records(incident):
+    """The articles naming or confirmed to cover the incident, and the earliest dated one, read directly."""
+    covering = set(Article.objects.filter(coverage__event__incident=incident, coverage__confirmed=True)
+                   .values_list("pk", flat=True))
+    naming = set(Article.objects.filter(mentions__entity=incident).values_list("pk", flat=True))
+    dated = Article.objects.filter(pk__in=covering | naming, date__isnull=False)
+    order = {precision: index for index, precision in enumerate(("day", "month", "year", "range"))}
+    first = min(dated, key=lambda a: (a.date, order[a.date_precision], a.title), default=None)
+    return len(covering | naming), first and first.slug
+
+
+def test_article_counts_and_first_coverage_follow_every_change(incidents):
+    """Counted from the per-entity aggregates: the same as reading the records, through new articles named
+    on the same first day with coarser precision, coverage without a mention, redating and deletes."""
+    code = incidents["code"]
+    attack = Event.objects.get(slug="cr-attack")
+
+    def check():
+        row = rows_by_slug()["code-red"]
+        count, first = _from_the_records(code)
+        assert row.article_count == count
+        assert (row.coverage.url.split("/")[2] if row.coverage else None) == first
+
+    check()
+    make.article("cr-month", "2001-06", entities=[code])  # 1 June as a month: first day, coarser
+    check()
+    make.article("cr-day", "2001-06-01", entities=[code])  # the same first day, a day: it comes first
+    check()
+    both = make.article("cr-both", "2001-06-10", entities=[code])
+    make.cover(attack, both)  # covering and naming: counted once
+    check()
+    make.article("cr-undated", None, entities=[code])
+    check()
+    Article.objects.filter(slug="cr-day").update(date=dt.date(2002, 1, 1))  # redated by update()
+    check()
+    early = make.article("cr-early-cover", "2001-05-30")
+    make.cover(attack, early)  # covers without naming it: counted, and now the first
+    check()
+    Mention.objects.filter(article__slug="cr-month").delete()
+    Article.objects.filter(slug="cr-early-cover").delete()
+    check()
+    assert rows_by_slug()["code-red"].article_count == 4  # cr-news, cr-day, cr-both, cr-undated

@@ -162,7 +162,6 @@ def test_the_periods_sitemap_counts_months_from_an_index_alone(db, archive):
 # what it counts or sorts comes from the aggregates kept for the entity (archive/entities/summary.py), so
 # no query reads all of the entity's articles or mentions. PostgreSQL gives the rows each step read
 # (EXPLAIN ANALYZE); SQLite's plan shows the entity's mentions walked with no LIMIT, or sorted or grouped.
-# (An incident's page also reads its milestones from every article naming it: archive/incidents, not checked here.)
 ENTITY_FIRST_VIEWS = ["/entities/bug/", "/entities/bug/?page=2", "/entities/bug/timeline/",
                       "/entities/bug/timeline/?page=2"]
 ENTITY_EXPORTS = ["/entities/bug/timeline/export.json", "/entities/bug/timeline/export.csv"]
@@ -180,7 +179,8 @@ def named_everywhere(archive):
         # archive's, and the check says what the planner does with them.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE archive_article, archive_source, archive_entity, archive_mention, "
-                           "archive_entityarticle, archive_entitymonth, archive_entitypair")
+                           "archive_entityarticle, archive_entitymonth, archive_entitypair, archive_event, "
+                           "archive_coverage, archive_hindsightnote")
     return bug
 
 
@@ -224,6 +224,23 @@ def _entity_reads(captured):
 
 @pytest.mark.parametrize("address", ENTITY_FIRST_VIEWS)
 def test_the_first_view_of_an_entity_after_a_change_reads_a_page_not_the_entity(client, named_everywhere, address):
+    from archive import remembered
+
+    _read(client, address)
+    remembered.forget()
+    with CaptureQueriesContext(connection) as captured:
+        _read(client, address)
+    offending = _entity_reads(captured.captured_queries)
+    assert not offending, json.dumps(offending, indent=1)
+
+
+# "worm" is an incident (the outbreak's) named in every article: its page and the incidents' list, table and
+# comparison count its articles and find its first coverage from the same aggregates.
+INCIDENT_FIRST_VIEWS = ["/entities/worm/", "/incidents/", "/incidents/comparison.svg", "/incidents/comparison.csv"]
+
+
+@pytest.mark.parametrize("address", INCIDENT_FIRST_VIEWS)
+def test_the_first_view_of_an_incident_reads_its_aggregates_not_its_articles(client, named_everywhere, address):
     from archive import remembered
 
     _read(client, address)

@@ -17,10 +17,11 @@ between two days, a range of possible days otherwise; a range counts by its midd
 import statistics
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext
 
 from archive import dates
-from archive.models import Coverage, Entity, Event, Mention
+from archive.models import Coverage, Entity, EntityArticle, EntityMonth, Event, Mention
 from archive.timeline.coverage import Span
 
 DISCLOSURE, PATCH, EXPLOITATION, COVERAGE = "disclosure", "patch", "exploitation", "coverage"
@@ -163,7 +164,10 @@ ARTICLE_FIELDS = ("article_id", "article__date", "article__date_precision", "art
 def incident_rows(entities=None):
     """One IncidentRow per incident (all, or the given entities), in order of first year then name.
 
-    Four queries however many incidents there are (three for given entities)."""
+    A fixed number of queries however many incidents and articles there are; the articles naming an
+    incident are counted and their earliest found through the per-entity aggregates
+    (archive/entities/summary.py), so an incident named in thousands of articles costs what one named
+    in ten does."""
     entities = list(incident_entities() if entities is None else entities)
     by_id = {entity.pk: IncidentRow(entity=entity, milestones=dict.fromkeys(MILESTONES)) for entity in entities}
     if not by_id:
@@ -182,21 +186,60 @@ def incident_rows(entities=None):
         name = KINDS.get(event["kind"])
         if name and (row.milestones[name] is None or found.sort_key < row.milestones[name].sort_key):
             row.milestones[name] = found
-    articles = {pk: set() for pk in ids}
-    covering = Coverage.objects.filter(event__incident_id__in=ids, confirmed=True).values(
-        "event__incident_id", *ARTICLE_FIELDS)
-    mentioning = Mention.objects.filter(entity_id__in=ids).values("entity_id", *ARTICLE_FIELDS)
-    for link in [*covering, *mentioning]:
-        pk = link.get("event__incident_id") or link.get("entity_id")
-        articles[pk].add(link["article_id"])
-        if link["article__date"] is None:
-            continue
-        row, found = by_id[pk], _article_milestone(link)
-        if row.milestones[COVERAGE] is None or found.sort_key < row.milestones[COVERAGE].sort_key:
-            row.milestones[COVERAGE] = found
-    for pk, row in by_id.items():
-        row.article_count = len(articles[pk])
+    counts, firsts = _mentioning(ids)
+    for pk, count in counts.items():
+        by_id[pk].article_count += count
+    for pk, link in _covering_only(ids):
+        by_id[pk].article_count += 1
+        _take_coverage(by_id[pk], link)
+    for pk, link in _on_first_day(firsts):
+        _take_coverage(by_id[pk], link)
     return sorted(by_id.values(), key=lambda row: (row.first_year is None, row.first_year or 0, row.name.casefold()))
+
+
+def _take_coverage(row, link):
+    if link["article__date"] is None:
+        return
+    found = _article_milestone(link)
+    if row.milestones[COVERAGE] is None or found.sort_key < row.milestones[COVERAGE].sort_key:
+        row.milestones[COVERAGE] = found
+
+
+def _mentioning(ids):
+    """({incident id: articles naming it}, {incident id: the earliest day of one}), from the per-entity
+    aggregates: the counts per month summed, the first day read from the index of its articles by date."""
+    months = (EntityMonth.objects.filter(entity_id=OuterRef("pk")).values("entity_id")
+              .annotate(total=Sum("articles")).values("total"))
+    first_day = (EntityArticle.objects.filter(entity_id=OuterRef("pk"), date__isnull=False)
+                 .order_by("date").values("date")[:1])
+    rows = (Entity.objects.filter(pk__in=ids).annotate(count=Subquery(months), first=Subquery(first_day))
+            .values_list("pk", "count", "first"))
+    counts, firsts = {}, {}
+    for pk, count, first in rows:
+        counts[pk] = count or 0
+        if first is not None:
+            firsts[pk] = first
+    return counts, firsts
+
+
+def _covering_only(ids):
+    """(incident id, article fields) of each article confirmed to cover one of its events without naming it."""
+    names_it = Mention.objects.filter(article_id=OuterRef("article_id"), entity_id=OuterRef("event__incident_id"))
+    links = (Coverage.objects.filter(event__incident_id__in=ids, confirmed=True).filter(~Exists(names_it))
+             .values("event__incident_id", *ARTICLE_FIELDS).distinct())
+    return [(link["event__incident_id"], link) for link in links]
+
+
+def _on_first_day(firsts):
+    """(incident id, article fields) of the articles naming each incident on its earliest day: the first
+    possible day decides first (Milestone.sort_key), so only that day's articles are compared."""
+    if not firsts:
+        return []
+    on_first_day = Q()
+    for pk, day in firsts.items():
+        on_first_day |= Q(entity_id=pk, date=day)
+    links = EntityArticle.objects.filter(on_first_day).values("entity_id", *ARTICLE_FIELDS)
+    return [(link["entity_id"], link) for link in links]
 
 
 def incident_row(entity):
