@@ -222,25 +222,13 @@ def _entity_reads(captured):
     return offending
 
 
-@pytest.mark.parametrize("address", ENTITY_FIRST_VIEWS)
-def test_the_first_view_of_an_entity_after_a_change_reads_a_page_not_the_entity(client, named_everywhere, address):
-    from archive import remembered
-
-    _read(client, address)
-    remembered.forget()
-    with CaptureQueriesContext(connection) as captured:
-        _read(client, address)
-    offending = _entity_reads(captured.captured_queries)
-    assert not offending, json.dumps(offending, indent=1)
-
-
 # "worm" is an incident (the outbreak's) named in every article: its page and the incidents' list, table and
 # comparison count its articles and find its first coverage from the same aggregates.
 INCIDENT_FIRST_VIEWS = ["/entities/worm/", "/incidents/", "/incidents/comparison.svg", "/incidents/comparison.csv"]
 
 
-@pytest.mark.parametrize("address", INCIDENT_FIRST_VIEWS)
-def test_the_first_view_of_an_incident_reads_its_aggregates_not_its_articles(client, named_everywhere, address):
+@pytest.mark.parametrize("address", ENTITY_FIRST_VIEWS + INCIDENT_FIRST_VIEWS)
+def test_the_first_view_of_an_entity_after_a_change_reads_a_page_not_the_entity(client, named_everywhere, address):
     from archive import remembered
 
     _read(client, address)
