@@ -7,7 +7,8 @@ Loads the corpora with bench/bench_search.py's loader (articles and mentions by 
 per-entity aggregates' triggers run per statement), rebuilds the postgres search table, runs ANALYZE,
 then asks bench_scale.py's page addresses through Django's test client: p50 / p95 of repeated views
 (wall and the web process's own CPU; the database server's work is not in the CPU figure) and the
-first view after a change (the remembered aggregates emptied before each request, up to 5 addresses).
+first view after a change (the remembered aggregates emptied before each request, up to 5 addresses;
+wall and CPU).
 With --existing it times a database loaded before (by an earlier run, kept) and loads nothing. The
 article page's row also says how much of it went to its related articles (the search backend's part).
 """
@@ -65,8 +66,9 @@ def main():
                 for _ in response.streaming_content:
                     pass
 
-        print("| page | p50 / p95 ms | web process CPU p50 / p95 ms | first view after a change, p50 / highest ms |")
-        print("|---|---|---|---|")
+        print("| page | p50 / p95 ms | web process CPU p50 / p95 ms | first view after a change, p50 / highest ms "
+              "| its web process CPU, p50 / highest ms |")
+        print("|---|---|---|---|---|")
         kinds = [kind.strip() for kind in args.kinds.split(";") if kind.strip()]
         for kind, urls in bench_scale.page_addresses(args.pages).items():
             if kinds and kind not in kinds:
@@ -82,15 +84,17 @@ def main():
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((_cpu() - used) * 1000)
             in_related = list(related)
-            first = []
+            first, first_cpu = [], []
             for url in distinct[:5] * (1 if len(distinct) > 1 else 3):
                 remembered.forget()
-                started = time.perf_counter()
+                started, used = time.perf_counter(), _cpu()
                 get(url)
                 first.append((time.perf_counter() - started) * 1000)
+                first_cpu.append((_cpu() - used) * 1000)
             print(f"| {kind} | {statistics.median(wall):.0f} / {bench_scale.percentile(wall, 0.95):.0f} | "
                   f"{statistics.median(cpu):.0f} / {bench_scale.percentile(cpu, 0.95):.0f} | "
-                  f"{statistics.median(first):.0f} / {max(first):.0f} |", flush=True)
+                  f"{statistics.median(first):.0f} / {max(first):.0f} | "
+                  f"{statistics.median(first_cpu):.0f} / {max(first_cpu):.0f} |", flush=True)
             if in_related:
                 less = [w - r for w, r in zip(wall, in_related, strict=True)]
                 print(f"|   of it related articles | {statistics.median(in_related):.0f} / "
