@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, 
 from django.db.models.functions import Cast, Lower, Substr
 from django.utils.translation import gettext, ngettext
 
-from archive import dates
+from archive import dates, month_counts
 from archive.entities import summary
 from archive.params import BadParameter
 from archive.remembered import query_key, remember
@@ -67,14 +67,20 @@ def _month_key():
     return _date_text(1, 7)
 
 
-def count(event_query, article_query, *, entity_months=None):
+def count(event_query, article_query, *, entity_months=None, article_rows=None):
     """A Density from one grouped query per table; undated records fall into `undated`.
 
     The counts cover every item of the timeline: worked out once per state of the archive.
     `entity_months` (with_undated) takes the articles' counts from the entity's monthly counts
     (archive.entities.summary) instead of `article_query`, which must then be all the entity's
-    articles (dated ones only unless with_undated).
+    articles (dated ones only unless with_undated). `article_rows` (a key naming them, a function
+    giving them) takes them from counts kept per month (archive.month_counts), which must be those
+    of `article_query`'s articles.
     """
+    if article_rows is not None:
+        key, rows = article_rows
+        return remember(("density", query_key(event_query), "article-rows", key),
+                        lambda: _count(event_query, rows()))
     if entity_months is not None:
         entity, with_undated = entity_months
         return remember(("density", query_key(event_query), "entity-months", entity.pk, with_undated),
@@ -373,7 +379,7 @@ def paged_timeline(filters, number, *, size=PAGE_SIZE):
     # The articles of one entity, unnarrowed, are counted and ordered by the aggregates kept for it.
     entity = filters.entity if summary.covers(filters) else None
     counted = count(all_events.filter(counting), all_articles.filter(counting),
-                    entity_months=(entity, True) if entity else None)
+                    entity_months=(entity, True) if entity else None, article_rows=archive_rows(filters))
     dated_events, dated_articles = all_events.filter(window, date__isnull=False), all_articles.filter(
         window, date__isnull=False)
     shown = page(dated_events, dated_articles, number=number, total=counted.total, size=size,
@@ -382,6 +388,14 @@ def paged_timeline(filters, number, *, size=PAGE_SIZE):
                  entity_articles=entity)
     return Timeline(filters=filters, items=shown.items, undated=filters_module.undated(filters, counted=False)[0],
                     undated_count=counted.undated, density=counted, page=shown)
+
+
+def archive_rows(filters):
+    """count()'s `article_rows` when the filters' articles are all the archive's, undated ones included:
+    the counts the database keeps per month (archive.month_counts), not a read of every article."""
+    if not month_counts.covers(filters):
+        return None
+    return ("archive", True), lambda: month_counts.month_rows(undated=True)
 
 
 def month_rows(counted):
