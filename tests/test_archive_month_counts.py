@@ -169,3 +169,42 @@ def test_filtered_timelines_still_count_their_own_articles(archive):
     assert not month_counts.covers(window)
     # The closed range ends in September, the open one has no end: both overlap, though counted in their first month.
     assert density.paged_timeline(window, 1).density.months == {(2001, 8): [0, 1], (2004, 12): [0, 1]}
+
+
+def _varied(count, year):
+    """`count` articles of `year` and the next: by day, month, year and range, several on one day."""
+    precisions = [dates.DAY, dates.MONTH, dates.YEAR, dates.RANGE, dates.DAY]
+    found = []
+    for i in range(count):
+        precision = precisions[i % len(precisions)]
+        day = dt.date(year + i % 2, 1 + (i // 2) % 12, 1 + (i * 5) % 31 % 28)
+        if precision == dates.MONTH:
+            day = day.replace(day=1)
+        if precision == dates.YEAR:
+            day = day.replace(month=1, day=1)
+        found.append(Article(slug=f"varied-{i}", title=f"Varied {i % 9}", language="en", date=day,
+                             date_precision=precision,
+                             date_not_after=day + dt.timedelta(days=2) if precision == dates.RANGE else None))
+    Article.objects.bulk_create(found)
+
+
+@pytest.mark.parametrize("size", [1, 3, 7])
+def test_the_whole_timelines_pages_are_its_items_in_order(archive, size):
+    """The first items of the whole timeline are sorted among the months the counts point to: every page
+    holds what the timeline of every item, sorted whole, holds there."""
+    _varied(40, 2000)
+    everything = filters.Filters()
+    whole = [item.slug for item in filters.build(everything).items]
+    paged = []
+    for number in range(1, len(whole) // size + 2):
+        paged += [item.slug for item in density.paged_timeline(everything, number, size=size).items]
+    assert paged == whole
+
+
+def test_a_year_pages_pages_are_its_items_in_order(archive):
+    _varied(400, 2000)
+    year = [item for item in filters.build(filters.Filters()).items if item.date.year == 2000]
+    paged = []
+    for number in (1, 2):
+        paged += [item.slug for item in periods.year_period(2000, number).items]
+    assert paged == [item.slug for item in year]

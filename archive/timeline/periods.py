@@ -115,7 +115,7 @@ def year_period(year, number=1):
     # The articles' counts are those the database keeps per month (archive.month_counts).
     counted = density.count(events, found, article_rows=(("year", year), lambda: month_counts.year_rows(year)))
     shown = density.page(events, found, number=number, total=counted.total, read_events=_read_events,
-                         read_articles=_read_articles)
+                         read_articles=_read_articles, article_months=lambda: month_counts.year_rows(year))
     months = [
         MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH, reader_language()),
                    *counted.months.get((year, m), (0, 0)))
