@@ -26,40 +26,47 @@ _UPSERT = ("INSERT INTO archive_archivemonth (month, date_precision, articles) {
 _DATING_CHANGED = "OLD.date IS DISTINCT FROM NEW.date OR OLD.date_precision IS DISTINCT FROM NEW.date_precision"
 
 
+# A count is taken away from the row there is, never written below zero: when the table is emptied before
+# the articles (Django's flush deletes table by table, in no set order), nothing is left behind.
+
+
 def _row_statements(row, sign):
     """What one article `row` (NEW or OLD) adds (sign 1) to the counts or takes away (sign -1)."""
     month = MONTH.format(a=row)
-    # "WHERE true": SQLite reads an ON right after a bare SELECT as a join's.
-    statements = [_UPSERT.format(select=f"SELECT {month}, {row}.date_precision, {sign} WHERE true")]
-    if sign < 0:
-        statements.append(f"DELETE FROM archive_archivemonth WHERE month = {month} "
-                          f"AND date_precision = {row}.date_precision AND articles = 0")
-    return statements
+    key = f"month = {month} AND date_precision = {row}.date_precision"
+    if sign > 0:
+        # "WHERE true": SQLite reads an ON right after a bare SELECT as a join's.
+        return [_UPSERT.format(select=f"SELECT {month}, {row}.date_precision, 1 WHERE true")]
+    return [f"UPDATE archive_archivemonth SET articles = articles - 1 WHERE {key}",
+            f"DELETE FROM archive_archivemonth WHERE {key} AND articles <= 0"]
 
 
 def _set_statements(rows, sign):
-    """What a set of articles (a transition table `rows`) adds or takes away, one upsert per month."""
+    """What a set of articles (a transition table `rows`) adds or takes away, one row per month and precision."""
     month = MONTH.format(a="r")
-    statements = [_UPSERT.format(select=f"SELECT {month}, r.date_precision, {sign} * COUNT(*) FROM {rows} r "
-                                        "GROUP BY 1, 2")]
-    if sign < 0:
-        statements.append("DELETE FROM archive_archivemonth WHERE articles = 0 AND (month, date_precision) IN "
-                          f"(SELECT {month}, r.date_precision FROM {rows} r)")
-    return statements
+    grouped = f"SELECT {month} AS month, r.date_precision, COUNT(*) AS n FROM {rows} r GROUP BY 1, 2"
+    if sign > 0:
+        return [_UPSERT.format(select=grouped)]
+    return [f"UPDATE archive_archivemonth c SET articles = c.articles - g.n FROM ({grouped}) g "
+            "WHERE c.month = g.month AND c.date_precision = g.date_precision",
+            "DELETE FROM archive_archivemonth WHERE articles <= 0 AND (month, date_precision) IN "
+            f"(SELECT {month}, r.date_precision FROM {rows} r)"]
 
 
 def _sqlite_triggers():
     def trigger(name, event, statements, when=""):
         body = "; ".join(statements)
         condition = f" WHEN {when}" if when else ""
-        return (f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} FOR EACH ROW{condition} BEGIN {body}; END"
-                .replace("IS DISTINCT FROM", "IS NOT"))
+        # Dropped and made again, so a changed body replaces the one installed (SQLite has no CREATE OR REPLACE).
+        return [f"DROP TRIGGER IF EXISTS {name}",
+                (f"CREATE TRIGGER {name} AFTER {event} FOR EACH ROW{condition} BEGIN {body}; END"
+                 .replace("IS DISTINCT FROM", "IS NOT"))]
 
     return [
-        trigger("archive_months_article_insert", "INSERT ON archive_article", _row_statements("NEW", 1)),
-        trigger("archive_months_article_delete", "DELETE ON archive_article", _row_statements("OLD", -1)),
-        trigger("archive_months_article_redate", "UPDATE OF date, date_precision ON archive_article",
-                _row_statements("OLD", -1) + _row_statements("NEW", 1), when=_DATING_CHANGED),
+        *trigger("archive_months_article_insert", "INSERT ON archive_article", _row_statements("NEW", 1)),
+        *trigger("archive_months_article_delete", "DELETE ON archive_article", _row_statements("OLD", -1)),
+        *trigger("archive_months_article_redate", "UPDATE OF date, date_precision ON archive_article",
+                 _row_statements("OLD", -1) + _row_statements("NEW", 1), when=_DATING_CHANGED),
     ]
 
 
