@@ -238,6 +238,22 @@ class EntityMonth(models.Model):
         return f"{self.entity_id} {self.month or 'undated'} {self.date_precision}: {self.articles}"
 
 
+class ArchiveMonth(models.Model):
+    """How many of the archive's articles fall in a month ("YYYY-MM"; "" for the undated), per precision.
+
+    Kept by database triggers (archive.month_counts)."""
+
+    month = models.CharField(max_length=7)
+    date_precision = models.CharField(max_length=5)
+    articles = models.IntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "date_precision"], name="archive_archivemonth_unique")]
+
+    def __str__(self):
+        return f"{self.month or 'undated'} {self.date_precision}: {self.articles}"
+
+
 class EntityPair(models.Model):
     """How many articles name both `entity` and `other` (each pair is kept both ways round)."""
 

@@ -7,7 +7,8 @@ Loads the corpora with bench/bench_search.py's loader (articles and mentions by 
 per-entity aggregates' triggers run per statement), rebuilds the postgres search table, runs ANALYZE,
 then asks bench_scale.py's page addresses through Django's test client: p50 / p95 of repeated views
 (wall and the web process's own CPU; the database server's work is not in the CPU figure) and the
-first view after a change (the remembered aggregates emptied before each request, up to 5 addresses).
+first view after a change (the remembered aggregates emptied before each request, up to 5 addresses;
+wall, the web process's CPU and, when the server runs on this machine, its process's CPU from /proc).
 With --existing it times a database loaded before (by an earlier run, kept) and loads nothing. The
 article page's row also says how much of it went to its related articles (the search backend's part).
 """
@@ -30,6 +31,19 @@ import corpus
 def _cpu():
     used = resource.getrusage(resource.RUSAGE_SELF)
     return used.ru_utime + used.ru_stime
+
+
+def _server_cpu(connection):
+    """CPU seconds of the database server's process serving `connection`, when it runs on this machine
+    (from /proc, in clock ticks of 10 ms); None when it cannot be read."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def main():
@@ -65,8 +79,9 @@ def main():
                 for _ in response.streaming_content:
                     pass
 
-        print("| page | p50 / p95 ms | web process CPU p50 / p95 ms | first view after a change, p50 / highest ms |")
-        print("|---|---|---|---|")
+        print("| page | p50 / p95 ms | web process CPU p50 / p95 ms | first view after a change, p50 / highest ms "
+              "| its web process CPU, p50 / highest ms | its database server CPU, mean ms |")
+        print("|---|---|---|---|---|---|")
         kinds = [kind.strip() for kind in args.kinds.split(";") if kind.strip()]
         for kind, urls in bench_scale.page_addresses(args.pages).items():
             if kinds and kind not in kinds:
@@ -82,15 +97,20 @@ def main():
                 wall.append((time.perf_counter() - started) * 1000)
                 cpu.append((_cpu() - used) * 1000)
             in_related = list(related)
-            first = []
-            for url in distinct[:5] * (1 if len(distinct) > 1 else 3):
+            first, first_cpu = [], []
+            chosen = distinct[:5] * (1 if len(distinct) > 1 else 3)
+            server = _server_cpu(connection)
+            for url in chosen:
                 remembered.forget()
-                started = time.perf_counter()
+                started, used = time.perf_counter(), _cpu()
                 get(url)
                 first.append((time.perf_counter() - started) * 1000)
+                first_cpu.append((_cpu() - used) * 1000)
+            server = "" if server is None else f"{(_server_cpu(connection) - server) * 1000 / len(chosen):.0f}"
             print(f"| {kind} | {statistics.median(wall):.0f} / {bench_scale.percentile(wall, 0.95):.0f} | "
                   f"{statistics.median(cpu):.0f} / {bench_scale.percentile(cpu, 0.95):.0f} | "
-                  f"{statistics.median(first):.0f} / {max(first):.0f} |", flush=True)
+                  f"{statistics.median(first):.0f} / {max(first):.0f} | "
+                  f"{statistics.median(first_cpu):.0f} / {max(first_cpu):.0f} | {server} |", flush=True)
             if in_related:
                 less = [w - r for w, r in zip(wall, in_related, strict=True)]
                 print(f"|   of it related articles | {statistics.median(in_related):.0f} / "

@@ -17,7 +17,7 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, 
 from django.db.models.functions import Cast, Lower, Substr
 from django.utils.translation import gettext, ngettext
 
-from archive import dates
+from archive import dates, month_counts
 from archive.entities import summary
 from archive.params import BadParameter
 from archive.remembered import query_key, remember
@@ -67,14 +67,20 @@ def _month_key():
     return _date_text(1, 7)
 
 
-def count(event_query, article_query, *, entity_months=None):
+def count(event_query, article_query, *, entity_months=None, article_rows=None):
     """A Density from one grouped query per table; undated records fall into `undated`.
 
     The counts cover every item of the timeline: worked out once per state of the archive.
     `entity_months` (with_undated) takes the articles' counts from the entity's monthly counts
     (archive.entities.summary) instead of `article_query`, which must then be all the entity's
-    articles (dated ones only unless with_undated).
+    articles (dated ones only unless with_undated). `article_rows` (a key naming them, a function
+    giving them) takes them from counts kept per month (archive.month_counts), which must be those
+    of `article_query`'s articles.
     """
+    if article_rows is not None:
+        key, rows = article_rows
+        return remember(("density", query_key(event_query), "article-rows", key),
+                        lambda: _count(event_query, rows()))
     if entity_months is not None:
         entity, with_undated = entity_months
         return remember(("density", query_key(event_query), "entity-months", entity.pk, with_undated),
@@ -126,7 +132,9 @@ _STAGE = Case(*[When(kind=kind, then=Value(stage)) for stage, kind in enumerate(
 _KEY_FIELDS = ("pk", "date", "date_precision", "title", "slug")
 
 
-def _keys(query, limit, *, events):
+def _keys(query, limit, *, events, among=None):
+    """The first `limit` keys of `query` in timeline order; articles are sorted over `among()` (a part of
+    `query` known to hold those first ones), by default the years of its first `limit` by date."""
     annotations = dict(_ORDER_KEYS, o_title=Lower("title"))
     order = ["o_year", "o_month", "o_day"]
     if events:
@@ -141,7 +149,8 @@ def _keys(query, limit, *, events):
     rows = first_rows(query)
     # Sorted over the items of the first years (or every item of the timeline): once per state of the archive.
     return remember(("keys", events, query_key(rows)),
-                    lambda: _key_rows(rows if events else first_rows(_first_years(query, limit)), events))
+                    lambda: _key_rows(rows if events else first_rows(among() if among else _first_years(query, limit)),
+                                      events))
 
 
 def _first_years(query, limit):
@@ -152,6 +161,28 @@ def _first_years(query, limit):
     if not last or last[0].year >= dt.MAXYEAR:
         return query
     return query.filter(date__lt=dt.date(last[0].year + 1, 1, 1))
+
+
+def _first_months(query, limit, month_rows):
+    """`query` narrowed to the months holding its first `limit` in timeline order, found from its dated
+    articles' counts per month and precision `month_rows` (archive.month_counts) with no read of the
+    articles: the sort then reads a month or two, where the first years can hold a fifth of the archive."""
+    buckets = {}
+    for ym, precision, n in month_rows:
+        year, month = int(ym[:4]), int(ym[5:7])
+        # The timeline's order puts a year-only item after the year's December (items.sort_key).
+        key = (year, 13) if precision == dates.YEAR else (year, month)
+        buckets[key] = buckets.get(key, 0) + n
+    seen = 0
+    for year, month in sorted(buckets):
+        seen += buckets[(year, month)]
+        if seen >= limit:
+            if year >= dt.MAXYEAR:
+                return query
+            # A year-only item is stored as 1 January: the bound lets in those of this year, a few more to sort.
+            bound = dt.date(year + 1, 1, 1) if month >= 12 else dt.date(year, month + 1, 1)
+            return query.filter(date__lt=bound)
+    return query
 
 
 def _key_rows(rows, events):
@@ -209,16 +240,19 @@ def _entity_keys(entity, limit):
 
 
 def page(event_query, article_query, *, number, total, read_events, read_articles, size=PAGE_SIZE,
-         entity_articles=None):
+         entity_articles=None, article_months=None):
     """Page `number` of the items of both queries (dated records, no annotations) in timeline order.
 
     `read_events(pks)` and `read_articles(pks)` turn the chosen records into timeline items, so a
     page's items carry the same fields as a fully built timeline's. With `entity_articles` (an entity),
-    the articles are all its dated ones, read in order from its sorted mentions.
+    the articles are all its dated ones, read in order from its sorted mentions. `article_months()` gives
+    `article_query`'s counts per month and precision (archive.month_counts), which find its first months.
     """
     limit = number * size
     article_keys = (_entity_keys(entity_articles, limit) if entity_articles is not None
-                    else _keys(article_query, limit, events=False))
+                    else _keys(article_query, limit, events=False,
+                               among=(lambda: _first_months(article_query, limit, article_months()))
+                               if article_months else None))
     keys = sorted([*_keys(event_query, limit, events=True), *article_keys], key=sort_key)[(number - 1) * size:limit]
     event_pks = [key.pk for key in keys if key.type == "event"]
     article_pks = [key.pk for key in keys if key.type == "article"]
@@ -373,15 +407,25 @@ def paged_timeline(filters, number, *, size=PAGE_SIZE):
     # The articles of one entity, unnarrowed, are counted and ordered by the aggregates kept for it.
     entity = filters.entity if summary.covers(filters) else None
     counted = count(all_events.filter(counting), all_articles.filter(counting),
-                    entity_months=(entity, True) if entity else None)
+                    entity_months=(entity, True) if entity else None, article_rows=archive_rows(filters))
     dated_events, dated_articles = all_events.filter(window, date__isnull=False), all_articles.filter(
         window, date__isnull=False)
     shown = page(dated_events, dated_articles, number=number, total=counted.total, size=size,
                  read_events=lambda pks: map(from_event, filters_module.events(filters).filter(pk__in=pks)),
                  read_articles=lambda pks: article_items(filters_module.chosen_articles(filters, pks)),
-                 entity_articles=entity)
+                 entity_articles=entity,
+                 article_months=(lambda: month_counts.month_rows(undated=False)) if month_counts.covers(filters)
+                 else None)
     return Timeline(filters=filters, items=shown.items, undated=filters_module.undated(filters, counted=False)[0],
                     undated_count=counted.undated, density=counted, page=shown)
+
+
+def archive_rows(filters):
+    """count()'s `article_rows` when the filters' articles are all the archive's, undated ones included:
+    the counts the database keeps per month (archive.month_counts), not a read of every article."""
+    if not month_counts.covers(filters):
+        return None
+    return ("archive", True), lambda: month_counts.month_rows(undated=True)
 
 
 def month_rows(counted):

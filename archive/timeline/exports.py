@@ -114,7 +114,8 @@ def counts(filters):
     entity = filters.entity if summary.covers(filters) else None
     return density.count(filters_module.events(filters, plain=True).filter(counting),
                          filters_module.articles(filters, plain=True).filter(counting),
-                         entity_months=(entity, True) if entity else None)
+                         entity_months=(entity, True) if entity else None,
+                         article_rows=density.archive_rows(filters))
 
 
 def _in_order(query, *, events):

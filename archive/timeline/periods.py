@@ -12,7 +12,7 @@ from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from archive import dates
+from archive import dates, month_counts
 from archive.models import Article, Event
 from archive.params import BadParameter
 from archive.timeline import density
@@ -112,9 +112,10 @@ def _read_articles(pks):
 def year_period(year, number=1):
     events = Event.objects.filter(date__year=year)
     found = Article.objects.filter(date__year=year)
-    counted = density.count(events, found)
+    # The articles' counts are those the database keeps per month (archive.month_counts).
+    counted = density.count(events, found, article_rows=(("year", year), lambda: month_counts.year_rows(year)))
     shown = density.page(events, found, number=number, total=counted.total, read_events=_read_events,
-                         read_articles=_read_articles)
+                         read_articles=_read_articles, article_months=lambda: month_counts.year_rows(year))
     months = [
         MonthCount(year, m, dates.display(dt.date(year, m, 1), dates.MONTH, reader_language()),
                    *counted.months.get((year, m), (0, 0)))
@@ -137,7 +138,8 @@ def month_period(year, month, number=1):
     end = dates.period_end(start, dates.MONTH)
     precise = {"date__range": (start, end), "date_precision__in": [dates.DAY, dates.MONTH]}
     events, found = Event.objects.filter(**precise), Article.objects.filter(**precise)
-    counted = density.count(events, found)
+    counted = density.count(events, found, article_rows=(
+        ("month", year, month), lambda: month_counts.precise_month_rows(year, month)))
     shown = density.page(events, found, number=number, total=counted.total, read_events=_read_events,
                          read_articles=_read_articles)
     year_only = sum(
