@@ -145,7 +145,12 @@ class Article(PartialDateMixin):
                    models.Index(fields=["date", "updated_at"]),
                    models.Index(fields=["date", "date_precision"], name="archive_article_date_precision"),
                    models.Index(fields=["title"], condition=models.Q(date__isnull=True),
-                                name="archive_article_undated")]
+                                name="archive_article_undated"),
+                   # The records API's order, so a page of its list is an index range, not a sort of every
+                   # undated article (SQLite puts them first) or every article of a day; and the newest
+                   # change (the sitemaps' lastmod) read from one end of an index (migration 0014).
+                   models.Index(fields=["date", "title", "id"], name="archive_article_list_order"),
+                   models.Index(fields=["updated_at"], name="archive_article_updated")]
 
     def __str__(self):
         return self.title

@@ -1,9 +1,10 @@
 """The API's read queries: filtered, ordered querysets, one per kind of record."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from archive import dates
-from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
+from archive.models import Article, Coverage, Entity, EntityArticle, EntityMonth, Event, HindsightNote, Mention, Source
 from archive.params import BadParameter
 
 _MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
@@ -62,11 +63,19 @@ def entities(*, kind=""):
 
 
 def entity(slug):
-    return Entity.objects.prefetch_related("aliases").annotate(article_count=Count("mentions")).get(slug=slug)
+    # Summed from the entity's counts per month (archive/entities/summary.py), not counted over its mentions.
+    months = (EntityMonth.objects.filter(entity=OuterRef("pk")).order_by().values("entity")
+              .annotate(total=Sum("articles")).values("total"))
+    total = Coalesce(Subquery(months, output_field=IntegerField()), 0)
+    return Entity.objects.prefetch_related("aliases").annotate(article_count=total).get(slug=slug)
 
 
-def entity_articles(entity):
-    return articles().filter(mentions__entity=entity)
+def entity_articles(entity, size):
+    """The first `size` of the entity's articles in the list's order (date, title, id), chosen from the index
+    of its mentions with their articles' keys: a page read, not a sort of all of them."""
+    first = (EntityArticle.objects.filter(entity=entity).order_by("date", "title", "article_id")
+             .values_list("article_id", flat=True))
+    return articles().filter(pk__in=list(first[:size]))
 
 
 def entity_events(entity):

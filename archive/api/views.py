@@ -117,7 +117,7 @@ def _entity_detail(request, entity):
     articles_url = links.absolute(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}", request)
     events_url = links.absolute(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}", request)
     return serializers.entity_detail(
-        entity, queries.entity_articles(entity)[:size], events[:size], request,
+        entity, queries.entity_articles(entity, size), events[:size], request,
         event_count=events.count(), articles_url=articles_url, events_url=events_url, page_size=size,
     )
 
