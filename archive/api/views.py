@@ -32,11 +32,14 @@ def _not_found(kind, slug):
     return _json({"error": f"no {kind} with slug {slug!r}"}, status=404)
 
 
-def _page(request, queryset, serialize):
+def _page(request, queryset, serialize, keys=None):
+    """One page of `queryset`. With `keys` (its ids in the same order, from an index), the page's ids are
+    found first and only their rows read: an OFFSET deep in a long list then skips index entries, not rows."""
     paging = params.paging(request.GET)
-    paginator = Paginator(queryset, paging.page_size)
+    paginator = Paginator(queryset if keys is None else keys, paging.page_size)
     # Counted over the whole list: once per state of the archive.
-    paginator.count = remember(("api-count", query_key(queryset)), queryset.count)
+    counted = queryset if keys is None else keys
+    paginator.count = remember(("api-count", query_key(counted)), counted.count)
     if paging.page > max(paginator.num_pages, 1):
         raise params.BadParameter(
             "page", f"'page' {paging.page} is past the last page, {paginator.num_pages}", status=404
@@ -55,8 +58,14 @@ def _page(request, queryset, serialize):
         "page_size": paging.page_size,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [serialize(record, request) for record in page.object_list],
+        "results": [serialize(record, request) for record in _records(queryset, page.object_list, keys)],
     }
+
+
+def _records(queryset, rows, keys):
+    if keys is None:
+        return rows
+    return queryset.filter(pk__in=list(rows))  # in the queryset's own order, the same as the keys
 
 
 @rate_limited("api")
@@ -65,14 +74,17 @@ def article_list(request):
     try:
         params.check_known(request.GET, PAGING | {"source", "language", "entity", "from", "to"})
         start, end = params.date_range(request.GET)
-        found = queries.articles(
-            source=params.single(request.GET, "source"),
-            language=params.choice(request.GET, "language", LANGUAGES),
-            entity=params.single(request.GET, "entity"),
-            start=start,
-            end=end,
-        )
-        return _json(_page(request, found, serializers.article_summary))
+        chosen = {
+            "source": params.single(request.GET, "source"),
+            "language": params.choice(request.GET, "language", LANGUAGES),
+            "entity": params.single(request.GET, "entity"),
+            "start": start,
+            "end": end,
+        }
+        found = queries.articles(**chosen)
+        narrowed = any(chosen[name] for name in ("source", "language", "start", "end"))
+        keys = queries.article_keys(found, entity=chosen["entity"], narrowed=narrowed)
+        return _json(_page(request, found, serializers.article_summary, keys=keys))
     except params.BadParameter as exc:
         return _error(exc)
 

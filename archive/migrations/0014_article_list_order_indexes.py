@@ -1,5 +1,5 @@
-"""The records API's order (date, title, id) and the newest change (updated_at) as indexes of the articles,
-and the sitemaps' indexes each database spells its own way (archive/article_indexes.py).
+"""Indexes of the articles: the records API's order (date, title, id), also within a language, the newest
+change (updated_at), and the sitemaps' indexes each database spells its own way (archive/article_indexes.py).
 """
 
 from django.db import migrations, models
@@ -27,6 +27,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="article",
             index=models.Index(fields=["date", "title", "id"], name="archive_article_list_order"),
+        ),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(fields=["language", "date", "title", "id"], name="archive_article_language_order"),
         ),
         migrations.AddIndex(
             model_name="article",
