@@ -290,6 +290,24 @@ def test_the_timelinejs_export_of_a_big_entity_reads_index_ranges_around_its_eve
     assert not offending, json.dumps(offending, indent=1)
 
 
+def _ordered_plan_steps(sql):
+    """The plan's steps; on PostgreSQL with sorts priced out too, so a sort that remains is one no index
+    could spare (on a few hundred rows the planner may sort them even where an index holds the order)."""
+    if connection.vendor != "postgresql":
+        return _plan_steps(sql)
+    with transaction.atomic(), connection.cursor() as cursor:
+        settings = ("enable_seqscan", "enable_bitmapscan", "enable_sort", "enable_incremental_sort")
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
+        plan = cursor.fetchone()[0]
+        for setting in settings:
+            cursor.execute(f"SET LOCAL {setting} = on")
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return [f"{node['Node Type']} on {node.get('Relation Name')} {node.get('Index Name', '')}".strip()
+            for node in _postgres_nodes(plan[0]["Plan"])]
+
+
 @pytest.mark.parametrize("address", ["/api/articles/?page=2", "/api/articles/?page=3&page_size=50",
                                      "/api/articles/?page=14", "/api/articles/?language=en&page=2"])
 def test_a_page_of_the_records_api_reads_the_articles_in_an_index_order(client, archive, address):
@@ -306,7 +324,7 @@ def test_a_page_of_the_records_api_reads_the_articles_in_an_index_order(client, 
                if query["sql"].lstrip().upper().startswith("SELECT") and "OFFSET" in query["sql"].upper()]
     assert listing
     for sql in listing:
-        steps = _plan_steps(sql)
+        steps = _ordered_plan_steps(sql)
         sorts = [step for step in steps if step.startswith(("USE TEMP B-TREE", "Sort", "Incremental Sort"))]
         assert not sorts, steps
         if connection.vendor == "sqlite":  # PostgreSQL's tests cannot show index-only reads: see above

@@ -38,6 +38,11 @@ def article_keys(found, *, entity="", narrowed=False):
     return found.prefetch_related(None).select_related(None).values_list("id", flat=True)
 
 
+def articles_by_id(ids):
+    """The articles of `ids` in the list's order."""
+    return articles().filter(pk__in=ids)
+
+
 def _overlapping(found, start, end):
     """Records whose days overlap start to end, as date filters do everywhere (docs/dating.md): a month or
     year from its first day to its last, a range to its last possible day (an open one without end)."""

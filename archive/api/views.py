@@ -32,9 +32,10 @@ def _not_found(kind, slug):
     return _json({"error": f"no {kind} with slug {slug!r}"}, status=404)
 
 
-def _page(request, queryset, serialize, keys=None):
+def _page(request, queryset, serialize, keys=None, read=None):
     """One page of `queryset`. With `keys` (its ids in the same order, from an index), the page's ids are
-    found first and only their rows read: an OFFSET deep in a long list then skips index entries, not rows."""
+    found first and only their rows read, by `read(ids)` in the same order: an OFFSET deep in a long list
+    then skips index entries, not rows, and the rows are found by id, not through the list's filters."""
     paging = params.paging(request.GET)
     paginator = Paginator(queryset if keys is None else keys, paging.page_size)
     # Counted over the whole list: once per state of the archive.
@@ -58,14 +59,9 @@ def _page(request, queryset, serialize, keys=None):
         "page_size": paging.page_size,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [serialize(record, request) for record in _records(queryset, page.object_list, keys)],
+        "results": [serialize(record, request)
+                    for record in (page.object_list if keys is None else read(list(page.object_list)))],
     }
-
-
-def _records(queryset, rows, keys):
-    if keys is None:
-        return rows
-    return queryset.filter(pk__in=list(rows))  # in the queryset's own order, the same as the keys
 
 
 @rate_limited("api")
@@ -84,7 +80,7 @@ def article_list(request):
         found = queries.articles(**chosen)
         narrowed = any(chosen[name] for name in ("source", "language", "start", "end"))
         keys = queries.article_keys(found, entity=chosen["entity"], narrowed=narrowed)
-        return _json(_page(request, found, serializers.article_summary, keys=keys))
+        return _json(_page(request, found, serializers.article_summary, keys=keys, read=queries.articles_by_id))
     except params.BadParameter as exc:
         return _error(exc)
 
