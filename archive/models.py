@@ -136,8 +136,7 @@ class Article(PartialDateMixin):
 
     class Meta:
         ordering = [models.F("date").desc(nulls_last=True), "title"]
-        # The feeds list the newest additions first; the periods sitemap groups by month with the newest
-        # change of each from the (date, updated_at) index alone, not from every row.
+        # The feeds list the newest additions first.
         # A timeline's counts per month and precision come from the (date, date_precision) index alone, and
         # its first undated articles by title from the index of the undated. (PostgreSQL also has one in
         # NEWEST_FIRST order, which SQLite cannot declare: migration 0013.)
@@ -145,7 +144,14 @@ class Article(PartialDateMixin):
                    models.Index(fields=["date", "updated_at"]),
                    models.Index(fields=["date", "date_precision"], name="archive_article_date_precision"),
                    models.Index(fields=["title"], condition=models.Q(date__isnull=True),
-                                name="archive_article_undated")]
+                                name="archive_article_undated"),
+                   # The records API's order, alone and in one language, so a page of its list is an index
+                   # range, not a sort of every undated article (SQLite puts them first), of every article of
+                   # a day or of a language; and the newest change (the sitemaps' lastmod) read from one end
+                   # of an index (migration 0014; the months' newest changes: archive/article_indexes.py).
+                   models.Index(fields=["date", "title", "id"], name="archive_article_list_order"),
+                   models.Index(fields=["language", "date", "title", "id"], name="archive_article_language_order"),
+                   models.Index(fields=["updated_at"], name="archive_article_updated")]
 
     def __str__(self):
         return self.title

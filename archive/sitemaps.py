@@ -19,7 +19,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from archive import links
+from archive import article_indexes, links
 from archive.models import Article, Entity, Event
 from archive.remembered import remember
 
@@ -101,8 +101,10 @@ class EventSitemap(_Records):
 
 
 def _months(model):
-    """{"YYYY-MM": newest updated_at} over the model's dated records, from one grouped query (for articles
-    read from their (date, updated_at) index alone: a tenth of the time of reading every row at 100,000)."""
+    """{"YYYY-MM": newest updated_at} over the model's dated records: for articles two index seeks per month
+    (archive/article_indexes.py), whatever their number; the few events from one grouped query."""
+    if model is Article:
+        return article_indexes.newest_change_per_month()
     rows = (model.objects.filter(date__isnull=False).order_by()
             .annotate(ym=Substr(Cast("date", output_field=CharField()), 1, 7)).values("ym")
             .annotate(last=Max("updated_at")).values_list("ym", "last"))

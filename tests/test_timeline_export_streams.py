@@ -160,3 +160,29 @@ def test_timelinejs_carries_a_month_or_a_year_as_such_spanning_the_period(client
     assert year["start_date"] == {"year": 2002, "display_date": "2002"}
     assert year["end_date"] == {"year": 2002, "month": 12, "day": 31}
     assert day["start_date"]["day"] == 13 and "end_date" not in day
+
+
+@pytest.mark.parametrize("slides", [4, 12, 40])
+def test_timelinejs_of_an_entity_keeps_the_articles_a_sort_of_all_of_them_would(client, db, settings, slides):
+    """The articles nearest to the events are chosen from index ranges around each event's day
+    (archive.entities.summary.dated_around): the same ones, ties included (the earlier day, then the
+    lower id), as ranking every article of the entity by its distance to the nearest event."""
+    settings.ARCHIVE_TIMELINEJS_SLIDES = slides
+    worm = make.entity("worm")
+    event_days = [dt.date(2001, 7, 13), dt.date(2001, 7, 20), dt.date(2003, 1, 1)]
+    for number, day in enumerate(event_days):
+        make.event(f"event-{number}", day.isoformat(), entities=[worm])
+    # Several articles a day, on both sides of each event and between them, equal distances included.
+    start = dt.date(2001, 6, 1)
+    for number in range(90):
+        make.article(f"a{number:02d}", (start + dt.timedelta(days=(number * 7) % 61)).isoformat(), entities=[worm])
+    data = json.loads(body(client.get("/entities/worm/timeline/export.timelinejs.json?hide_inferred=0")))
+
+    def distance(day):
+        return min(abs((day - event).days) for event in event_days)
+
+    ranked = sorted(Article.objects.all(), key=lambda a: (distance(a.date), a.date, a.pk))
+    expected = {f"article-{a.slug}" for a in ranked[:slides - len(event_days)]}
+    chosen = {slide["unique_id"] for slide in data["events"] if slide["unique_id"].startswith("article-")}
+    assert chosen == expected
+    assert data["left_out"]["articles"] == 90 - len(expected)

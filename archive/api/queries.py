@@ -1,9 +1,10 @@
 """The API's read queries: filtered, ordered querysets, one per kind of record."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 
 from archive import dates
-from archive.models import Article, Coverage, Entity, Event, HindsightNote, Mention, Source
+from archive.models import Article, Coverage, Entity, EntityArticle, EntityMonth, Event, HindsightNote, Mention, Source
 from archive.params import BadParameter
 
 _MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
@@ -24,6 +25,22 @@ def articles(*, source="", language="", entity="", start=None, end=None):
     if _existing(Entity, "entity", entity):
         found = found.filter(mentions__entity__slug=entity)
     return _overlapping(found, start, end).order_by("date", "title", "id")
+
+
+def article_keys(found, *, entity="", narrowed=False):
+    """The ids of `found` (from articles()) in the same order, from an index alone where one holds the order:
+    a page deep in the list skips ids, not whole rows with their texts (archive.api.views reads the page's
+    rows after). An entity's articles, not `narrowed` by another filter, come from the index of its mentions
+    with their articles' keys (archive/entities/summary.py)."""
+    if entity and not narrowed:
+        return (EntityArticle.objects.filter(entity__slug=entity).order_by("date", "title", "article_id")
+                .values_list("article_id", flat=True))
+    return found.prefetch_related(None).select_related(None).values_list("id", flat=True)
+
+
+def articles_by_id(ids):
+    """The articles of `ids` in the list's order."""
+    return articles().filter(pk__in=ids)
 
 
 def _overlapping(found, start, end):
@@ -54,19 +71,31 @@ def article(slug):
     )
 
 
+def _article_count():
+    """An entity's articles summed from its counts per month (archive/entities/summary.py), not counted over
+    its mentions."""
+    months = (EntityMonth.objects.filter(entity=OuterRef("pk")).order_by().values("entity")
+              .annotate(total=Sum("articles")).values("total"))
+    return Coalesce(Subquery(months, output_field=IntegerField()), 0)
+
+
 def entities(*, kind=""):
-    found = Entity.objects.prefetch_related("aliases").annotate(article_count=Count("mentions"))
+    found = Entity.objects.prefetch_related("aliases").annotate(article_count=_article_count())
     if kind:
         found = found.filter(kind=kind)
     return found.order_by("name", "id")
 
 
 def entity(slug):
-    return Entity.objects.prefetch_related("aliases").annotate(article_count=Count("mentions")).get(slug=slug)
+    return Entity.objects.prefetch_related("aliases").annotate(article_count=_article_count()).get(slug=slug)
 
 
-def entity_articles(entity):
-    return articles().filter(mentions__entity=entity)
+def entity_articles(entity, size):
+    """The first `size` of the entity's articles in the list's order (date, title, id), chosen from the index
+    of its mentions with their articles' keys: a page read, not a sort of all of them."""
+    first = (EntityArticle.objects.filter(entity=entity).order_by("date", "title", "article_id")
+             .values_list("article_id", flat=True))
+    return articles().filter(pk__in=list(first[:size]))
 
 
 def entity_events(entity):

@@ -32,11 +32,15 @@ def _not_found(kind, slug):
     return _json({"error": f"no {kind} with slug {slug!r}"}, status=404)
 
 
-def _page(request, queryset, serialize):
+def _page(request, queryset, serialize, keys=None, read=None):
+    """One page of `queryset`. With `keys` (its ids in the same order, from an index), the page's ids are
+    found first and only their rows read, by `read(ids)` in the same order: an OFFSET deep in a long list
+    then skips index entries, not rows, and the rows are found by id, not through the list's filters."""
     paging = params.paging(request.GET)
-    paginator = Paginator(queryset, paging.page_size)
+    paginator = Paginator(queryset if keys is None else keys, paging.page_size)
     # Counted over the whole list: once per state of the archive.
-    paginator.count = remember(("api-count", query_key(queryset)), queryset.count)
+    counted = queryset if keys is None else keys
+    paginator.count = remember(("api-count", query_key(counted)), counted.count)
     if paging.page > max(paginator.num_pages, 1):
         raise params.BadParameter(
             "page", f"'page' {paging.page} is past the last page, {paginator.num_pages}", status=404
@@ -55,7 +59,8 @@ def _page(request, queryset, serialize):
         "page_size": paging.page_size,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [serialize(record, request) for record in page.object_list],
+        "results": [serialize(record, request)
+                    for record in (page.object_list if keys is None else read(list(page.object_list)))],
     }
 
 
@@ -65,14 +70,17 @@ def article_list(request):
     try:
         params.check_known(request.GET, PAGING | {"source", "language", "entity", "from", "to"})
         start, end = params.date_range(request.GET)
-        found = queries.articles(
-            source=params.single(request.GET, "source"),
-            language=params.choice(request.GET, "language", LANGUAGES),
-            entity=params.single(request.GET, "entity"),
-            start=start,
-            end=end,
-        )
-        return _json(_page(request, found, serializers.article_summary))
+        chosen = {
+            "source": params.single(request.GET, "source"),
+            "language": params.choice(request.GET, "language", LANGUAGES),
+            "entity": params.single(request.GET, "entity"),
+            "start": start,
+            "end": end,
+        }
+        found = queries.articles(**chosen)
+        narrowed = any(chosen[name] for name in ("source", "language", "start", "end"))
+        keys = queries.article_keys(found, entity=chosen["entity"], narrowed=narrowed)
+        return _json(_page(request, found, serializers.article_summary, keys=keys, read=queries.articles_by_id))
     except params.BadParameter as exc:
         return _error(exc)
 
@@ -117,7 +125,7 @@ def _entity_detail(request, entity):
     articles_url = links.absolute(f"{reverse('api-articles')}?{urlencode({'entity': entity.slug})}", request)
     events_url = links.absolute(f"{reverse('api-events')}?{urlencode({'entity': entity.slug})}", request)
     return serializers.entity_detail(
-        entity, queries.entity_articles(entity)[:size], events[:size], request,
+        entity, queries.entity_articles(entity, size), events[:size], request,
         event_count=events.count(), articles_url=articles_url, events_url=events_url, page_size=size,
     )
 

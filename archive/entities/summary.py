@@ -253,3 +253,47 @@ def undated_total(entity):
     from archive.models import EntityMonth
 
     return sum(EntityMonth.objects.filter(entity=entity, month="").values_list("articles", flat=True))
+
+
+# Days per query of dated_around: two parts each, well under SQLite's 500 parts of a compound SELECT.
+DAYS_PER_QUERY = 100
+
+
+def dated_around(entity, days, room):
+    """(article id, date) of the entity's dated articles that can be among the `room` dated nearest to one of
+    `days` (ties: the earlier date, then the lower id): for each day the first `room` on or after it and the
+    last `room` before it, each an index range. Any other article has `room` better ones on its side of the
+    day nearest to it. With no days, the first `room` by date and id."""
+    from archive.models import EntityArticle
+
+    dated = EntityArticle.objects.filter(entity=entity, date__isnull=False).values_list("article_id", "date")
+    if not days:
+        return list(dated.order_by("date", "article_id")[:room])
+    parts = []
+    for day in sorted(set(days)):
+        parts.append(dated.filter(date__gte=day).order_by("date", "article_id")[:room])
+        parts.append(dated.filter(date__lt=day).order_by("-date", "article_id")[:room])
+    found = set()
+    for start in range(0, len(parts), 2 * DAYS_PER_QUERY):
+        found.update(_union_all(parts[start:start + 2 * DAYS_PER_QUERY]))
+    return list(found)
+
+
+def _union_all(querysets):
+    """The rows of several ordered, limited querysets from one query (Django's union() cannot keep each
+    part's ORDER BY and LIMIT on SQLite)."""
+    sqls, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.sql_with_params()
+        sqls.append(f"SELECT * FROM ({sql}) AS part{number}")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sqls), params)
+        rows = cursor.fetchall()
+    return [(pk, _as_date(day)) for pk, day in rows]
+
+
+def _as_date(value):
+    import datetime as dt
+
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)

@@ -246,8 +246,7 @@ def timelinejs_items(filters, counted, limit):
         days = sorted({item.date.toordinal() for item in chosen})
         window = _overlaps(filters.date_from, filters.date_to)
         if summary.covers(filters):  # one entity's (article, date) pairs are in an index of its own
-            keys = (summary.in_timeline_order(filters.entity).order_by().values_list("article_id", "date")
-                    .iterator(chunk_size=CHUNK))
+            keys = summary.dated_around(filters.entity, [dt.date.fromordinal(day) for day in days], room)
         else:
             keys = (filters_module.articles(filters, plain=True).filter(window, date__isnull=False)
                     .order_by().values_list("pk", "date").iterator(chunk_size=CHUNK))
