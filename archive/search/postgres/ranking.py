@@ -117,8 +117,6 @@ def count(cursor, request, branches, scoring):
     and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
     matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
                                "d.vec_length", branches)
-    short_matches, short_params = _matches("d.key, d.vec_length", branches)
-    params = params + short_params
     score, score_params, *_ = scoring
     limit, offset = request.per_page, (request.page - 1) * request.per_page
     small = ""
@@ -131,7 +129,8 @@ def count(cursor, request, branches, scoring):
             WHERE n > %s AND n <= %s)"""
         params = params + score_params + [offset, offset + limit]
     cursor.execute(f"""
-        WITH a AS MATERIALIZED (SELECT * FROM ({matches}) u LIMIT {COUNT_CAP + 1}),
+        -- Every match read once: the facets count the first COUNT_CAP, the shortest candidates come from all.
+        WITH a AS MATERIALIZED (SELECT * FROM ({matches}) u),
              m AS (SELECT * FROM a LIMIT {COUNT_CAP})
         SELECT CASE GROUPING(type, source, language, y, mo)
                    WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
@@ -149,11 +148,7 @@ def count(cursor, request, branches, scoring):
         HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
         UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
         UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
-        UNION ALL (SELECT 'short', key, 0, NULL FROM a WHERE (SELECT count(*) FROM a) <= {COUNT_CAP}
-                   ORDER BY vec_length, key LIMIT {CANDIDATES})
-        -- Past the cap, the shortest of every match (their keys and lengths only): the same candidates.
-        UNION ALL (SELECT 'short', key, 0, NULL FROM ({short_matches}) s WHERE (SELECT count(*) FROM a) > {COUNT_CAP}
-                   ORDER BY vec_length, key LIMIT {CANDIDATES})
+        UNION ALL (SELECT 'short', key, 0, NULL FROM a ORDER BY vec_length, key LIMIT {CANDIDATES})
         UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
         UNION ALL SELECT 'more', NULL, count(*), NULL FROM a
         {small}
@@ -220,9 +215,10 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
                 # the index returns (jsonb_exists, which no index answers): a bitmap of the tagged rows
                 # ANDed with the matches would have PostgreSQL weigh every one of those instead.
                 tagged = " AND jsonb_exists(d.entities, %s)" if slug else ""
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {_unindexed(where)}{only}{tagged} "
+                checked, checked_params = _unindexed(where, params, rank_query)
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {checked}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
-                part_params += [rank_query, *params, *([slug] if slug else []), rank_query]
+                part_params += [rank_query, *checked_params, *([slug] if slug else []), rank_query]
                 if slug:
                     # Tagged matches the rank query does not find score the entity's boost alone, and tie
                     # in the order the page breaks ties by: the first of those, no vector read.
@@ -240,9 +236,28 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
     return [(key, float(value)) for key, value in cursor.fetchall()]
 
 
-def _unindexed(where):
-    """The condition with its `vec @@ query` as the function behind the operator: checked row by row."""
-    return where.replace(VEC_MATCH, "ts_match_vq(d.vec, %s::tsquery)")
+def _unindexed(where, params, rank_query):
+    """The condition and its parameters with each `vec @@ query` as the function behind the operator, checked
+    row by row, or as TRUE where its query is the rank query, which the index already matched on these rows.
+
+    A common word's condition is its rank query alone: checking it again unpacked the vector of every row
+    the index returned, and where a branch's language leaves few of them (an English word in the German
+    branch) PostgreSQL checked it before the language, on every match (150 ms for "were")."""
+    pieces = where.split(VEC_MATCH)
+    sql, kept, used = [pieces[0]], [], 0
+    for piece in pieces[1:]:
+        before = sql[-1].count("%s")
+        kept += params[used:used + before]
+        query = params[used + before]
+        used += before + 1
+        if query == rank_query:
+            sql.append("TRUE")
+        else:
+            sql.append("ts_match_vq(d.vec, %s::tsquery)")
+            kept.append(query)
+        sql.append(piece)
+    kept += params[used:]
+    return "".join(sql), kept
 
 
 def _narrowed(value, narrow):
