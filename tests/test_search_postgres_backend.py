@@ -85,9 +85,10 @@ def test_the_time_limit_cancels_a_statement_that_runs_past_it(db):
 def test_the_vectors_are_indexed_with_rum(db):
     """scripts/with-postgres installs the rum extension; with it the migration swaps GIN for RUM."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
-                       "WHERE c.relname LIKE 'archive_searchdocument_vec%%'")
-        assert [name for (name,) in cursor.fetchall()] == ["rum"]
+        cursor.execute("SELECT c.relname, am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                       "WHERE c.relname LIKE 'archive_searchdocument_vec%%' ORDER BY 1")
+        assert cursor.fetchall() == [("archive_searchdocument_vec_de", "rum"),  # German documents (0014)
+                                     ("archive_searchdocument_vec_rum", "rum")]
 
 
 RANKED_QUERIES = ["worm", "Code Red", "Microsoft", "Wurm", "hotmail OR symantec", "serv*", "Hotmial~", "virus"]
@@ -209,3 +210,87 @@ def test_a_fuzzy_words_candidates_come_from_its_nearest_words_and_its_total_from
         if "~" not in text:  # common words and prefixes: the same top ten
             assert [(r["slug"], r["score"]) for r in narrow.results] == \
                 [(r["slug"], r["score"]) for r in page.results], text
+
+
+def _plans(statements, marker):
+    """EXPLAIN ANALYZE (JSON) of each recorded statement containing `marker`: their plan nodes, flattened."""
+    nodes = []
+    for sql, params in statements:
+        if marker not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        stack = [(plan[0] if isinstance(plan, list) else plan)["Plan"]]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            stack.extend(node.get("Plans", []))
+    return nodes
+
+
+def _recorded(text, **options):
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        page = search.search(text, **options)
+    return page, statements
+
+
+def _language_filters(nodes):
+    return [node for node in nodes if "= 'de'::text" in node.get("Filter", "")]
+
+
+@pytest.mark.postgres_only
+def test_the_german_branch_reads_only_german_documents(db, postgres_search):
+    """The German stems of an English word are in English documents too: the German branch reads the
+    partial index of German documents (migration 0014), not every match of the whole index sorted out
+    by language row by row."""
+    search_corpus.build()
+    page, statements = _recorded("servers")  # German stem "serv", English "server": a branch per language
+    assert page.total > 1
+    nodes = _plans(statements, "d.language = 'de' AND")
+    assert any(node.get("Index Name") == "archive_searchdocument_vec_de" for node in nodes)
+    assert _language_filters(nodes) == []
+    with connection.cursor() as cursor:  # the check itself: without the index, the rows are sorted out
+        cursor.execute("DROP INDEX archive_searchdocument_vec_de")
+    assert _language_filters(_plans(statements, "d.language = 'de' AND"))
+
+
+@pytest.mark.postgres_only
+def test_the_count_reads_each_match_once_even_past_the_cap(db, postgres_search, monkeypatch):
+    """Facets over the first COUNT_CAP matches and the shortest candidates of all of them come from one
+    read of the matches: before, past the cap every match was read a second time for its length."""
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    every = search.search("worm")
+    monkeypatch.setattr(ranking, "RANK_ALL", 0)
+    monkeypatch.setattr(ranking, "COUNT_CAP", 2)
+    page, statements = _recorded("worm")
+    assert page.total == 2 and page.total_is_lower_bound
+    assert [r["slug"] for r in page.results] == [r["slug"] for r in every.results]
+    counting = [sql for sql, _ in statements if "GROUPING SETS" in sql]
+    assert len(counting) == 1
+    scans = [node for node in _plans(statements, "GROUPING SETS")
+             if node.get("Relation Name") == "archive_searchdocument" and node.get("Actual Loops")]
+    # One scan of the table per language branch (or one for both), each run once.
+    assert len(scans) == (2 if "d.language = 'de' AND" in counting[0] else 1), [n["Node Type"] for n in scans]
+
+
+def test_the_candidates_check_again_only_what_the_index_did_not():
+    """Rows the rank query's index scan returns match it: the condition's same `vec @@` is TRUE there, so
+    their vectors are not unpacked to check it again; other tsqueries are checked row by row."""
+    from archive.search.postgres.ranking import _unindexed
+
+    where = "d.language = 'de' AND (d.entities @> %s::jsonb OR d.vec @@ %s::tsquery) AND d.vec @@ %s::tsquery"
+    sql, params = _unindexed(where, ["[\"x\"]", "'worm':AC", "'code':AC"], "'worm':AC")
+    assert sql == ("d.language = 'de' AND (d.entities @> %s::jsonb OR TRUE) "
+                   "AND ts_match_vq(d.vec, %s::tsquery)")
+    assert params == ["[\"x\"]", "'code':AC"]
+    assert _unindexed("d.type = %s", ["article"], "'worm':AC") == ("d.type = %s", ["article"])
