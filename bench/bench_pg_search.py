@@ -101,7 +101,7 @@ def index_kind():
                        "JOIN pg_am am ON am.oid = c.relam JOIN pg_attribute a ON a.attrelid = i.indrelid "
                        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = 'archive_searchdocument'::regclass "
                        "AND a.attname = 'vec'")
-        return ", ".join(sorted(name for (name,) in cursor.fetchall())) or "none"
+        return ", ".join(sorted({name for (name,) in cursor.fetchall()})) or "none"
 
 
 def _progress(total):

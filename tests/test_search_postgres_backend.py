@@ -85,9 +85,10 @@ def test_the_time_limit_cancels_a_statement_that_runs_past_it(db):
 def test_the_vectors_are_indexed_with_rum(db):
     """scripts/with-postgres installs the rum extension; with it the migration swaps GIN for RUM."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
-                       "WHERE c.relname LIKE 'archive_searchdocument_vec%%'")
-        assert [name for (name,) in cursor.fetchall()] == ["rum"]
+        cursor.execute("SELECT c.relname, am.amname FROM pg_class c JOIN pg_am am ON am.oid = c.relam "
+                       "WHERE c.relname LIKE 'archive_searchdocument_vec%%' AND am.amname <> 'btree' ORDER BY 1")
+        assert cursor.fetchall() == [("archive_searchdocument_vec_de", "rum"),  # German documents (0014)
+                                     ("archive_searchdocument_vec_rum", "rum")]
 
 
 RANKED_QUERIES = ["worm", "Code Red", "Microsoft", "Wurm", "hotmail OR symantec", "serv*", "Hotmial~", "virus"]
@@ -209,3 +210,106 @@ def test_a_fuzzy_words_candidates_come_from_its_nearest_words_and_its_total_from
         if "~" not in text:  # common words and prefixes: the same top ten
             assert [(r["slug"], r["score"]) for r in narrow.results] == \
                 [(r["slug"], r["score"]) for r in page.results], text
+
+
+def _plans(statements, marker):
+    """EXPLAIN ANALYZE (JSON) of each recorded statement containing `marker`: their plan nodes, flattened."""
+    nodes = []
+    for sql, params in statements:
+        if marker not in sql:
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # as the search sets them (ranking.py)
+            cursor.execute(f"SET LOCAL enable_indexscan = {'off' if 'GROUPING SETS' in sql else 'on'}")
+            cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        stack = [(plan[0] if isinstance(plan, list) else plan)["Plan"]]
+        while stack:
+            node = stack.pop()
+            nodes.append(node)
+            stack.extend(node.get("Plans", []))
+    return nodes
+
+
+def _recorded(text, **options):
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        page = search.search(text, **options)
+    return page, statements
+
+
+def _language_filters(nodes):
+    """Steps that ran and sorted rows out by language."""
+    return [node for node in nodes if "= 'de'::text" in node.get("Filter", "") and node.get("Actual Loops")]
+
+
+@pytest.mark.postgres_only
+def test_the_german_branch_reads_only_german_documents(db, postgres_search):
+    """The German stems of an English word are in English documents too: the German branch reads the
+    partial index of German documents (migration 0014), not every match of the whole index sorted out
+    by language row by row."""
+    search_corpus.build()
+    page, statements = _recorded("servers")  # German stem "serv", English "server": a branch per language
+    assert page.total > 1
+    nodes = _plans(statements, "d.language = 'de' AND")
+    assert any(node.get("Index Name") == "archive_searchdocument_vec_de" for node in nodes)
+    assert _language_filters(nodes) == []
+    with connection.cursor() as cursor:  # the check itself: without the index, the rows are sorted out
+        cursor.execute("DROP INDEX archive_searchdocument_vec_de")
+    assert _language_filters(_plans(statements, "d.language = 'de' AND"))
+
+
+@pytest.mark.postgres_only
+def test_past_the_cap_the_shortest_matches_are_read_among_the_short_documents_only(
+        db, postgres_search, monkeypatch):
+    """Facets count the first COUNT_CAP matches; the shortest candidates are of every match, found among
+    the documents no longer than the CANDIDATES-th shortest counted one: the rest need not be read."""
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    every = {text: search.search(text) for text in RANKED_QUERIES}
+    monkeypatch.setattr(ranking, "RANK_ALL", 0)  # rank candidates only
+    monkeypatch.setattr(ranking, "COUNT_CAP", 2)
+    monkeypatch.setattr(ranking, "CANDIDATES", 2)  # the shortest two: most of the matches are past them
+    for text, page in every.items():
+        capped, statements = _recorded(text)
+        assert capped.total == min(page.total, 2) and capped.total_is_lower_bound == (page.total > 2), text
+        assert [(r["slug"], r["score"]) for r in capped.results][:2] == \
+            [(r["slug"], r["score"]) for r in page.results][:2], text
+    _, statements = _recorded("worm")
+    ran = [node for node in _plans(statements, "GROUPING SETS") if node.get("Actual Loops")]
+    assert any("vec_length <= " in node.get("Recheck Cond", "") + node.get("Index Cond", "") for node in ran)
+
+
+def test_the_candidates_check_again_only_what_the_index_did_not():
+    """Rows the rank query's index scan returns match it: the condition's same `vec @@` is TRUE there, so
+    their vectors are not unpacked to check it again; other tsqueries are checked row by row."""
+    from archive.search.postgres.ranking import _unindexed
+
+    where = "d.language = 'de' AND (d.entities @> %s::jsonb OR d.vec @@ %s::tsquery) AND d.vec @@ %s::tsquery"
+    sql, params = _unindexed(where, ["[\"x\"]", "'worm':AC", "'code':AC"], "'worm':AC")
+    assert sql == ("d.language = 'de' AND (d.entities @> %s::jsonb OR TRUE) "
+                   "AND ts_match_vq(d.vec, %s::tsquery)")
+    assert params == ["[\"x\"]", "'code':AC"]
+    assert _unindexed("d.type = %s", ["article"], "'worm':AC") == ("d.type = %s", ["article"])
+
+
+@pytest.mark.postgres_only
+def test_a_fuzzy_words_pages_past_the_candidates_rank_every_match(db, postgres_search, monkeypatch):
+    """A page past what candidates cover ranks every match, with a fuzzy word's OR split into one condition
+    per word: its parameters were given unsplit, and such a page failed."""
+    from archive.search.postgres import ranking
+
+    search_corpus.build()
+    every = {text: search.search(text, per_page=2) for text in FUZZY_QUERIES}
+    monkeypatch.setattr(ranking, "RANK_ALL", 0)
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)  # a page of two is past the candidates
+    monkeypatch.setattr(ranking, "SPLIT_MIN", 2)
+    for text, page in every.items():
+        assert [(r["slug"], r["score"]) for r in search.search(text, per_page=2).results] == \
+            [(r["slug"], r["score"]) for r in page.results], text

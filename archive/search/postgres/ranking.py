@@ -50,11 +50,12 @@ def plan_settings(branches):
 RESET_PLAN = "RESET enable_seqscan; RESET jit"
 
 
-def _matches(columns, branches):
-    """SQL selecting `columns` of every match, and its parameters: the branches' rows, which never overlap."""
+def _matches(columns, branches, column_params=()):
+    """SQL selecting `columns` (with `column_params`) of every match, and its parameters: the branches' rows,
+    which never overlap."""
     branches = [(lang, *_split_disjunction(where, params)) for lang, where, params in branches]
     sql = " UNION ALL ".join(f"SELECT {columns} FROM {TABLE} d WHERE {where}" for _, where, _ in branches)
-    return sql, [value for _, _, params in branches for value in params]
+    return sql, [value for _, _, params in branches for value in [*column_params, *params]]
 
 
 VEC_MATCH = "d.vec @@ %s::tsquery"
@@ -117,7 +118,11 @@ def count(cursor, request, branches, scoring):
     and for a query by relevance with up to RANK_ALL matches the page itself, all ranked (else None)."""
     matches, params = _matches("d.key, d.type, d.source, d.language, d.date, d.date_precision, d.entities, "
                                "d.vec_length", branches)
-    short_matches, short_params = _matches("d.key, d.vec_length", branches)
+    # Past the cap, the shortest of every match: none is longer than the CANDIDATES-th shortest of the first
+    # COUNT_CAP, so only matches up to that length are read (the length's index ANDed with the word's).
+    short_matches, short_params = _matches("d.key, d.vec_length", [
+        (lang, f"{where} AND d.vec_length <= (SELECT max(vec_length) FROM shortest)", values)
+        for lang, where, values in branches])
     params = params + short_params
     score, score_params, *_ = scoring
     limit, offset = request.per_page, (request.page - 1) * request.per_page
@@ -130,9 +135,12 @@ def count(cursor, request, branches, scoring):
                     WHERE (SELECT count(*) FROM m) <= {RANK_ALL}) s) r
             WHERE n > %s AND n <= %s)"""
         params = params + score_params + [offset, offset + limit]
+    # Bitmaps, not an index scan, which would walk the lengths' index checking each row's vector for the word.
+    cursor.execute("SET LOCAL enable_indexscan = off")
     cursor.execute(f"""
         WITH a AS MATERIALIZED (SELECT * FROM ({matches}) u LIMIT {COUNT_CAP + 1}),
-             m AS (SELECT * FROM a LIMIT {COUNT_CAP})
+             m AS (SELECT * FROM a LIMIT {COUNT_CAP}),
+             shortest AS MATERIALIZED (SELECT key, vec_length FROM a ORDER BY vec_length, key LIMIT {CANDIDATES})
         SELECT CASE GROUPING(type, source, language, y, mo)
                    WHEN 15 THEN 'type' WHEN 23 THEN 'source' WHEN 27 THEN 'language'
                    WHEN 29 THEN 'year' ELSE 'month' END,
@@ -149,18 +157,18 @@ def count(cursor, request, branches, scoring):
         HAVING coalesce(type, source, language, to_char(y, 'YYYY'), to_char(mo, 'YYYY-MM')) IS NOT NULL
         UNION ALL SELECT 'entity', e, count(*), NULL FROM m, jsonb_array_elements_text(m.entities) e GROUP BY e
         UNION ALL (SELECT 'short', key, 0, NULL FROM m WHERE type <> 'article' LIMIT {SHORT_MAX})
-        UNION ALL (SELECT 'short', key, 0, NULL FROM a WHERE (SELECT count(*) FROM a) <= {COUNT_CAP}
-                   ORDER BY vec_length, key LIMIT {CANDIDATES})
-        -- Past the cap, the shortest of every match (their keys and lengths only): the same candidates.
+        UNION ALL (SELECT 'short', key, 0, NULL FROM shortest WHERE (SELECT count(*) FROM a) <= {COUNT_CAP})
         UNION ALL (SELECT 'short', key, 0, NULL FROM ({short_matches}) s WHERE (SELECT count(*) FROM a) > {COUNT_CAP}
                    ORDER BY vec_length, key LIMIT {CANDIDATES})
         UNION ALL SELECT 'rum', NULL, count(*), NULL FROM pg_class WHERE relname = '{RUM_INDEX}'
         UNION ALL SELECT 'more', NULL, count(*), NULL FROM a
         {small}
     """, params)
+    rows = cursor.fetchall()
+    cursor.execute("RESET enable_indexscan")
     facets = {name: Counter() for name in FACETS}
     short, rum, hits, capped = [], False, [], False
-    for name, value, number, *score_value in cursor.fetchall():
+    for name, value, number, *score_value in rows:
         if name == "short":
             short.append(value)
         elif name == "rum":
@@ -193,9 +201,10 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
         return [(key, float(value)) for key, value in cursor.fetchall()]
     order = RELEVANCE
     if not rum or total <= RANK_ALL or not any(rank_queries.values()) or offset + limit > CANDIDATES:
-        matches, _ = _matches(f"d.key, d.type, d.record_pk, {score} AS score", branches)
+        # The parameters as _matches gives them: a fuzzy word's OR split into one condition per word.
+        matches, params = _matches(f"d.key, d.type, d.record_pk, {score} AS score", branches, score_params)
         cursor.execute(f"SELECT key, score FROM ({matches}) s ORDER BY {order} LIMIT %s OFFSET %s",
-                       _interleave(score_params, branches) + [limit, offset])
+                       params + [limit, offset])
         return [(key, float(value)) for key, value in cursor.fetchall()]
     parts, part_params = [], []
     languages = (("de", "d.language = 'de'"), ("en", "d.language <> 'de'"))
@@ -220,9 +229,10 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
                 # the index returns (jsonb_exists, which no index answers): a bitmap of the tagged rows
                 # ANDed with the matches would have PostgreSQL weigh every one of those instead.
                 tagged = " AND jsonb_exists(d.entities, %s)" if slug else ""
-                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {_unindexed(where)}{only}{tagged} "
+                checked, checked_params = _unindexed(where, params, rank_query)
+                parts.append(f"(SELECT d.key FROM {TABLE} d WHERE {VEC_MATCH} AND {checked}{only}{tagged} "
                              f"ORDER BY d.vec <=> %s::tsquery LIMIT {CANDIDATES})")
-                part_params += [rank_query, *params, *([slug] if slug else []), rank_query]
+                part_params += [rank_query, *checked_params, *([slug] if slug else []), rank_query]
                 if slug:
                     # Tagged matches the rank query does not find score the entity's boost alone, and tie
                     # in the order the page breaks ties by: the first of those, no vector read.
@@ -240,9 +250,28 @@ def page(cursor, request, branches, scoring, *, total, short, rum):
     return [(key, float(value)) for key, value in cursor.fetchall()]
 
 
-def _unindexed(where):
-    """The condition with its `vec @@ query` as the function behind the operator: checked row by row."""
-    return where.replace(VEC_MATCH, "ts_match_vq(d.vec, %s::tsquery)")
+def _unindexed(where, params, rank_query):
+    """The condition and its parameters with each `vec @@ query` as the function behind the operator, checked
+    row by row, or as TRUE where its query is the rank query, which the index already matched on these rows.
+
+    A common word's condition is its rank query alone: checking it again unpacked the vector of every row
+    the index returned, and where a branch's language leaves few of them (an English word in the German
+    branch) PostgreSQL checked it before the language, on every match (150 ms for "were")."""
+    pieces = where.split(VEC_MATCH)
+    sql, kept, used = [pieces[0]], [], 0
+    for piece in pieces[1:]:
+        before = sql[-1].count("%s")
+        kept += params[used:used + before]
+        query = params[used + before]
+        used += before + 1
+        if query == rank_query:
+            sql.append("TRUE")
+        else:
+            sql.append("ts_match_vq(d.vec, %s::tsquery)")
+            kept.append(query)
+        sql.append(piece)
+    kept += params[used:]
+    return "".join(sql), kept
 
 
 def _narrowed(value, narrow):
@@ -252,7 +281,3 @@ def _narrowed(value, narrow):
             value = value.replace(text, few)
     return value
 
-
-def _interleave(score_params, branches):
-    """Parameters for one SELECT per branch, each with the score's parameters before its condition's."""
-    return [value for _, _, params in branches for value in score_params + params]
