@@ -48,7 +48,7 @@ def _on_postgres(sql):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0012_article_newest_first_index'),
+        ('archive', '0014_article_list_order_indexes'),
     ]
 
     operations = [
