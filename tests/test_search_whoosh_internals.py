@@ -80,6 +80,24 @@ def test_blocks_give_every_posting_with_its_weight_and_positions(segments, text)
         assert [positions[i] for i in kept] == want_positions
 
 
+@pytest.mark.parametrize("fieldname,text", [("body_en", "alpha"), ("body_en", "beta"), ("title_en", "omega"),
+                                            ("body_en", "absent"), ("title_de", "alpha")])
+def test_term_info_gives_whooshs_frequency_and_postings(segments, fieldname, text):
+    for reader in segments:
+        info = internals.term_info(reader, fieldname, text)
+        if (fieldname, text) not in reader:
+            assert info is None
+            continue
+        assert info.doc_frequency() == reader.doc_frequency(fieldname, text)
+        ours = [(list(ids), list(weights), list(values))
+                for ids, weights, values in internals.blocks(internals.postings_of(reader, fieldname, text, info),
+                                                             values=True)]
+        whooshs = [(list(ids), list(weights), list(values))
+                   for ids, weights, values in internals.blocks(internals.postings(reader, fieldname, text),
+                                                                values=True)]
+        assert ours == whooshs and ours
+
+
 def test_blocks_skip_only_blocks_without_wanted_documents(segments):
     reader = max(segments, key=lambda reader: reader.doc_count_all())
     all_ids, _, _ = _public(reader, "body_en", "alpha")
