@@ -98,6 +98,27 @@ def test_term_info_gives_whooshs_frequency_and_postings(segments, fieldname, tex
         assert ours == whooshs and ours
 
 
+@pytest.mark.parametrize("words", [("alpha", "gamma"), ("alpha", "beta"), ("beta", "gamma"), ("gamma", "alpha")])
+def test_followed_finds_the_documents_where_one_word_stands_right_after_another(segments, words):
+    for reader in segments:
+        encoded = []
+        for word in words:
+            found = {}
+            for ids, _, values in internals.blocks(internals.postings(reader, "body_en", word), values=True):
+                found.update(zip(ids, values, strict=True))
+            encoded.append(found)
+        public = [_public(reader, "body_en", word) for word in words]
+        where = [dict(zip(ids, positions, strict=True)) for ids, _, positions in public]
+        both = sorted(set(where[0]) & set(where[1]))  # deleted documents left out, as Whoosh leaves them
+        expected = [docnum for docnum in both if {p + 1 for p in where[0][docnum]} & set(where[1][docnum])]
+        assert expected or words == ("gamma", "alpha")
+        format_ = reader.schema["body_en"].format
+        assert sorted(internals.followed(both, *encoded, format_)) == sorted(expected)
+        # Position lists stored without their pickle's STOP are read too.
+        cut = [{docnum: value[:-1] for docnum, value in found.items()} for found in encoded]
+        assert sorted(internals.followed(both, *cut, format_)) == sorted(expected)
+
+
 def test_blocks_skip_only_blocks_without_wanted_documents(segments):
     reader = max(segments, key=lambda reader: reader.doc_count_all())
     all_ids, _, _ = _public(reader, "body_en", "alpha")

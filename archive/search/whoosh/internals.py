@@ -11,7 +11,7 @@ name, before any search answers wrongly. docs/search.md, "Upgrading Whoosh", say
 
 from bisect import bisect_right
 from itertools import accumulate
-from pickle import loads
+from pickle import UnpicklingError, loads
 
 from whoosh import formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -101,6 +101,25 @@ def position_decoder(format_):
         # A position list is a pickle of the gaps, stored without the pickle's final "." (STOP).
         return accumulate(loads(value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."))
     return decode
+
+
+_NEXT = (1).__add__
+
+
+def followed(candidates, first, second, format_):
+    """The candidates where the second word stands right after the first: first[docnum] and
+    second[docnum] are the words' encoded positions in the document."""
+    if type(format_) is formats.Positions:
+        try:
+            # position_decoder's decoding, inline: this runs for every document holding both words.
+            return [docnum for docnum in candidates
+                    if not set(map(_NEXT, accumulate(loads(first[docnum][_INT_SIZE:])))).isdisjoint(
+                        accumulate(loads(second[docnum][_INT_SIZE:])))]
+        except (UnpicklingError, EOFError):
+            pass  # a position list stored without its pickle's STOP: decoded as below
+    decode = position_decoder(format_)
+    return [docnum for docnum in candidates
+            if not set(map(_NEXT, decode(first[docnum]))).isdisjoint(decode(second[docnum]))]
 
 
 def postings(reader, fieldname, text):

@@ -36,7 +36,6 @@ from archive.search.whoosh import counterparts, internals
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
 NULL = type(wq.NullQuery)
-_NEXT = (1).__add__
 
 
 @dataclass
@@ -450,15 +449,13 @@ class Ranker:
             if not parts[word].scores:
                 return Matches({})
             within = set(parts[word].scores) if within is None else within.intersection(parts[word].scores)
-        decode = internals.position_decoder(self.schema[fieldname].format)
+        format_ = self.schema[fieldname].format
         slop = max(1, query.slop)
         if len(words) == 2 and slop == 1:
             # The usual phrase: is some position of the second word one after one of the first?
-            first, second = positions[words[0]], positions[words[1]]
-            kept = [docnum for docnum in within
-                    if not set(map(_NEXT, decode(first[docnum]))).isdisjoint(decode(second[docnum]))]
+            kept = internals.followed(within, positions[words[0]], positions[words[1]], format_)
         else:
-            kept = _in_order(within, [positions[word] for word in words], slop, decode)
+            kept = _in_order(within, [positions[word] for word in words], slop, internals.position_decoder(format_))
         # A word twice in the phrase counts twice, as in Whoosh.
         return self._intersection([parts[word] for word in words], query.boost, common=kept)
 
