@@ -167,8 +167,8 @@ def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, l
         reader.close()
 
 
-def _blocks(folder):
-    """{(field, term): [(block info, block data)]}, unpickled from the segment's posting file."""
+def _blocks(folder, raw=False):
+    """{(field, term): [(block info, block data)]}, unpickled (or pickled, with raw) from the segment's posting file."""
     data = next(folder.glob("*.pst")).read_bytes()
     reader = index.open_dir(str(folder), schema=analysis.schema()).reader()
     found = {}
@@ -185,9 +185,13 @@ def _blocks(folder):
             end = stream.tell() + abs(size)
             info = pickle.load(stream)
             body = stream.read(end - stream.tell())
-            blocks.append((info, pickle.loads(zlib.decompress(body) if info[3] else body)))
+            blocks.append((info, _raw(body, info) if raw else pickle.loads(_raw(body, info))))
     reader.close()
     return found
+
+
+def _raw(body, info):
+    return zlib.decompress(body) if info[3] else body
 
 
 @pytest.mark.parametrize("limitmb", [256, 0.02])
@@ -213,3 +217,24 @@ def test_our_writer_writes_whooshs_posting_blocks(corpus, tmp_path, limitmb):
     theirs, ours = (_blocks(folder) for folder in folders)
     assert ours == theirs
     assert max(len(blocks) for blocks in ours.values()) > 1
+
+
+def test_posting_blocks_hold_their_position_lists_as_bytes(corpus, tmp_path):
+    # Pickled with protocol 2 (as Whoosh pickles), each position list in a block was a call of
+    # _codecs.encode on a str: unpickling a block took some 7 times as long.
+    import pickletools
+
+    _more_articles(150, first=60)
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    writer = Writer(ix, compound=False)
+    for doc in documents.all_documents():
+        writer.add_document(**analysis.whoosh_fields(doc))
+    writer.commit()
+    blocks = _blocks(tmp_path, raw=True)
+    positions = [data for (fieldname, _), found in blocks.items() if fieldname == "body_en" for _, data in found]
+    assert len(positions) > 100
+    for data in positions:
+        operations = {operation.name for operation, _, _ in pickletools.genops(data)}
+        assert not operations & {"GLOBAL", "STACK_GLOBAL", "REDUCE"}, operations
+    assert any(isinstance(values, tuple) and values and isinstance(values[0], bytes)
+               for values in (pickle.loads(data)[2] for data in positions))

@@ -80,6 +80,45 @@ def test_blocks_give_every_posting_with_its_weight_and_positions(segments, text)
         assert [positions[i] for i in kept] == want_positions
 
 
+@pytest.mark.parametrize("fieldname,text", [("body_en", "alpha"), ("body_en", "beta"), ("title_en", "omega"),
+                                            ("body_en", "absent"), ("title_de", "alpha")])
+def test_term_info_gives_whooshs_frequency_and_postings(segments, fieldname, text):
+    for reader in segments:
+        info = internals.term_info(reader, fieldname, text)
+        if (fieldname, text) not in reader:
+            assert info is None
+            continue
+        assert info.doc_frequency() == reader.doc_frequency(fieldname, text)
+        ours = [(list(ids), list(weights), list(values))
+                for ids, weights, values in internals.blocks(internals.postings_of(reader, fieldname, text, info),
+                                                             values=True)]
+        whooshs = [(list(ids), list(weights), list(values))
+                   for ids, weights, values in internals.blocks(internals.postings(reader, fieldname, text),
+                                                                values=True)]
+        assert ours == whooshs and ours
+
+
+@pytest.mark.parametrize("words", [("alpha", "gamma"), ("alpha", "beta"), ("beta", "gamma"), ("gamma", "alpha")])
+def test_followed_finds_the_documents_where_one_word_stands_right_after_another(segments, words):
+    for reader in segments:
+        encoded = []
+        for word in words:
+            found = {}
+            for ids, _, values in internals.blocks(internals.postings(reader, "body_en", word), values=True):
+                found.update(zip(ids, values, strict=True))
+            encoded.append(found)
+        public = [_public(reader, "body_en", word) for word in words]
+        where = [dict(zip(ids, positions, strict=True)) for ids, _, positions in public]
+        both = sorted(set(where[0]) & set(where[1]))  # deleted documents left out, as Whoosh leaves them
+        expected = [docnum for docnum in both if {p + 1 for p in where[0][docnum]} & set(where[1][docnum])]
+        assert expected or words == ("gamma", "alpha")
+        format_ = reader.schema["body_en"].format
+        assert sorted(internals.followed(both, *encoded, format_)) == sorted(expected)
+        # Position lists stored without their pickle's STOP are read too.
+        cut = [{docnum: value[:-1] for docnum, value in found.items()} for found in encoded]
+        assert sorted(internals.followed(both, *cut, format_)) == sorted(expected)
+
+
 def test_blocks_skip_only_blocks_without_wanted_documents(segments):
     reader = max(segments, key=lambda reader: reader.doc_count_all())
     all_ids, _, _ = _public(reader, "body_en", "alpha")

@@ -80,6 +80,6 @@ def scale(searcher, query_lang, lang):
                  factor=_one_occurrence(everything / mine) / _one_occurrence(everything / theirs))
 
 
-def idf(searcher, fieldname, text, scale_):
-    """Whoosh's idf, with the word's document frequency as it would be at the scale."""
-    return math.log(searcher.doc_count_all() / (searcher.doc_frequency(fieldname, text) * scale_.frequency + 1)) + 1
+def idf(searcher, frequency, scale_):
+    """Whoosh's idf of a word in `frequency` documents, that frequency as it would be at the scale."""
+    return math.log(searcher.doc_count_all() / (frequency * scale_.frequency + 1)) + 1

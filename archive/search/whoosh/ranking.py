@@ -20,8 +20,10 @@ kind of query with Whoosh's own results.
 """
 
 import array
+import math
 import threading
 import time
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -34,7 +36,6 @@ from archive.search.whoosh import counterparts, internals
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
 NULL = type(wq.NullQuery)
-_NEXT = (1).__add__
 
 
 @dataclass
@@ -193,6 +194,7 @@ class Ranker:
         matched so far and sets budget.late.
         """
         self._local.sorted = {}
+        self._local.terms = {}
         self._local.budget = budget or Budget()
         self._local.expanded = {}
         self._local.scale = None
@@ -294,10 +296,17 @@ class Ranker:
             yield term
 
     def _size(self, query, reader):
-        """Whoosh's estimate_size, but a prefix or fuzzy part expands once, within the budget."""
+        """Whoosh's estimate_size, but a prefix or fuzzy part expands once, within the budget, and
+        a word is looked up once per query."""
         if isinstance(query, wq.MultiTerm):
             terms = self._expand(query, self._local.budget)
-            return sum(reader.doc_frequency(fieldname, text) for fieldname, text in terms)
+            return sum(self._lookup(fieldname, text)[0] for fieldname, text in terms)
+        if isinstance(query, wq.Term):
+            return self._lookup(query.fieldname, query.text)[0]
+        if isinstance(query, wq.Phrase):  # as Whoosh: its words' And
+            return min((self._lookup(query.fieldname, word)[0] for word in query.words), default=0)
+        if isinstance(query, counterparts.Counterpart):
+            return self._size(query.child, reader)
         if isinstance(query, wq.And):
             return min((self._size(sub, reader) for sub in query.subqueries), default=0)
         if isinstance(query, wq.Or):
@@ -340,18 +349,36 @@ class Ranker:
             cache[key] = (within, sorted(within))  # the set is kept so its id stays its own
         return cache[key][1]
 
+    def _lookup(self, fieldname, text):
+        """(documents holding the term, deleted ones included; [(reader, offset, tables, TermInfo)] of the
+        segments holding it): looked up once per query, where its size, idf and postings each asked."""
+        key = (fieldname, text)
+        known = self._local.terms
+        found = known.get(key)
+        if found is None:
+            present = []
+            if fieldname in self.schema:
+                for reader, offset, tables in self.leaves:
+                    info = internals.term_info(reader, fieldname, text)
+                    if info is not None:
+                        present.append((reader, offset, tables, info))
+            found = known[key] = (sum(leaf[3].doc_frequency() for leaf in present), present)
+        return found
+
+    def _idf(self, frequency):
+        # Whoosh's (WeightingModel.idf), from the frequency already looked up.
+        return math.log(self.searcher.doc_count_all() / (frequency + 1)) + 1
+
     def _term(self, fieldname, text, boost=1.0, within=None, positions=None):
         """The term's documents and scores; with `positions` (a dict), also each one's encoded positions."""
-        if fieldname not in self.schema:
-            return Matches({})
-        present = [leaf for leaf in self.leaves if (fieldname, text) in leaf[0]]
+        frequency, present = self._lookup(fieldname, text)
         if not present:
             return Matches({})
         wanted = self._wanted(within)
         scores = {}
         if not self.schema[fieldname].scorable:
-            for reader, offset, _ in present:
-                postings = internals.postings(reader, fieldname, text)
+            for reader, offset, _, info in present:
+                postings = internals.postings_of(reader, fieldname, text, info)
                 for ids, _, _ in internals.blocks(postings, wanted=wanted, offset=offset):
                     found = (offset + docnum for docnum in ids)
                     if within is not None:
@@ -360,31 +387,49 @@ class Ranker:
             return Matches(scores, [(fieldname, _text(text), [scores])])
         scale = self._local.scale
         if scale is None:
-            factor = self.searcher.idf(fieldname, text) * (K1 + 1) * boost
+            factor = self._idf(frequency) * (K1 + 1) * boost
         else:
-            factor = counterparts.idf(self.searcher, fieldname, text, scale) * scale.factor * (K1 + 1) * boost
+            factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
         budget = self._local.budget
-        for reader, offset, tables in present:
+        for reader, offset, tables, info in present:
             lengths = tables.length_bytes(fieldname)
-            blocks = internals.blocks(internals.postings(reader, fieldname, text), wanted=wanted, offset=offset,
-                                      values=positions is not None)
+            postings = internals.postings_of(reader, fieldname, text, info)
+            blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
+            local = None if within is None else self._local_wanted(wanted, offset, reader.doc_count_all())
             for ids, weights, values in blocks:
                 if budget.over_time():
                     break
-                if positions is not None:
-                    for docnum, weight, value in zip(ids, weights, values, strict=True):
-                        if within is None or offset + docnum in within:
-                            scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
-                            positions[offset + docnum] = value
-                elif within is None:
-                    for docnum, weight in zip(ids, weights, strict=True):
+                if local is not None:
+                    # A common word read for a few documents (a rarer word's): the block's wanted ones are
+                    # found in C (a set meeting the block's ids), and only those are scored in Python.
+                    found = local.intersection(ids)
+                    if not found:
+                        continue
+                    where = dict(zip(ids, range(len(ids)), strict=True))
+                    for docnum in found:
+                        i = where[docnum]
+                        weight = weights[i]
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                        if positions is not None:
+                            positions[offset + docnum] = values[i]
+                elif positions is not None:
+                    for docnum, weight, value in zip(ids, weights, values, strict=True):
+                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                        positions[offset + docnum] = value
                 else:
                     for docnum, weight in zip(ids, weights, strict=True):
-                        if offset + docnum in within:
-                            scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
         return Matches(scores, [(fieldname, _text(text), [scores])])
+
+    def _local_wanted(self, wanted, offset, count):
+        """The wanted documents (sorted global numbers) within one segment, as the segment numbers them."""
+        key = (id(wanted), offset)
+        cache = self._local.sorted
+        if key not in cache:
+            inside = wanted[bisect_left(wanted, offset):bisect_left(wanted, offset + count)]
+            cache[key] = (wanted, set(map((-offset).__add__, inside)))  # the list is kept so its id stays its own
+        return cache[key][1]
 
     def _phrase(self, query, within=None):
         """Documents with every word, then those where the words stand in order, each at most
@@ -397,23 +442,20 @@ class Ranker:
         if len(words) == 1:
             return self._term(fieldname, words[0], query.boost, within)
         # As _all, rarest word first, reading each word's postings once for scores and positions.
-        reader = self.searcher.reader()
         positions = {word: {} for word in words}
         parts = {}
-        for word in sorted(positions, key=lambda word: reader.doc_frequency(fieldname, word)):
+        for word in sorted(positions, key=lambda word: self._lookup(fieldname, word)[0]):
             parts[word] = self._term(fieldname, word, 1.0, within, positions[word])
             if not parts[word].scores:
                 return Matches({})
             within = set(parts[word].scores) if within is None else within.intersection(parts[word].scores)
-        decode = internals.position_decoder(self.schema[fieldname].format)
+        format_ = self.schema[fieldname].format
         slop = max(1, query.slop)
         if len(words) == 2 and slop == 1:
             # The usual phrase: is some position of the second word one after one of the first?
-            first, second = positions[words[0]], positions[words[1]]
-            kept = [docnum for docnum in within
-                    if not set(map(_NEXT, decode(first[docnum]))).isdisjoint(decode(second[docnum]))]
+            kept = internals.followed(within, positions[words[0]], positions[words[1]], format_)
         else:
-            kept = _in_order(within, [positions[word] for word in words], slop, decode)
+            kept = _in_order(within, [positions[word] for word in words], slop, internals.position_decoder(format_))
         # A word twice in the phrase counts twice, as in Whoosh.
         return self._intersection([parts[word] for word in words], query.boost, common=kept)
 
