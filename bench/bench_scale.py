@@ -200,6 +200,9 @@ def page_addresses(pages):
     busiest = [Entity.objects.get(pk=pk).get_absolute_url() for pk, _ in counted] * (pages // 5 or 1)
     years = list(Article.objects.filter(date__isnull=False).values_list("date__year", flat=True)[:200])
     year = Counter(years).most_common(1)[0][0] if years else 2001
+    # The year's busiest month: a full page at every size (a fixed month can be empty in a small archive).
+    months = Counter(Article.objects.filter(date__year=year).values_list("date__month", flat=True))
+    month = months.most_common(1)[0][0] if months else 6
     last_file = max(1, -(-Article.objects.count() // settings.ARCHIVE_SITEMAP_LIMIT))
     return {
         "home": ["/"] * pages,
@@ -210,7 +213,7 @@ def page_addresses(pages):
         "timeline": ["/timeline/"] * pages,
         "timeline, page 5": ["/timeline/?page=5"] * pages,
         "year page": [f"/archive/{year}/"] * pages,
-        "month page": [f"/archive/{year}/6/"] * pages,
+        "month page": [f"/archive/{year}/{month}/"] * pages,
         "sitemap index": ["/sitemap.xml"] * pages,
         "sitemap file (articles, first)": ["/sitemap-articles.xml"] * 10,
         "sitemap file (articles, last)": [f"/sitemap-articles.xml?p={last_file}"] * 10,
