@@ -24,13 +24,15 @@ from django.utils.dateparse import parse_datetime
 _SQLITE_MONTH = "SUBSTR(CAST(date AS text), 1, 7)"
 _POSTGRES_MONTH = "date_trunc('month', date::timestamp)"
 
-_SQLITE = [
-    "CREATE INDEX IF NOT EXISTS archive_article_by_id ON archive_article (id)",
-    f"CREATE INDEX IF NOT EXISTS archive_article_month_updated ON archive_article ({_SQLITE_MONTH}, updated_at)",
-]
-_POSTGRES = [
-    f"CREATE INDEX IF NOT EXISTS archive_article_month_updated ON archive_article (({_POSTGRES_MONTH}), updated_at)",
-]
+_SQLITE = {
+    "archive_article_by_id": "CREATE INDEX IF NOT EXISTS archive_article_by_id ON archive_article (id)",
+    "archive_article_month_updated":
+        f"CREATE INDEX IF NOT EXISTS archive_article_month_updated ON archive_article ({_SQLITE_MONTH}, updated_at)",
+}
+_POSTGRES = {
+    "archive_article_month_updated": "CREATE INDEX IF NOT EXISTS archive_article_month_updated ON archive_article "
+                                     f"(({_POSTGRES_MONTH}), updated_at)",
+}
 NAMES = ("archive_article_by_id", "archive_article_month_updated")
 
 # The months holding dated articles walked from the smallest on, each found by one seek for the next
@@ -48,8 +50,12 @@ def install(using_connection=None):
     if "archive_article" not in target.introspection.table_names():
         return
     with target.cursor() as cursor:
-        for statement in _POSTGRES if target.vendor == "postgresql" else _SQLITE:
-            cursor.execute(statement)
+        # Only the missing ones are made: PostgreSQL refuses any CREATE INDEX, even one that would do nothing,
+        # in a transaction whose deferred foreign key checks are still pending (a migrate inside one).
+        present = set(target.introspection.get_constraints(cursor, "archive_article"))
+        for name, statement in (_POSTGRES if target.vendor == "postgresql" else _SQLITE).items():
+            if name not in present:
+                cursor.execute(statement)
 
 
 def drop(using_connection=None):
