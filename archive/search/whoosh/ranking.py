@@ -248,24 +248,28 @@ class Ranker:
         bounds = {}
         for boost, found, _ in parts:
             get = bounds.get
+            if not bounds:
+                bounds = {docnum: 0.0 + score * boost for docnum, score in found.scores.items()}
+                continue
             for docnum, score in found.scores.items():
                 bounds[docnum] = get(docnum, 0.0) + score * boost
         for docnum in self.deleted.intersection(bounds) if self.deleted else ():
             del bounds[docnum]
         if allowed is not None:
             bounds = {docnum: bound for docnum, bound in bounds.items() if docnum in allowed}
-        order = sorted(bounds.items(), key=lambda item: (-item[1], item[0]))
+        # Highest bound first, the older document first among equal ones (a stable sort of the numbers in order).
+        order = sorted(sorted(bounds), key=bounds.__getitem__, reverse=True)
         kept = [set() for _ in parts]  # per part, the documents checked where it holds
         scores = {}
         heap = []  # the `count` best checked: (score, -docnum), the worst first
         visited = 0
         step = count  # then twice as many each time: a page is usually certain after a few hundred
         while visited < len(order):
-            if heap and len(heap) >= count and heap[0] > (order[visited][1], -order[visited][0]):
+            if len(heap) >= count and heap[0] > (bounds[order[visited]], -order[visited]):
                 break
             if self._local.budget.over_time():
                 break
-            batch = [docnum for docnum, _ in order[visited:visited + step]]
+            batch = order[visited:visited + step]
             visited += len(batch)
             step = min(2 * step, 512)
             for n, (_, found, check) in enumerate(parts):
@@ -289,7 +293,7 @@ class Ranker:
         complete = visited >= len(order)
         while not complete and not self._local.budget.over_time():
             # Stopped early: one more match, not counted, makes the total a true "more than".
-            batch = [docnum for docnum, _ in order[visited:visited + step]]
+            batch = order[visited:visited + step]
             visited += len(batch)
             if any(check(inside) if check is not None else inside
                    for _, found, check in parts
