@@ -110,3 +110,13 @@ def test_the_search_says_more_than_its_total_when_it_stopped_early(early_stoppin
 def test_a_sort_by_date_checks_every_candidate(early_stopping):
     by_date = search.search('"Code Red"', sort="-date", per_page=1, query_language_only=True)
     assert not by_date.total_is_lower_bound and by_date.total > 1
+
+
+def test_the_page_says_more_than_and_links_the_next_page(early_stopping, client):
+    stopped = search.search('"Code Red"', per_page=1, query_language_only=True)
+    assert stopped.total_is_lower_bound and stopped.pages > stopped.total / stopped.per_page
+    params = {"q": '"Code Red"', "per_page": 1, "query_language_only": 1}
+    page = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"More than {stopped.total} results" in page and "page=2" in page
+    page = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert f"Mehr als {stopped.total} Ergebnisse" in page
