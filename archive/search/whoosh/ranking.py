@@ -273,8 +273,7 @@ class Ranker:
             visited += len(batch)
             step = min(2 * step, 512)
             for n, (_, found, check) in enumerate(parts):
-                inside = [docnum for docnum in batch if docnum in found.scores]
-                kept[n].update(check(inside) if check is not None else inside)
+                kept[n].update(_holding(batch, found, check))
             for docnum in batch:
                 score = 0.0
                 matched = False
@@ -295,9 +294,7 @@ class Ranker:
             # Stopped early: one more match, not counted, makes the total a true "more than".
             batch = order[visited:visited + step]
             visited += len(batch)
-            if any(check(inside) if check is not None else inside
-                   for _, found, check in parts
-                   for inside in [[docnum for docnum in batch if docnum in found.scores]]):
+            if any(_holding(batch, found, check) for _, found, check in parts):
                 break
             complete = visited >= len(order)
         terms = []
@@ -630,6 +627,12 @@ class Ranker:
             # A term under an And counted only where the whole And matched.
             terms.extend((fieldname, text, within + [scores]) for fieldname, text, within in part.terms)
         return Matches(scores, terms)
+
+
+def _holding(docnums, found, check):
+    """The documents among `docnums` where a part of a sum holds: its matches, through its check if it has one."""
+    inside = [docnum for docnum in docnums if docnum in found.scores]
+    return check(inside) if check is not None and inside else inside
 
 
 def _sum_of_parts(query, boost, scale, leaves):
