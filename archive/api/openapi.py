@@ -40,8 +40,9 @@ SEARCH_RESULTS = {
         "query": {"type": "string"}, "total": {"type": "integer"}, "page": {"type": "integer"},
         "pages": {"type": "integer"},
         "total_is_lower_bound": {"type": "boolean", "description": (
-            "true when more records match than were counted (PostgreSQL counts at most 10,000): the total "
-            "is then 'more than total' and each facet count is a count among the first `total` matches")},
+            "true when more records match than were counted (PostgreSQL counts at most 10,000; Whoosh stops "
+            "checking a phrase of very common words once the page is certain): the total is then 'more than "
+            "total' and each facet count is a count among the `total` matches counted")},
         "results": {"type": "array", "items": {
             "type": "object", "required": ["type", "slug", "title", "url"],
             "properties": {"type": {"type": "string", "enum": list(TYPES)}, "slug": {"type": "string"},

@@ -96,6 +96,8 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, quer
                                              deadline=deadline))
         found.suggestion_words = suggestion_words
     pages = math.ceil(found.total / per_page) if found.total else 0
+    if found.total_is_lower_bound:  # more than `total` match: at least one more, so a next page when this one is full
+        pages = math.ceil((found.total + 1) / per_page)
     return SearchPage(
         query=text, total=found.total, page=page, pages=pages, per_page=per_page,
         results=[_result(hit, translated) for hit in found.hits],

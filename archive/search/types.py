@@ -52,6 +52,7 @@ class SearchResults:
     facets: dict               # name -> Counter(value -> count)
     suggestion_words: dict = field(default_factory=dict)  # misspelt word -> best word from the archive
     partial: bool = False      # matching stopped at the deadline: these are the matches found until then
-    # More matches than the backend counts (PostgreSQL past ranking.COUNT_CAP): the total is "more
+    # More matches than the backend counts (PostgreSQL past ranking.COUNT_CAP, Whoosh stopping a
+    # common-word phrase early, whoosh/ranking.py Ranker.best): the total is "more
     # than total" and the facets count only the matches counted.
     total_is_lower_bound: bool = False

@@ -198,15 +198,24 @@ class WhooshBackend:
             return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
         deadline = request.deadline or time.monotonic() + MATCH_SECONDS
         budget = ranking.Budget(terms=MAX_EXPANSIONS, deadline=deadline, counted=EXPANDED_FIELDS)
+        start = (request.page - 1) * request.per_page
+        lower_bound = False
         try:
-            found = state.ranker.matches(compiled, budget=budget)
+            # A phrase of common words: checked best bound first, until the page is certain (ranking.best).
+            best = state.ranker.best(compiled, start + request.per_page, allowed, budget) \
+                if request.sort == "relevance" else None
+            if best is not None:
+                found, complete = best
+                lower_bound = not complete and not budget.late
+            else:
+                found = state.ranker.matches(compiled, budget=budget)
         except ranking.TooBroad as exc:
             written = getattr(exc.query, "written", exc.query.text)
             raise q.QueryError(gettext("“%(part)s” stands for too many words (with the other words ending in * "
                                        "or ~, more than %(most)d); make it longer or less fuzzy.")
                                % {"part": written, "most": MAX_EXPANSIONS}) from None
         scores = found.scores
-        if allowed is not None:
+        if allowed is not None and best is None:
             scores = {docnum: score for docnum, score in scores.items() if docnum in allowed} \
                 if len(scores) <= len(allowed) else {docnum: scores[docnum] for docnum in allowed if docnum in scores}
         if isinstance(compiled, wq.Every) and allowed is None:  # everything: the same counts until the index changes
@@ -220,7 +229,6 @@ class WhooshBackend:
             name, _, facet_value = value.partition("=")
             facets[name][facet_value] = count
 
-        start = (request.page - 1) * request.per_page
         shown = _top(scores, start + request.per_page, request.sort, state)[start:]
         hits = []
         for docnum in shown:
@@ -234,7 +242,7 @@ class WhooshBackend:
         late = budget.over_time()
         suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
         return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
-                             partial=budget.late)
+                             partial=budget.late, total_is_lower_bound=lower_bound)
 
 
 @functools.cache

@@ -1,0 +1,122 @@
+"""A phrase of common words checked best bound first (Ranker.best) gives the page a check of
+every candidate gives: the same documents, order and scores, on an index where most documents
+hold the phrase's words but not the phrase."""
+
+import heapq
+import random
+
+import pytest
+from whoosh import index
+from whoosh import query as wq
+
+from archive import search
+from archive.search.whoosh import analysis, ranking
+from archive.search.whoosh.ranking import Ranker, SegmentTables
+from tests import search_corpus
+
+
+def _top(scores, count):
+    return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
+
+
+@pytest.fixture
+def common_words(tmp_path):
+    """Three segments and deletions; every document holds alpha and beta, about one in five as "alpha beta"."""
+    rng = random.Random(7)
+    others = ["gamma", "delta", "epsilon"]
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    for batch in range(3):
+        writer = ix.writer()
+        for n in range(600):
+            words = [rng.choice(others) for _ in range(rng.randint(4, 60))]
+            for word in ("beta", "alpha") * rng.randint(1, 3):  # "beta ... alpha": never the phrase
+                words.insert(rng.randrange(len(words) + 1), word)
+            if rng.random() < 0.2:
+                words.insert(rng.randrange(len(words) + 1), "alpha beta")
+            body = " ".join(words)
+            words.reverse()
+            writer.add_document(key=f"{batch}-{n}", type="article", body_en=body, title_en=" ".join(words[:8]))
+        writer.commit(merge=False)
+    writer = ix.writer()
+    for n in range(0, 600, 9):
+        writer.delete_by_term("key", f"1-{n}")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
+        yield searcher
+
+
+QUERIES = [
+    wq.Phrase("body_en", ["alpha", "beta"]),
+    # As a compiled query: the phrase in several fields, summed; a word beside it; a boost.
+    wq.Or([wq.Phrase("title_en", ["alpha", "beta"]), wq.Phrase("body_en", ["alpha", "beta"])]),
+    wq.Or([wq.Phrase("body_en", ["alpha", "beta"]), wq.Term("title_en", "gamma", boost=0.5)]),
+    wq.Or([wq.Phrase("body_en", ["alpha", "gamma", "beta"], slop=4), wq.Phrase("title_en", ["beta", "alpha"])]),
+]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=str)
+@pytest.mark.parametrize("count", [1, 10, 30])
+def test_the_best_page_is_what_checking_every_candidate_gives(common_words, query, count):
+    searcher = common_words
+    ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
+    full = ranker.matches(query).scores
+    found, complete = ranker.best(query, count, least=0)
+    assert _top(found.scores, count) == _top(full, count)
+    for docnum in _top(full, count):
+        assert found.scores[docnum] == pytest.approx(full[docnum], rel=1e-12)
+    theirs = searcher.search(query, limit=count)
+    assert [hit.score for hit in theirs] == pytest.approx([full[docnum] for docnum in _top(full, count)], rel=1e-6)
+    assert set(found.scores) <= set(full)
+    assert all(found.scores[docnum] == pytest.approx(full[docnum], rel=1e-12) for docnum in found.scores)
+    # It stopped early, and "more than" the matches it counted is true.
+    assert not complete and len(found.scores) < len(full)
+
+
+def test_filters_keep_the_page_exact(common_words):
+    searcher = common_words
+    ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
+    query = QUERIES[1]
+    allowed = set(range(0, searcher.doc_count_all(), 3))
+    full = {docnum: score for docnum, score in ranker.matches(query).scores.items() if docnum in allowed}
+    found, _ = ranker.best(query, 10, allowed, least=0)
+    assert set(found.scores) <= allowed
+    assert _top(found.scores, 10) == _top(full, 10)
+
+
+def test_few_candidates_are_checked_the_usual_way(common_words):
+    ranker = Ranker(common_words, lambda reader: SegmentTables().view(reader))
+    assert ranker.best(QUERIES[0], 10) is None  # fewer than EARLY_STOP_CANDIDATES documents hold the words
+    assert ranker.best(wq.And([wq.Term("body_en", "alpha"), wq.Term("body_en", "beta")]), 10, least=0) is None
+
+
+@pytest.fixture
+def early_stopping(db, settings, monkeypatch):
+    settings.ARCHIVE_SEARCH_BACKEND = "whoosh"
+    search_corpus.build()
+    monkeypatch.setattr(ranking, "EARLY_STOP_CANDIDATES", 1)
+
+
+def test_the_search_says_more_than_its_total_when_it_stopped_early(early_stopping, monkeypatch):
+    stopped = search.search('"Code Red"', per_page=1, query_language_only=True)
+    monkeypatch.setattr(ranking, "EARLY_STOP_CANDIDATES", 10**9)
+    checked = search.search('"Code Red"', per_page=1, query_language_only=True)
+    assert checked.total > 1 and not checked.total_is_lower_bound
+    assert stopped.total_is_lower_bound and not stopped.partial and stopped.total < checked.total
+    assert stopped.as_json()["total_is_lower_bound"] is True
+    assert [r["slug"] for r in stopped.results] == [r["slug"] for r in checked.results]
+
+
+def test_a_sort_by_date_checks_every_candidate(early_stopping):
+    by_date = search.search('"Code Red"', sort="-date", per_page=1, query_language_only=True)
+    assert not by_date.total_is_lower_bound and by_date.total > 1
+
+
+def test_the_page_says_more_than_and_links_the_next_page(early_stopping, client):
+    stopped = search.search('"Code Red"', per_page=1, query_language_only=True)
+    assert stopped.total_is_lower_bound and stopped.pages > stopped.total / stopped.per_page
+    params = {"q": '"Code Red"', "per_page": 1, "query_language_only": 1}
+    page = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"More than {stopped.total} results" in page and "page=2" in page
+    page = client.get("/search/", params, HTTP_ACCEPT_LANGUAGE="de-DE,de;q=0.9").content.decode()
+    assert f"Mehr als {stopped.total} Ergebnisse" in page
