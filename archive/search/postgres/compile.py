@@ -22,6 +22,10 @@ COMPOUND_PART_MIN = 4
 # (ranking.py): the RUM index orders those cheaply, where the OR of all twenty to a hundred
 # neighbours makes it weigh every document any of them finds. Matches and counts keep every neighbour.
 FUZZY_RANK_WORDS = 4
+# Past this share of the documents a neighbour is not one of those nearest words ("them~" finding "the",
+# in 80% of them): the index would order every document it is in, and its weight in Whoosh's BM25F is
+# small (its idf), so the documents found only through it rank low there. It still matches and scores.
+COMMON_NEIGHBOUR_SHARE = 0.2
 
 
 def tokens(text):
@@ -45,6 +49,7 @@ class Lexicon:
     def __init__(self):
         self.stems = {}      # (lang, folded word) -> stem
         self.near = {}       # (word, edits) -> vocabulary words within that many edits
+        self.common = set()  # fuzzy neighbours in more than COMMON_NEIGHBOUR_SHARE of the documents
         self.missing_stems = set()
         self.missing_near = set()
 
@@ -82,6 +87,17 @@ class Lexicon:
                 self.near[(word, edits)] = tuple(
                     found for (found,) in cursor.fetchall() if edit_distance(word, found) <= edits)
             self.missing_near.clear()
+            self._fill_common(cursor)
+
+    def _fill_common(self, cursor):
+        """The neighbours in more than COMMON_NEIGHBOUR_SHARE of the documents, from the planner's statistics
+        of the vectors (their most common elements, down to about 2%): nothing is counted."""
+        words = sorted({word for found in self.near.values() for word in found})
+        cursor.execute(
+            "SELECT u.elem FROM pg_stats p, unnest(p.most_common_elems::text::text[], p.most_common_elem_freqs) "
+            "AS u(elem, freq) WHERE p.schemaname = current_schema() AND p.tablename = 'archive_searchdocument' "
+            "AND p.attname = 'vec' AND u.freq > %s AND u.elem = ANY(%s)", [COMMON_NEIGHBOUR_SHARE, words])
+        self.common = {word for (word,) in cursor.fetchall()}
 
 
 class Expr:
@@ -178,8 +194,10 @@ class Compiler:
             for word in sorted(found):
                 self._note(word, False, field_weights)
             text = any_of([f"{quote_lexeme(word)}:{field_weights}" for word in sorted(found)])
-            nearest = sorted(found, key=lambda word: (min(edit_distance(probe, word) for probe in probes),
-                                                     word not in probes, word))[:FUZZY_RANK_WORDS]
+            # The query word itself always, a very common neighbour never.
+            near = [word for word in found if word in probes or word not in self.lexicon.common]
+            nearest = sorted(near, key=lambda word: (min(edit_distance(probe, word) for probe in probes),
+                                                    word not in probes, word))[:FUZZY_RANK_WORDS]
             few = any_of([f"{quote_lexeme(word)}:{field_weights}" for word in sorted(nearest)])
             if not self.negated and few != text:
                 self.narrow.append((text, few))
