@@ -17,7 +17,7 @@ archive_article on SQLite drops its triggers, so they are (re)installed after ev
 
 from django.db import connection
 
-from archive import dates
+from archive import dates, db_triggers
 from archive.entities.summary import MONTH
 
 _UPSERT = ("INSERT INTO archive_archivemonth (month, date_precision, articles) {select} "
@@ -71,10 +71,7 @@ def _sqlite_triggers():
 
 
 def _postgres_triggers():
-    def function(name, statements):
-        body = "".join(f"{statement};\n" for statement in statements)
-        return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n{body}RETURN NULL;\nEND $$")
+    function = db_triggers.plpgsql_function
 
     return [
         function("archive_months_added", _set_statements("added", 1)),
@@ -92,18 +89,10 @@ def _postgres_triggers():
 
 def install(using_connection=None):
     """The triggers, once the table exists; idempotent."""
-    target = using_connection or connection
-    if "archive_archivemonth" not in target.introspection.table_names():
-        return
-    with target.cursor() as cursor:
-        for statement in _postgres_triggers() if target.vendor == "postgresql" else _sqlite_triggers():
-            cursor.execute(statement)
+    db_triggers.install_where("archive_archivemonth", _sqlite_triggers, _postgres_triggers, using_connection)
 
 
-def installed_after_migrate(sender, using, **kwargs):
-    from django.db import connections
-
-    install(connections[using])
+installed_after_migrate = db_triggers.after_migrate(install)
 
 
 def rebuild(using_connection=None):

@@ -16,7 +16,7 @@ every `migrate` (archive.apps), like the change stamp's; `rebuild()` fills the t
 
 from django.db import connection
 
-from archive import dates
+from archive import dates, db_triggers
 
 MONTH = "COALESCE(SUBSTR(CAST({a}.date AS text), 1, 7), '')"
 # The timeline's order (archive.timeline.items.sort_key, archive.timeline.density._ORDER_KEYS) as one text.
@@ -137,10 +137,7 @@ def _postgres_set_statements(rows, sign):
 
 
 def _postgres_triggers():
-    def function(name, statements, returns="NULL"):
-        body = "".join(f"{statement};\n" for statement in statements)
-        return (f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                f"BEGIN\n{body}RETURN {returns};\nEND $$")
+    function = db_triggers.plpgsql_function
 
     return [
         function("archive_summary_mentions_added", _postgres_set_statements("added", 1)),
@@ -163,18 +160,10 @@ def _postgres_triggers():
 
 def install(using_connection=None):
     """The triggers, once the tables exist; idempotent."""
-    target = using_connection or connection
-    if "archive_entityarticle" not in target.introspection.table_names():
-        return
-    with target.cursor() as cursor:
-        for statement in _postgres_triggers() if target.vendor == "postgresql" else _sqlite_triggers():
-            cursor.execute(statement)
+    db_triggers.install_where("archive_entityarticle", _sqlite_triggers, _postgres_triggers, using_connection)
 
 
-def installed_after_migrate(sender, using, **kwargs):
-    from django.db import connections
-
-    install(connections[using])
+installed_after_migrate = db_triggers.after_migrate(install)
 
 
 def rebuild(using_connection=None):
