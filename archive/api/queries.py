@@ -1,10 +1,10 @@
 """The API's read queries: filtered, ordered querysets, one per kind of record."""
 
-from django.db.models import IntegerField, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Prefetch, Q
 
 from archive import dates
-from archive.models import Article, Coverage, Entity, EntityArticle, EntityMonth, Event, HindsightNote, Mention, Source
+from archive.entities import summary
+from archive.models import Article, Coverage, Entity, EntityArticle, Event, HindsightNote, Mention, Source
 from archive.params import BadParameter
 
 _MENTIONS = Prefetch("mentions", queryset=Mention.objects.select_related("entity").order_by("entity__name"))
@@ -33,8 +33,7 @@ def article_keys(found, *, entity="", narrowed=False):
     rows after). An entity's articles, not `narrowed` by another filter, come from the index of its mentions
     with their articles' keys (archive/entities/summary.py)."""
     if entity and not narrowed:
-        return (EntityArticle.objects.filter(entity__slug=entity).order_by("date", "title", "article_id")
-                .values_list("article_id", flat=True))
+        return _entity_keys(entity__slug=entity)
     return found.prefetch_related(None).select_related(None).values_list("id", flat=True)
 
 
@@ -71,31 +70,29 @@ def article(slug):
     )
 
 
-def _article_count():
-    """An entity's articles summed from its counts per month (archive/entities/summary.py), not counted over
-    its mentions."""
-    months = (EntityMonth.objects.filter(entity=OuterRef("pk")).order_by().values("entity")
-              .annotate(total=Sum("articles")).values("total"))
-    return Coalesce(Subquery(months, output_field=IntegerField()), 0)
-
-
 def entities(*, kind=""):
-    found = Entity.objects.prefetch_related("aliases").annotate(article_count=_article_count())
+    found = Entity.objects.prefetch_related("aliases").annotate(article_count=summary.article_total_annotation())
     if kind:
         found = found.filter(kind=kind)
     return found.order_by("name", "id")
 
 
 def entity(slug):
-    return Entity.objects.prefetch_related("aliases").annotate(article_count=_article_count()).get(slug=slug)
+    return (Entity.objects.prefetch_related("aliases").annotate(article_count=summary.article_total_annotation())
+            .get(slug=slug))
 
 
 def entity_articles(entity, size):
     """The first `size` of the entity's articles in the list's order (date, title, id), chosen from the index
     of its mentions with their articles' keys: a page read, not a sort of all of them."""
-    first = (EntityArticle.objects.filter(entity=entity).order_by("date", "title", "article_id")
-             .values_list("article_id", flat=True))
-    return articles().filter(pk__in=list(first[:size]))
+    return articles().filter(pk__in=list(_entity_keys(entity=entity)[:size]))
+
+
+def _entity_keys(**entity):
+    """The ids of an entity's articles in the list's order (date, title, id), from the index of its mentions
+    with their articles' keys."""
+    return (EntityArticle.objects.filter(**entity).order_by("date", "title", "article_id")
+            .values_list("article_id", flat=True))
 
 
 def entity_events(entity):

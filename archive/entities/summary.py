@@ -214,6 +214,19 @@ def article_total(entity):
     return sum(n for _month, _precision, n in month_rows(entity, undated=True))
 
 
+def article_total_annotation():
+    """For an Entity queryset's annotate(): how many articles name each entity, summed from its counts per
+    month (0 for none), not counted over its mentions."""
+    from django.db.models import IntegerField, OuterRef, Subquery, Sum
+    from django.db.models.functions import Coalesce
+
+    from archive.models import EntityMonth
+
+    months = (EntityMonth.objects.filter(entity=OuterRef("pk")).order_by().values("entity")
+              .annotate(total=Sum("articles")).values("total"))
+    return Coalesce(Subquery(months, output_field=IntegerField()), 0)
+
+
 def in_timeline_order(entity):
     """The entity's dated articles in timeline order (archive.timeline.items.sort_key): an index range."""
     from archive.models import EntityArticle

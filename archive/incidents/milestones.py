@@ -17,11 +17,12 @@ between two days, a range of possible days otherwise; a range counts by its midd
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils.translation import gettext
 
 from archive import dates
-from archive.models import Coverage, Entity, EntityArticle, EntityMonth, Event, Mention
+from archive.entities import summary
+from archive.models import Coverage, Entity, EntityArticle, Event, Mention
 from archive.timeline.coverage import Span
 
 DISCLOSURE, PATCH, EXPLOITATION, COVERAGE = "disclosure", "patch", "exploitation", "coverage"
@@ -208,15 +209,14 @@ def _take_coverage(row, link):
 def _mentioning(ids):
     """({incident id: articles naming it}, {incident id: the earliest day of one}), from the per-entity
     aggregates: the counts per month summed, the first day read from the index of its articles by date."""
-    months = (EntityMonth.objects.filter(entity_id=OuterRef("pk")).values("entity_id")
-              .annotate(total=Sum("articles")).values("total"))
     first_day = (EntityArticle.objects.filter(entity_id=OuterRef("pk"), date__isnull=False)
                  .order_by("date").values("date")[:1])
-    rows = (Entity.objects.filter(pk__in=ids).annotate(count=Subquery(months), first=Subquery(first_day))
+    rows = (Entity.objects.filter(pk__in=ids)
+            .annotate(count=summary.article_total_annotation(), first=Subquery(first_day))
             .values_list("pk", "count", "first"))
     counts, firsts = {}, {}
     for pk, count, first in rows:
-        counts[pk] = count or 0
+        counts[pk] = count
         if first is not None:
             firsts[pk] = first
     return counts, firsts
