@@ -196,11 +196,7 @@ class Ranker:
         With a Budget: raises TooBroad past its words; past its deadline, returns what was
         matched so far and sets budget.late.
         """
-        self._local.sorted = {}
-        self._local.terms = {}
-        self._local.budget = budget or Budget()
-        self._local.expanded = {}
-        self._local.scale = None
+        self._start(budget)
         found = self._evaluate(query, within)
         if self.deleted:
             scores = found.scores
@@ -208,6 +204,14 @@ class Ranker:
                 if docnum in self.deleted:
                     scores.pop(docnum, None)
         return found
+
+    def _start(self, budget):
+        """This thread's state for one query: its caches emptied, its budget set."""
+        self._local.sorted = {}
+        self._local.terms = {}
+        self._local.budget = budget or Budget()
+        self._local.expanded = {}
+        self._local.scale = None
 
     def best(self, query, count, allowed=None, budget=None, least=None):
         """The query's `count` best documents, checking phrase positions best bound first; or None.
@@ -225,10 +229,7 @@ class Ranker:
         leaves = []
         if not _sum_of_parts(query, 1.0, None, leaves) or not any(isinstance(leaf, wq.Phrase) for leaf, _, _ in leaves):
             return None
-        self._local.sorted = {}
-        self._local.terms = {}
-        self._local.budget = budget or Budget()
-        self._local.expanded = {}
+        self._start(budget)
         least = EARLY_STOP_CANDIDATES if least is None else least
         if max(min((self._lookup(leaf.fieldname, word)[0] for word in leaf.words), default=0)
                for leaf, _, _ in leaves if isinstance(leaf, wq.Phrase)) < least:
