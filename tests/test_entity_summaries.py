@@ -119,6 +119,18 @@ def test_a_deleted_article_or_entity_leaves_nothing_behind(archive):
     assert kept() == ({}, {}, set())
 
 
+def test_the_tables_emptied_first_are_left_empty(archive):
+    """As Django's flush may do: the aggregates deleted before the mentions leave no row below zero behind."""
+    for model in (EntityMonth, EntityPair, EntityArticle):
+        model.objects.all().delete()
+    Mention.objects.filter(article__slug="second").delete()
+    Article.objects.all().delete()
+    assert kept() == ({}, {}, set())
+    worm, vendor, _ = archive
+    make.article("again", "2001-08-10", entities=[worm, vendor])
+    assert_exact()
+
+
 def test_the_pages_read_what_the_records_say(client, archive):
     worm, vendor, police = archive
     for i in range(4):

@@ -53,12 +53,12 @@ def _mention_statements(row, sign):
         # Only the rows just counted down are looked at, each through its unique key.
         statements += [
             f"DELETE FROM archive_entityarticle WHERE entity_id = {entity} AND article_id = {article}",
-            f"DELETE FROM archive_entitymonth WHERE entity_id = {entity} AND articles = 0 AND (month, date_precision) "
+            f"DELETE FROM archive_entitymonth WHERE entity_id = {entity} AND articles <= 0 AND (month, date_precision) "
             f"IN (SELECT {MONTH.format(a='a')}, a.date_precision FROM archive_article a WHERE a.id = {article})",
-            f"DELETE FROM archive_entitypair WHERE entity_id = {entity} AND articles = 0 "
+            f"DELETE FROM archive_entitypair WHERE entity_id = {entity} AND articles <= 0 "
             f"AND other_id IN (SELECT m.entity_id {others})",
             f"DELETE FROM archive_entitypair WHERE entity_id IN (SELECT m.entity_id {others}) "
-            f"AND other_id = {entity} AND articles = 0",
+            f"AND other_id = {entity} AND articles <= 0",
         ]
     return statements
 
@@ -70,7 +70,7 @@ def _article_statements():
         _MONTH_UPSERT.format(select=f"SELECT m.entity_id, {MONTH.format(a='OLD')}, OLD.date_precision, -1 {mentions}"),
         _MONTH_UPSERT.format(select=f"SELECT m.entity_id, {MONTH.format(a='NEW')}, NEW.date_precision, 1 {mentions}"),
         f"DELETE FROM archive_entitymonth WHERE entity_id IN (SELECT m.entity_id {mentions}) "
-        f"AND month = {MONTH.format(a='OLD')} AND date_precision = OLD.date_precision AND articles = 0",
+        f"AND month = {MONTH.format(a='OLD')} AND date_precision = OLD.date_precision AND articles <= 0",
         "UPDATE archive_entityarticle SET date = NEW.date, date_precision = NEW.date_precision, title = NEW.title, "
         f"slug = NEW.slug, order_key = {ORDER_KEY.format(a='NEW')}, title_key = LOWER(NEW.title) "
         "WHERE article_id = NEW.id",
@@ -129,8 +129,8 @@ def _postgres_set_statements(rows, sign):
         statements += [
             f"DELETE FROM archive_entityarticle e USING {rows} r WHERE e.entity_id = r.entity_id "
             "AND e.article_id = r.article_id",
-            f"DELETE FROM archive_entitymonth WHERE articles = 0 AND entity_id IN (SELECT entity_id FROM {rows})",
-            f"DELETE FROM archive_entitypair WHERE articles = 0 AND (entity_id IN (SELECT entity_id FROM {rows}) "
+            f"DELETE FROM archive_entitymonth WHERE articles <= 0 AND entity_id IN (SELECT entity_id FROM {rows})",
+            f"DELETE FROM archive_entitypair WHERE articles <= 0 AND (entity_id IN (SELECT entity_id FROM {rows}) "
             f"OR other_id IN (SELECT entity_id FROM {rows}))",
         ]
     return statements
