@@ -10,7 +10,7 @@ from whoosh import index
 from whoosh import query as wq
 
 from archive import search
-from archive.search.whoosh import analysis, internals, ranking
+from archive.search.whoosh import analysis, bestfirst, internals, ranking
 from archive.search.whoosh.ranking import Ranker, SegmentTables
 from tests import search_corpus
 
@@ -179,9 +179,13 @@ def _same_page(found, full, count):
 @pytest.mark.parametrize("query", BODY_BLOCKS_QUERIES, ids=str)
 @pytest.mark.parametrize("count", [1, 3, 10, 40])
 @pytest.mark.parametrize("least", [0, 1000])
-def test_bodies_read_a_block_at_a_time_give_the_page_of_a_full_check(titles_and_bodies, query, count, least):
+@pytest.mark.parametrize("queued", [bestfirst.QUEUED, 3])
+def test_bodies_read_a_block_at_a_time_give_the_page_of_a_full_check(titles_and_bodies, query, count, least, queued,
+                                                                     monkeypatch):
     """least=1000: the titles (a few hundred documents) are read whole, the bodies (every document)
-    a block at a time where a candidate may reach the page; least=0: the titles too."""
+    a block at a time where a candidate may reach the page; least=0: the titles too. queued=3: of
+    the candidates a part read whole brings, only the best bounds are queued, the rest when reached."""
+    monkeypatch.setattr(bestfirst, "QUEUED", queued)
     searcher = titles_and_bodies
     ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
     full = ranker.matches(query).scores
@@ -237,3 +241,34 @@ def test_filters_and_deletions_keep_the_page_exact_when_bodies_are_read_by_block
         assert set(found.scores) <= allowed
         _same_page(found, kept, count)
     assert not ranker.deleted.intersection(full)
+
+
+@pytest.mark.parametrize("queued", [bestfirst.QUEUED, 3])
+def test_bodies_read_whole_late_still_bring_their_best_documents(tmp_path, monkeypatch, queued):
+    """The titles hold the phrase in more documents than the page, but in long titles (low scores);
+    a few short bodies of the phrase score above all of them. The page is not certain until the
+    bodies are read, after the titles filled it: their best documents come onto it."""
+    monkeypatch.setattr(bestfirst, "QUEUED", queued)
+    rng = random.Random(5)
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    writer = ix.writer()
+    for n in range(1500):
+        body = [rng.choice(["gamma", "delta", "zeta"]) for _ in range(rng.randint(40, 160))]
+        if n % 5 < 2 and n % 8 != 3:  # alpha and beta in two bodies of five, none behind those titles
+            body.insert(rng.randrange(len(body) + 1), "alpha beta" if rng.random() < 0.5 else "beta x alpha")
+        title = "delta"
+        if n % 8 == 3:
+            title = " ".join(["alpha beta"] + ["delta"] * rng.randint(150, 250))
+        if n % 70 == 12:  # never one of those titles
+            body = ["alpha", "beta"] * rng.randint(1, 3) + ["gamma"] * rng.randint(0, 3)
+        writer.add_document(key=str(n), type="article", body_en=" ".join(body), title_en=title)
+    writer.commit()
+    query = BODY_BLOCKS_QUERIES[0]
+    with ix.searcher() as searcher:
+        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
+        full = ranker.matches(query).scores
+        for count in (5, 10, 25, 60):
+            found, complete = ranker.best(query, count, least=300)
+            _same_page(found, full, count)
+            assert not complete and len(found.scores) < len(full)
+        assert sum(1 for docnum in _top(full, 10) if docnum % 70 == 12) >= 5  # the short bodies lead

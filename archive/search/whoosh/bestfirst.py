@@ -25,6 +25,7 @@ every part is read, as a full check reads them.
 
 import heapq
 from bisect import bisect_left, bisect_right
+from itertools import chain, repeat
 
 from whoosh import query as wq
 from whoosh.util.numeric import length_to_byte
@@ -34,6 +35,7 @@ from archive.search.whoosh import counterparts, internals, ranking
 # A bound from a block header or term statistics: the stored highest weight is a float32 of what
 # was written, and the sums round; this much above keeps the bound above every score.
 MARGIN = 1 + 1e-6
+QUEUED = 512  # of a common part's candidates, those queued at once (the best bounds); the rest when reached
 
 
 class Part:
@@ -52,12 +54,14 @@ class Part:
         self.word_boost = word_boost  # a word's own boost; 1.0 for a phrase's words
         self.phrase = phrase  # the Phrase, or None for a word or another query
         self.cost = 0  # documents holding its rarest word
-        self.whole = False
-        self.candidates = {}  # read whole: docnum -> the words' summed score, where they all are
+        self.whole = False  # its documents known: the candidates
+        self.candidates = {}  # docnum -> its bound (the words read, and the others' highest scores)
         self.terms = []
         self.found = {}
         self.top = 0.0
-        self.segments = None  # read by blocks: per distinct word, per segment: _WordBlocks or None
+        self.tops = {}  # per word, its highest score
+        self.read = {}  # per word read whole: ({docnum: score}, {docnum: encoded positions} or None)
+        self.segments = None  # per distinct word not read whole, per segment: _WordBlocks or None
 
     def value(self, scores):
         """The part's score from its words' scores, summed as Ranker._phrase sums them."""
@@ -107,11 +111,17 @@ class BestFirst:
         self.offsets = [offset for _, offset, _ in ranker.leaves]
         self.seen = set()
         self.queue = []  # (-bound, docnum, stage): stage 0 bounded by candidates, 1 by block headers
+        self.heap = []  # the `count` best checked: (score, -docnum), the worst first
+        self.count = 0
+        self.passed = []  # candidates bounded below the page when they came: never checked for it
+        self.reserve = {}  # candidates bounded below `reserve_top`: queued when the check gets that far
+        self.reserve_top = None
 
     # --- reading a part ---
 
-    def read_whole(self, part):
-        """Reads the part's postings (with positions) and makes its documents candidates."""
+    def read_whole(self, part, every_word=True):
+        """Reads the part's postings with positions, its rarest word's alone unless `every_word`, and
+        makes its documents (every one holding the rarest word) candidates."""
         ranker = self.ranker
         ranker._local.scale = part.scale
         try:
@@ -119,35 +129,42 @@ class BestFirst:
                 found = ranker._evaluate(part.leaf)
                 part.candidates = found.scores
                 part.terms = found.terms
-                part.check = None
             else:
-                self._read_words(part)
+                self._read_words(part, every_word)
         finally:
             ranker._local.scale = None
         part.whole = True
         self._rest = self._left()
         self.admit(part.candidates)
 
-    def _read_words(self, part):
+    def _read_words(self, part, every_word):
         ranker, fieldname = self.ranker, part.fieldname
-        positions = {word: {} for word in part.words}
-        scores = {}
         within = None
-        for word in sorted(positions, key=lambda word: ranker._lookup(fieldname, word)[0]):  # rarest first
-            scores[word] = ranker._term(fieldname, word, part.word_boost, within,
-                                        positions[word] if part.phrase is not None else None).scores
-            within = set(scores[word]) if within is None else within.intersection(scores[word])
-            if not within:
+        for word in sorted(dict.fromkeys(part.words), key=lambda word: ranker._lookup(fieldname, word)[0]):
+            positions = {} if part.phrase is not None else None
+            scores = ranker._term(fieldname, word, part.word_boost, within, positions).scores
+            part.read[word] = (scores, positions)
+            within = set(scores) if within is None else within.intersection(scores)
+            if not within or not every_word:
                 break
         if not within:
-            part.candidates, part.positions = {}, []
+            part.candidates = {}
             return
-        words = [scores[word] for word in part.words]
-        part.candidates = {docnum: part.value([found[docnum] for found in words]) for docnum in within}
-        part.positions = [positions[word] for word in part.words]
+        if len(part.read) < len(set(part.words)):  # the other words' highest scores stand in for theirs
+            words = [part.read[word][0] if word in part.read else dict.fromkeys(within, part.tops[word])
+                     for word in part.words]
+        else:
+            words = [part.read[word][0] for word in part.words]
+        if part.phrase is None:
+            part.candidates = words[0]
+        elif len(words) == 2:  # part.value, without a call and a list per document
+            first, second, boost = words[0], words[1], part.phrase.boost
+            part.candidates = {docnum: (first[docnum] + second[docnum]) * boost for docnum in within}
+        else:
+            part.candidates = {docnum: part.value([found[docnum] for found in words]) for docnum in within}
 
     def word_blocks(self, part):
-        """Per distinct word, per segment, its blocks (their headers read now), or None."""
+        """Per distinct word not read whole, per segment, its blocks (their headers read now), or None."""
         if part.segments is not None:
             return part.segments
         ranker, fieldname = self.ranker, part.fieldname
@@ -155,6 +172,8 @@ class BestFirst:
         floor = _floor(norms)
         part.segments = {}
         for word in dict.fromkeys(part.words):
+            if word in part.read:
+                continue
             frequency, present = ranker._lookup(fieldname, word)
             factor = _factor(ranker, frequency, part.word_boost, part.scale)
             per_segment = [None] * len(self.offsets)
@@ -171,13 +190,12 @@ class BestFirst:
         """What the part adds to any document at most, from its words' term statistics."""
         ranker, fieldname = self.ranker, part.fieldname
         floor = _floor(ranker._norm_table(fieldname))
-        tops = {}
         for word in dict.fromkeys(part.words):
             frequency, present = ranker._lookup(fieldname, word)
             factor = _factor(ranker, frequency, part.word_boost, part.scale)
-            tops[word] = max((_bound(factor, info.max_weight(), floor[length_to_byte(info.min_length())])
-                              for _, _, _, info in present), default=0.0)
-        part.top = part.value([tops[word] for word in part.words])
+            part.tops[word] = max((_bound(factor, info.max_weight(), floor[length_to_byte(info.min_length())])
+                                   for _, _, _, info in present), default=0.0)
+        part.top = part.value([part.tops[word] for word in part.words])
 
     # --- a part's score in a document ---
 
@@ -186,40 +204,52 @@ class BestFirst:
         found = part.found
         if docnum in found:
             return found[docnum]
-        if part.whole:
+        if part.phrase is None and not part.words:
             value = part.candidates.get(docnum)
-            if value is not None and part.phrase is not None and not part.check([docnum]):
-                value = None
+        elif part.whole and docnum not in part.candidates:
+            value = None
         else:
-            value = self._from_blocks(part, docnum)
+            value = self._posted(part, docnum)
         found[docnum] = value
         return value
 
-    def _from_blocks(self, part, docnum):
-        segment = bisect_right(self.offsets, docnum) - 1
+    def _posted(self, part, docnum):
+        """The part's score in the document from its words' postings, read whole or by blocks."""
+        segment = None
         postings = {}
-        for word, per_segment in self.word_blocks(part).items():
-            blocks = per_segment[segment]
+        for word in dict.fromkeys(part.words):
+            if word in part.read:
+                scores, positions = part.read[word]
+                if docnum not in scores:
+                    return None
+                postings[word] = scores[docnum], positions[docnum] if positions is not None else None
+                continue
+            if segment is None:
+                segment = bisect_right(self.offsets, docnum) - 1
+            blocks = self.word_blocks(part)[word][segment]
             posting = blocks and blocks.posting(docnum - blocks.offset)
             if posting is None:
                 return None
             postings[word] = posting
-        if part.phrase is not None:
-            positions = [{docnum: postings[word][1]} for word in part.words]
-            if not part.check([docnum], positions):
-                return None
+        if part.phrase is not None and not part.check([docnum], [{docnum: postings[word][1]} for word in part.words]):
+            return None
         return part.value([postings[word][0] for word in part.words])
 
     def header_bound(self, part, docnum):
-        """What the part scores at most in the document, from the headers of the blocks that would hold it."""
+        """What the part scores at most in the document: its words read whole as they score there,
+        the others as the headers of the blocks that would hold it allow."""
         segment = bisect_right(self.offsets, docnum) - 1
         bounds = {}
-        for word, per_segment in self.word_blocks(part).items():
-            blocks = per_segment[segment]
-            i = blocks and blocks.block_of(docnum - blocks.offset)
-            if i is None:
+        for word in dict.fromkeys(part.words):
+            if word in part.read:
+                bound = part.read[word][0].get(docnum)
+            else:
+                blocks = self.word_blocks(part)[word][segment]
+                i = blocks and blocks.block_of(docnum - blocks.offset)
+                bound = None if i is None else blocks.bounds[i]
+            if bound is None:
                 return 0.0
-            bounds[word] = blocks.bounds[i]
+            bounds[word] = bound
         return part.value([bounds[word] for word in part.words])
 
     # --- a document's bound and score, summed over the parts in one order ---
@@ -227,10 +257,14 @@ class BestFirst:
     def bound(self, docnum, stage):
         total = 0.0
         for part in self.parts:
-            if part.whole:
-                value = part.candidates.get(docnum, 0.0) if stage == 0 else (self.holds(part, docnum) or 0.0)
+            if stage == 0 or (part.phrase is None and not part.words):
+                value = part.candidates.get(docnum, 0.0) if part.whole else part.top
+            elif part.whole and docnum not in part.candidates:
+                value = 0.0
+            elif len(part.read) == len(set(part.words)):
+                value = self.holds(part, docnum) or 0.0  # every word read: checked now, cheaply
             else:
-                value = part.top if stage == 0 else self.header_bound(part, docnum)
+                value = self.header_bound(part, docnum)
             total += value * part.boost
         return total
 
@@ -256,33 +290,60 @@ class BestFirst:
     # --- the check ---
 
     def admit(self, docnums):
-        deleted, allowed, seen, queue = self.ranker.deleted, self.allowed, self.seen, self.queue
-        for docnum in docnums:
-            if docnum in seen or docnum in deleted or (allowed is not None and docnum not in allowed):
-                continue
-            seen.add(docnum)
-            queue.append((-self.bound(docnum, 0), docnum, 0))
-        heapq.heapify(queue)
+        """Makes the documents candidates (those not already, nor deleted, nor filtered out)."""
+        new = set(docnums).difference(self.seen, self.ranker.deleted)
+        if self.allowed is not None:
+            new.intersection_update(self.allowed)
+        self.seen.update(new)
+        # bound(docnum, 0) for all of them at once, a part at a time: the same sum in the same order.
+        bounds = dict.fromkeys(new, 0.0)
+        for part in self.parts:
+            boost = part.boost
+            if not part.whole:
+                add = part.top * boost
+                bounds = {docnum: total + add for docnum, total in bounds.items()}
+            elif 8 * len(part.candidates) < len(bounds):
+                for docnum, value in part.candidates.items():
+                    if docnum in bounds:
+                        bounds[docnum] += value * boost
+            else:  # where the part is not, 0.0 is added: the sum unchanged
+                get = part.candidates.get
+                bounds = {docnum: total + get(docnum, 0.0) * boost for docnum, total in bounds.items()}
+        if len(self.heap) >= self.count:
+            # Below the page's last score already, which only rises: never checked for the page.
+            last = self.heap[0][0]
+            self.passed.extend(docnum for docnum, total in bounds.items() if total < last)
+            bounds = {docnum: total for docnum, total in bounds.items() if total >= last}
+        if len(bounds) > 4 * QUEUED:  # a common part read whole: the best bounds queued, the rest kept aside
+            top = heapq.nlargest(QUEUED, bounds.values())[-1]
+            later = {docnum: total for docnum, total in bounds.items() if total < top}
+            if later:
+                bounds = {docnum: total for docnum, total in bounds.items() if total >= top}
+                self.reserve.update(later)
+                self.reserve_top = top if self.reserve_top is None else max(self.reserve_top, top)
+        self.queue.extend(zip(map(float.__neg__, bounds.values()), bounds, repeat(0)))
+        heapq.heapify(self.queue)
 
     def run(self, count, least):
         """(scores of the checked documents that match, whether every document was checked)."""
         budget = self.ranker._local.budget
+        self.count = count
         for part in self.parts:
-            if part.phrase is None and not part.words or part.cost < least:
-                self.read_whole(part)
-            else:
+            if part.words:
                 self.set_top(part)
+            if not part.words or part.cost < least:
+                self.read_whole(part)
         self._rest = self._left()
         scores = {}
-        heap = []  # the `count` best checked: (score, -docnum), the worst first
-        queue = self.queue
+        heap, queue = self.heap, self.queue
         while True:
             if budget.over_time():
                 return scores, False
             # The best any document left may score: the next candidate's bound, or a document
             # outside the candidates (any number: -docnum <= 0).
             keys = [key for key in ((-queue[0][0], -queue[0][1]) if queue else None,
-                                    None if self._rest is None else (self._rest, 0)) if key is not None]
+                                    None if self._rest is None else (self._rest, 0),
+                                    None if self.reserve_top is None else (self.reserve_top, 0)) if key is not None]
             if not keys:
                 return scores, True
             following = max(keys)
@@ -290,7 +351,13 @@ class BestFirst:
                 break
             if self._rest is not None and (self._rest, 0) >= following:
                 # No candidate left can beat a document outside them: the commonest parts' turn.
-                self.read_whole(min((part for part in self.parts if not part.whole), key=lambda part: part.cost))
+                self.read_whole(min((part for part in self.parts if not part.whole), key=lambda part: part.cost),
+                                every_word=False)
+                continue
+            if self.reserve_top is not None and (self.reserve_top, 0) >= following:
+                reserve, self.reserve, self.reserve_top = self.reserve, {}, None
+                queue.extend(zip(map(float.__neg__, reserve.values()), reserve, repeat(0)))
+                heapq.heapify(queue)
                 continue
             _, docnum, stage = heapq.heappop(queue)
             if stage == 0:
@@ -315,6 +382,11 @@ class BestFirst:
         while queue and not budget.over_time():
             _, docnum, _ = heapq.heappop(queue)
             if docnum not in scores and self.score(docnum) is not None:
+                return True
+        for docnum in chain(self.reserve, self.passed):
+            if budget.over_time():
+                return False
+            if self.score(docnum) is not None:
                 return True
         deleted, allowed = self.ranker.deleted, self.allowed
         for part in self.parts:
@@ -393,12 +465,12 @@ def parts_of(ranker, leaves):
 
 
 def _checker(part, format_):
-    """check(docnums, positions=the part's): the documents where the phrase stands."""
+    """check(docnums, positions): the documents where the phrase stands, positions[n][docnum] the
+    encoded positions of the phrase's word n."""
     slop = max(1, part.phrase.slop)
     decode = internals.position_decoder(format_)
 
-    def check(docnums, positions=None):
-        positions = part.positions if positions is None else positions
+    def check(docnums, positions):
         if len(positions) == 2 and slop == 1:
             return internals.followed(docnums, positions[0], positions[1], format_)
         return ranking._in_order(docnums, positions, slop, decode)
