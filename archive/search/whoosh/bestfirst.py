@@ -15,12 +15,14 @@ read one of two ways:
 - a commoner part (the phrase in the bodies) is not read: it adds at most `top` to any document,
   from each word's highest weight and shortest field (the term's statistics). A candidate's bound
   counts that; where the candidate comes up, the bound is narrowed by the headers of the posting
-  blocks holding it (their highest weight, shortest field), then only those blocks are read.
+  blocks that would hold it (their highest weight, shortest field), then only those blocks are read.
 
-A document that is no candidate scores at most the sum of the commoner parts' `top`: once the page's
-last score is above that, no such document can reach it. When it is not (the titles hold too few
-good matches), the commonest part left is read whole and its documents become candidates: at worst
-every part is read, as a full check reads them.
+A document that is no candidate scores at most the sum of the commoner parts' `top`: once the
+page's last score is above that, no such document can reach it. When it is not (the titles hold
+too few good matches), the commonest part left is read: its rarest word whole (every document
+holding the phrase holds it), the others still by blocks, and its documents become candidates.
+Of many candidates only the few hundred best bounds are queued; the rest wait until the check
+gets that far, which it seldom does.
 """
 
 import heapq
@@ -116,6 +118,7 @@ class BestFirst:
         self.passed = []  # candidates bounded below the page when they came: never checked for it
         self.reserve = {}  # candidates bounded below `reserve_top`: queued when the check gets that far
         self.reserve_top = None
+        self._rest = None  # what a document outside the candidates scores at most (None: there is none)
 
     # --- reading a part ---
 
