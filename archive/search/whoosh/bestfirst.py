@@ -19,15 +19,16 @@ read one of two ways:
 
 A document that is no candidate scores at most the sum of the commoner parts' `top`: once the
 page's last score is above that, no such document can reach it. When it is not (the titles hold
-too few good matches), the commonest part left is read: its rarest word whole (every document
-holding the phrase holds it), the others still by blocks, and its documents become candidates.
-Of many candidates only the few hundred best bounds are queued; the rest wait until the check
-gets that far, which it seldom does.
+too few good matches), or when the phrase turns out rare among the candidates (checking them one
+at a time would cost more), the check becomes the full one: every part read whole, every
+candidate checked in the order of its words' summed scores, many at once, until the page is
+certain. Of many candidates only the few hundred best bounds are queued at first; the rest wait
+until the check gets that far.
 """
 
 import heapq
 from bisect import bisect_left, bisect_right
-from itertools import chain, repeat
+from itertools import repeat
 
 from whoosh import query as wq
 from whoosh.util.numeric import length_to_byte
@@ -38,6 +39,7 @@ from archive.search.whoosh import counterparts, internals, ranking
 # was written, and the sums round; this much above keeps the bound above every score.
 MARGIN = 1 + 1e-6
 QUEUED = 512  # of a common part's candidates, those queued at once (the best bounds); the rest when reached
+ONE_BY_ONE = 500  # candidates checked one at a time before the rest are checked many at once
 
 
 class Part:
@@ -114,17 +116,20 @@ class BestFirst:
         self.seen = set()
         self.queue = []  # (-bound, docnum, stage): stage 0 bounded by candidates, 1 by block headers
         self.heap = []  # the `count` best checked: (score, -docnum), the worst first
-        self.count = 0
-        self.passed = []  # candidates bounded below the page when they came: never checked for it
         self.reserve = {}  # candidates bounded below `reserve_top`: queued when the check gets that far
         self.reserve_top = None
         self._rest = None  # what a document outside the candidates scores at most (None: there is none)
 
     # --- reading a part ---
 
-    def read_whole(self, part, every_word=True):
-        """Reads the part's postings with positions, its rarest word's alone unless `every_word`, and
-        makes its documents (every one holding the rarest word) candidates."""
+    def read_whole(self, part):
+        """Reads the part's postings with positions and makes its documents candidates."""
+        self.read(part)
+        self.admit(part.candidates)
+
+    def read(self, part):
+        """Reads the part's postings with positions: every word, the rarest first, each next one
+        only where the ones before are."""
         ranker = self.ranker
         ranker._local.scale = part.scale
         try:
@@ -133,14 +138,13 @@ class BestFirst:
                 part.candidates = found.scores
                 part.terms = found.terms
             else:
-                self._read_words(part, every_word)
+                self._read_words(part)
         finally:
             ranker._local.scale = None
         part.whole = True
         self._rest = self._left()
-        self.admit(part.candidates)
 
-    def _read_words(self, part, every_word):
+    def _read_words(self, part):
         ranker, fieldname = self.ranker, part.fieldname
         within = None
         for word in sorted(dict.fromkeys(part.words), key=lambda word: ranker._lookup(fieldname, word)[0]):
@@ -148,16 +152,10 @@ class BestFirst:
             scores = ranker._term(fieldname, word, part.word_boost, within, positions).scores
             part.read[word] = (scores, positions)
             within = set(scores) if within is None else within.intersection(scores)
-            if not within or not every_word:
-                break
-        if not within:
-            part.candidates = {}
-            return
-        if len(part.read) < len(set(part.words)):  # the other words' highest scores stand in for theirs
-            words = [part.read[word][0] if word in part.read else dict.fromkeys(within, part.tops[word])
-                     for word in part.words]
-        else:
-            words = [part.read[word][0] for word in part.words]
+            if not within:
+                part.candidates = {}
+                return
+        words = [part.read[word][0] for word in part.words]
         if part.phrase is None:
             part.candidates = words[0]
         elif len(words) == 2:  # part.value, without a call and a list per document
@@ -292,14 +290,9 @@ class BestFirst:
 
     # --- the check ---
 
-    def admit(self, docnums):
-        """Makes the documents candidates (those not already, nor deleted, nor filtered out)."""
-        new = set(docnums).difference(self.seen, self.ranker.deleted)
-        if self.allowed is not None:
-            new.intersection_update(self.allowed)
-        self.seen.update(new)
-        # bound(docnum, 0) for all of them at once, a part at a time: the same sum in the same order.
-        bounds = dict.fromkeys(new, 0.0)
+    def first_bounds(self, docnums):
+        """bound(docnum, 0) of each, all at once, a part at a time: the same sum in the same order."""
+        bounds = dict.fromkeys(docnums, 0.0)
         for part in self.parts:
             boost = part.boost
             if not part.whole:
@@ -312,11 +305,19 @@ class BestFirst:
             else:  # where the part is not, 0.0 is added: the sum unchanged
                 get = part.candidates.get
                 bounds = {docnum: total + get(docnum, 0.0) * boost for docnum, total in bounds.items()}
-        if len(self.heap) >= self.count:
-            # Below the page's last score already, which only rises: never checked for the page.
-            last = self.heap[0][0]
-            self.passed.extend(docnum for docnum, total in bounds.items() if total < last)
-            bounds = {docnum: total for docnum, total in bounds.items() if total >= last}
+        return bounds
+
+    def new(self, docnums):
+        """Those of the documents not yet candidates, nor deleted, nor filtered out: candidates now."""
+        new = set(docnums).difference(self.seen, self.ranker.deleted)
+        if self.allowed is not None:
+            new.intersection_update(self.allowed)
+        self.seen.update(new)
+        return new
+
+    def admit(self, docnums):
+        """Queues the documents not yet candidates (nor deleted, nor filtered out), by their first bound."""
+        bounds = self.first_bounds(self.new(docnums))
         if len(bounds) > 4 * QUEUED:  # a common part read whole: the best bounds queued, the rest kept aside
             top = heapq.nlargest(QUEUED, bounds.values())[-1]
             later = {docnum: total for docnum, total in bounds.items() if total < top}
@@ -330,7 +331,6 @@ class BestFirst:
     def run(self, count, least):
         """(scores of the checked documents that match, whether every document was checked)."""
         budget = self.ranker._local.budget
-        self.count = count
         for part in self.parts:
             if part.words:
                 self.set_top(part)
@@ -339,6 +339,7 @@ class BestFirst:
         self._rest = self._left()
         scores = {}
         heap, queue = self.heap, self.queue
+        checked = 0
         while True:
             if budget.over_time():
                 return scores, False
@@ -353,10 +354,9 @@ class BestFirst:
             if len(heap) >= count and heap[0] > following:
                 break
             if self._rest is not None and (self._rest, 0) >= following:
-                # No candidate left can beat a document outside them: the commonest parts' turn.
-                self.read_whole(min((part for part in self.parts if not part.whole), key=lambda part: part.cost),
-                                every_word=False)
-                continue
+                # A document outside the candidates may still reach the page: the common parts are
+                # read whole after all, every candidate checked in bound order, many at once.
+                return self.check_all(scores, count)
             if self.reserve_top is not None and (self.reserve_top, 0) >= following:
                 reserve, self.reserve, self.reserve_top = self.reserve, {}, None
                 queue.extend(zip(map(float.__neg__, reserve.values()), reserve, repeat(0)))
@@ -366,6 +366,10 @@ class BestFirst:
             if stage == 0:
                 heapq.heappush(queue, (-self.bound(docnum, 1), docnum, 1))
                 continue
+            checked += 1
+            if checked > ONE_BY_ONE or (checked > 64 and len(scores) * 8 < checked):
+                # The phrase is rare among the candidates: checking many at once costs less.
+                return self.check_all(scores, count)
             score = self.score(docnum)
             if score is None:
                 continue
@@ -377,6 +381,75 @@ class BestFirst:
                 heapq.heapreplace(heap, item)
         return scores, not self.one_more(scores)
 
+    def check_all(self, scores, count):
+        """Reads every part whole, every word, then checks the candidates left in the order of
+        their words' summed scores, many at once (a phrase check over a batch): for a phrase rare
+        among its candidates, cheaper than one at a time. (scores, whether every one was checked)."""
+        left = [docnum for _, docnum, _ in self.queue]
+        left.extend(self.reserve)
+        for part in self.parts:
+            if not part.whole:
+                self.read(part)
+                left.extend(self.new(part.candidates))
+        self.queue, self.reserve, self.reserve_top = [], {}, None
+        bounds = self.first_bounds(left)
+        # Highest bound first, the older document first among equal ones (a stable sort of the numbers in order).
+        order = sorted(sorted(bounds), key=bounds.__getitem__, reverse=True)
+        heap, budget = self.heap, self.ranker._local.budget
+        visited = 0
+        step = count  # then twice as many each time, up to 512
+        while visited < len(order):
+            if len(heap) >= count and heap[0] > (bounds[order[visited]], -order[visited]):
+                break
+            if budget.over_time():
+                return scores, False
+            batch = order[visited:visited + step]
+            visited += len(batch)
+            step = min(2 * step, 512)
+            for docnum, score in self.check_batch(batch).items():
+                scores[docnum] = score
+                item = (score, -docnum)
+                if len(heap) < count:
+                    heapq.heappush(heap, item)
+                elif item > heap[0]:
+                    heapq.heapreplace(heap, item)
+        while visited < len(order) and not budget.over_time():
+            # Stopped early: one more match, not counted, makes the total a true "more than".
+            batch = order[visited:visited + step]
+            visited += len(batch)
+            if self.check_batch(batch):
+                return scores, False
+        return scores, visited >= len(order)
+
+    def check_batch(self, docnums):
+        """The scores of those of the documents that match, every part read whole: each phrase
+        checked over them at once, the sums made a part at a time (in the order of score())."""
+        totals = {}
+        among = None
+        for part in self.parts:
+            found, candidates = part.found, part.candidates
+            if not candidates:
+                continue
+            if len(candidates) >= len(docnums):
+                inside = [docnum for docnum in docnums if docnum in candidates]
+            else:
+                among = set(docnums) if among is None else among
+                inside = [docnum for docnum in candidates if docnum in among]
+            unchecked = [docnum for docnum in inside if docnum not in found]
+            if part.phrase is not None and unchecked:
+                holding = set(part.check(unchecked, [part.read[word][1] for word in part.words]))
+                for docnum in unchecked:
+                    found[docnum] = candidates[docnum] if docnum in holding else None
+            else:  # a word or another query holds in each of its candidates
+                found.update((docnum, candidates[docnum]) for docnum in unchecked)
+            boost = part.boost
+            get = totals.get
+            for docnum in inside:
+                value = found[docnum]
+                if value is not None:
+                    totals[docnum] = get(docnum, 0.0) + value * boost
+        return totals
+
     def one_more(self, scores):
         """Whether a match beyond those counted exists (found and not counted): the total is then a
         true "more than"."""
@@ -386,7 +459,7 @@ class BestFirst:
             _, docnum, _ = heapq.heappop(queue)
             if docnum not in scores and self.score(docnum) is not None:
                 return True
-        for docnum in chain(self.reserve, self.passed):
+        for docnum in self.reserve:
             if budget.over_time():
                 return False
             if self.score(docnum) is not None:
