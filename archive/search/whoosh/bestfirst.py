@@ -62,10 +62,9 @@ class Part:
         self.candidates = {}  # docnum -> its bound (the words read, and the others' highest scores)
         self.terms = []
         self.found = {}
-        self.top = 0.0
-        self.tops = {}  # per word, its highest score
-        self.read = {}  # per word read whole: ({docnum: score}, {docnum: encoded positions} or None)
-        self.segments = None  # per distinct word not read whole, per segment: _WordBlocks or None
+        self.top = 0.0  # the most it adds to a document, while not read whole
+        self.read = {}  # per word, once read whole: ({docnum: score}, {docnum: encoded positions} or None)
+        self.segments = None  # per distinct word, while not read whole, per segment: _WordBlocks or None
 
     def value(self, scores):
         """The part's score from its words' scores, summed as Ranker._phrase sums them."""
@@ -165,7 +164,7 @@ class BestFirst:
             part.candidates = {docnum: part.value([found[docnum] for found in words]) for docnum in within}
 
     def word_blocks(self, part):
-        """Per distinct word not read whole, per segment, its blocks (their headers read now), or None."""
+        """Per distinct word of a part not read, per segment, its blocks (their headers read now), or None."""
         if part.segments is not None:
             return part.segments
         ranker, fieldname = self.ranker, part.fieldname
@@ -173,8 +172,6 @@ class BestFirst:
         floor = _floor(norms)
         part.segments = {}
         for word in dict.fromkeys(part.words):
-            if word in part.read:
-                continue
             frequency, present = ranker._lookup(fieldname, word)
             factor = _factor(ranker, frequency, part.word_boost, part.scale)
             per_segment = [None] * len(self.offsets)
@@ -191,12 +188,13 @@ class BestFirst:
         """What the part adds to any document at most, from its words' term statistics."""
         ranker, fieldname = self.ranker, part.fieldname
         floor = _floor(ranker._norm_table(fieldname))
+        tops = {}
         for word in dict.fromkeys(part.words):
             frequency, present = ranker._lookup(fieldname, word)
             factor = _factor(ranker, frequency, part.word_boost, part.scale)
-            part.tops[word] = max((_bound(factor, info.max_weight(), floor[length_to_byte(info.min_length())])
-                                   for _, _, _, info in present), default=0.0)
-        part.top = part.value([part.tops[word] for word in part.words])
+            tops[word] = max((_bound(factor, info.max_weight(), floor[length_to_byte(info.min_length())])
+                              for _, _, _, info in present), default=0.0)
+        part.top = part.value([tops[word] for word in part.words])
 
     # --- a part's score in a document ---
 
@@ -237,20 +235,16 @@ class BestFirst:
         return part.value([postings[word][0] for word in part.words])
 
     def header_bound(self, part, docnum):
-        """What the part scores at most in the document: its words read whole as they score there,
-        the others as the headers of the blocks that would hold it allow."""
+        """What a part not read scores at most in the document, as the headers of the blocks that
+        would hold it allow."""
         segment = bisect_right(self.offsets, docnum) - 1
         bounds = {}
-        for word in dict.fromkeys(part.words):
-            if word in part.read:
-                bound = part.read[word][0].get(docnum)
-            else:
-                blocks = self.word_blocks(part)[word][segment]
-                i = blocks and blocks.block_of(docnum - blocks.offset)
-                bound = None if i is None else blocks.bounds[i]
-            if bound is None:
+        for word, per_segment in self.word_blocks(part).items():
+            blocks = per_segment[segment]
+            i = blocks and blocks.block_of(docnum - blocks.offset)
+            if i is None:
                 return 0.0
-            bounds[word] = bound
+            bounds[word] = blocks.bounds[i]
         return part.value([bounds[word] for word in part.words])
 
     # --- a document's bound and score, summed over the parts in one order ---
