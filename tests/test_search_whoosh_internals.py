@@ -202,3 +202,62 @@ def test_pickles_in_a_mapped_segment_are_read_whole_in_few_calls():
     part.seek(0)
     structured.read_pickle()
     assert len(calls) <= 2
+
+
+@pytest.fixture(scope="module", params=["whoosh", "ours"])
+def varied_segments(request, tmp_path_factory):
+    """Two segments written by Whoosh's writer or ours (writer.py), weights and lengths varying
+    from block to block, one term stored inline (a single posting)."""
+    from archive.search.whoosh.writer import Writer
+
+    folder = tmp_path_factory.mktemp(f"blocks-{request.param}")
+    ix = index.create_in(str(folder), analysis.schema())
+    for first, count in ((0, 700), (700, 300)):
+        writer = ix.writer() if request.param == "whoosh" else Writer(ix)
+        for n in range(first, first + count):
+            words = ["alpha"] * (1 + n % 7) + ["beta"] * (n % 3) + ["filler"] * ((n * 37) % 90)
+            if n == 555:
+                words.append("lonely")
+            writer.add_document(key=f"article:{n}", type="article", lang="en", body_en=" ".join(words))
+        writer.commit(merge=False)
+    searcher = ix.searcher()
+    yield [subsearcher.reader() for subsearcher, _ in searcher.leaf_searchers()]
+    searcher.close()
+
+
+@pytest.mark.parametrize("text", ["alpha", "beta", "filler", "lonely"])
+def test_posting_blocks_give_whooshs_blocks_and_bound_them_by_their_headers(varied_segments, text):
+    for reader in varied_segments:
+        info = internals.term_info(reader, "body_en", text)
+        if info is None:
+            continue
+        whooshs = [(list(ids), list(weights), list(values))
+                   for ids, weights, values in internals.blocks(internals.postings(reader, "body_en", text),
+                                                                values=True)]
+        ours = internals.PostingBlocks(internals.postings_of(reader, "body_en", text, info))
+        assert [tuple(map(list, ours.read(i))) for i in range(len(ours.last_ids))] == whooshs
+        assert ours.last_ids == [ids[-1] for ids, _, _ in whooshs]
+        lengths = internals.length_bytes(reader, "body_en")
+        for (ids, weights, _), top, short in zip(whooshs, ours.top_weights, ours.short_lengths, strict=True):
+            # What the ranker bounds a block's scores by: its highest weight, its shortest field.
+            assert top == max(weights)
+            assert short == min(lengths[docnum] for docnum in ids)
+    assert len(internals.PostingBlocks(internals.postings(varied_segments[0], "body_en", "alpha")).last_ids) > 3
+
+
+def test_postings_stored_inline_are_one_block():
+    from whoosh.matching import ListMatcher
+
+    blocks = internals.PostingBlocks(ListMatcher([3, 9], [1.0, 2.0], [b"x", b"y"]))
+    assert (blocks.last_ids, blocks.top_weights, blocks.short_lengths) == ([9], [2.0], [0])
+    assert blocks.read(0) == ([3, 9], [1.0, 2.0], [b"x", b"y"])
+
+
+def test_a_block_header_not_as_whoosh_writes_it_is_refused(varied_segments):
+    reader = varied_segments[0]
+    blocks = internals.PostingBlocks(internals.postings(reader, "body_en", "alpha"))
+    start = blocks._starts[1]
+    blocks._raw = blocks._raw[:start + 2] + b"\xff" + blocks._raw[start + 3:]  # the header's first opcode
+    blocks.read(0)
+    with pytest.raises(ValueError, match="header not as Whoosh"):
+        blocks.read(1)

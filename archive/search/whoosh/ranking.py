@@ -20,7 +20,6 @@ kind of query with Whoosh's own results.
 """
 
 import array
-import heapq
 import math
 import threading
 import time
@@ -32,7 +31,7 @@ from rapidfuzz.distance import OSA
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.whoosh import counterparts, internals
+from archive.search.whoosh import bestfirst, counterparts, internals
 
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
@@ -218,13 +217,14 @@ class Ranker:
 
         For a query that is a sum of parts (an Or, counterparts, phrases, words) holding a phrase
         whose words are in at least `least` documents: a phrase scores its words' summed scores
-        where it stands in the document and nothing elsewhere, so those sums (every part's, added)
-        bound a document's score from above. Documents are checked in the order of that bound
-        until the `count`-th best checked score is above the next bound: no document left can
-        then be among the first `count`, which are what checking every one gives, ties included
-        (the older document first). Returns (Matches of the checked documents that match, every
-        candidate checked); None where this does not apply (the caller matches the usual way).
-        `allowed` (a set), when given, keeps only those documents; `least` stands for EARLY_STOP_CANDIDATES.
+        where it stands in the document and nothing elsewhere, so those sums bound a document's
+        score from above, and documents are checked in the order of that bound until no document
+        left can be among the first `count` (bestfirst.py; parts that common are read a block at a
+        time, only for the documents that may still reach the page). The first `count` are what
+        checking every one gives, ties included (the older document first). Returns (Matches of the
+        checked documents that match, every candidate checked); None where this does not apply
+        (the caller matches the usual way). `allowed` (a set), when given, keeps only those
+        documents; `least` stands for EARLY_STOP_CANDIDATES.
         """
         leaves = []
         if not _sum_of_parts(query, 1.0, None, leaves) or not any(isinstance(leaf, wq.Phrase) for leaf, _, _ in leaves):
@@ -234,98 +234,9 @@ class Ranker:
         if max(min((self._lookup(leaf.fieldname, word)[0] for word in leaf.words), default=0)
                for leaf, _, _ in leaves if isinstance(leaf, wq.Phrase)) < least:
             return None
-        parts = []  # (boost, Matches: exact scores or bounds, phrase check or None)
-        for leaf, boost, counterpart in leaves:
-            self._local.scale = None if counterpart is None else self._scale(counterpart)
-            try:
-                if isinstance(leaf, wq.Phrase) and len(leaf.words) > 1 and leaf.fieldname in self.schema:
-                    parts.append((boost,) + self._phrase_candidates(leaf))
-                else:
-                    parts.append((boost, self._evaluate(leaf), None))
-            finally:
-                self._local.scale = None
-        # Summed in one order for the bound and the score, so a score is never above its bound.
-        parts.sort(key=lambda part: len(part[1].scores), reverse=True)
-        bounds = {}
-        for boost, found, _ in parts:
-            get = bounds.get
-            if not bounds:
-                bounds = {docnum: 0.0 + score * boost for docnum, score in found.scores.items()}
-                continue
-            for docnum, score in found.scores.items():
-                bounds[docnum] = get(docnum, 0.0) + score * boost
-        for docnum in self.deleted.intersection(bounds) if self.deleted else ():
-            del bounds[docnum]
-        if allowed is not None:
-            bounds = {docnum: bound for docnum, bound in bounds.items() if docnum in allowed}
-        # Highest bound first, the older document first among equal ones (a stable sort of the numbers in order).
-        order = sorted(sorted(bounds), key=bounds.__getitem__, reverse=True)
-        kept = [set() for _ in parts]  # per part, the documents checked where it holds
-        scores = {}
-        heap = []  # the `count` best checked: (score, -docnum), the worst first
-        visited = 0
-        step = count  # then twice as many each time: a page is usually certain after a few hundred
-        while visited < len(order):
-            if len(heap) >= count and heap[0] > (bounds[order[visited]], -order[visited]):
-                break
-            if self._local.budget.over_time():
-                break
-            batch = order[visited:visited + step]
-            visited += len(batch)
-            step = min(2 * step, 512)
-            for n, (_, found, check) in enumerate(parts):
-                kept[n].update(_holding(batch, found, check))
-            for docnum in batch:
-                score = 0.0
-                matched = False
-                for n, (boost, found, _) in enumerate(parts):
-                    if docnum in kept[n]:
-                        score += found.scores[docnum] * boost
-                        matched = True
-                if not matched:
-                    continue
-                scores[docnum] = score
-                item = (score, -docnum)
-                if len(heap) < count:
-                    heapq.heappush(heap, item)
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
-        complete = visited >= len(order)
-        while not complete and not self._local.budget.over_time():
-            # Stopped early: one more match, not counted, makes the total a true "more than".
-            batch = order[visited:visited + step]
-            visited += len(batch)
-            if any(_holding(batch, found, check) for _, found, check in parts):
-                break
-            complete = visited >= len(order)
-        terms = []
-        for n, (_, found, check) in enumerate(parts):
-            if check is None:
-                terms.extend(found.terms)
-            else:  # a phrase's words count where the phrase was found to stand
-                terms.extend((fieldname, text, within[:-1] + [kept[n]]) for fieldname, text, within in found.terms)
-        return Matches(scores, terms), complete
-
-    def _phrase_candidates(self, query):
-        """(Matches of the documents holding every word of the phrase, scored as if it stood there;
-        a function keeping those of some of them where it does stand)."""
-        fieldname = query.fieldname
-        words = list(query.words)
-        positions = {word: {} for word in words}
-        parts = {}
-        within = None
-        for word in sorted(positions, key=lambda word: self._lookup(fieldname, word)[0]):
-            parts[word] = self._term(fieldname, word, 1.0, within, positions[word])
-            if not parts[word].scores:
-                return Matches({}), None
-            within = set(parts[word].scores) if within is None else within.intersection(parts[word].scores)
-        found = self._intersection([parts[word] for word in words], query.boost, common=within)
-        format_ = self.schema[fieldname].format
-        slop = max(1, query.slop)
-        if len(words) == 2 and slop == 1:
-            return found, lambda docnums: internals.followed(docnums, positions[words[0]], positions[words[1]], format_)
-        decode = internals.position_decoder(format_)
-        return found, lambda docnums: _in_order(docnums, [positions[word] for word in words], slop, decode)
+        check = bestfirst.BestFirst(self, bestfirst.parts_of(self, leaves), allowed)
+        scores, complete = check.run(count, least)
+        return Matches(scores, check.terms()), complete
 
     # --- evaluation ---
     # `within`, when not None, is a set of document numbers: the caller needs no others, so a
@@ -628,12 +539,6 @@ class Ranker:
             # A term under an And counted only where the whole And matched.
             terms.extend((fieldname, text, within + [scores]) for fieldname, text, within in part.terms)
         return Matches(scores, terms)
-
-
-def _holding(docnums, found, check):
-    """The documents among `docnums` where a part of a sum holds: its matches, through its check if it has one."""
-    inside = [docnum for docnum in docnums if docnum in found.scores]
-    return check(inside) if check is not None and inside else inside
 
 
 def _sum_of_parts(query, boost, scale, leaves):
