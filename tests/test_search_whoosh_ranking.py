@@ -143,3 +143,39 @@ def test_threads_reading_at_once_get_what_one_thread_gets(changed_index):
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(read, queries * 8))
     assert together == alone * 8
+
+
+def test_prefixes_expand_to_whooshs_words_in_its_order(changed_index):
+    """A prefix's words are cut from each segment's kept words with its first letter and merged: the
+    same words, in the same order, as Whoosh's expand_prefix over the whole index (several segments,
+    deleted documents), so the expanded terms' scores add up in the same order."""
+    from whoosh import query as wq
+
+    from archive.search.whoosh.ranking import Budget
+
+    searcher, folder = changed_index
+    reader = searcher.reader()
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    checked = 0
+    for fieldname in ("body_de", "body_en", "title_en", "compound", "names"):
+        words = [reader.schema[fieldname].from_bytes(word) for word in reader.lexicon(fieldname)]
+        prefixes = {word[:size] for word in words for size in (1, 2, 3, len(word))}
+        prefixes |= {"zzz", "\u00fc", words[-1] + "a", words[0][:-1] if len(words[0]) > 1 else "0"}
+        for prefix in sorted(prefixes):
+            query = wq.Prefix(fieldname, prefix)
+            theirs = [(name, text.decode()) for name, text in query.expanded_terms(reader)]
+            ranker._start(Budget())
+            assert ranker._expand(query, Budget()) == theirs, (fieldname, prefix)
+            checked += bool(theirs)
+    assert checked > 100  # most of the prefixes name words
+
+
+def test_a_segments_prefixed_words_are_its_readers(changed_index):
+    searcher, folder = changed_index
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        view = segment_tables(folder, reader)
+        for prefix in ("w", "wu", "wurm", "s", "str", "\u00fc", "\u00df", "z", "~"):
+            for fieldname in ("body_de", "body_en", "compound"):
+                expected = [text.decode() for text in reader.expand_prefix(fieldname, prefix)]
+                assert view.prefixed(fieldname, prefix) == expected, (fieldname, prefix)

@@ -22,13 +22,16 @@ kind of query with Whoosh's own results.
 import array
 import heapq
 import math
+import sys
 import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from whoosh import fields
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
@@ -37,6 +40,7 @@ from archive.search.whoosh import counterparts, internals
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
 NULL = type(wq.NullQuery)
+_WORD_FIELDS = (fields.TEXT, fields.ID, fields.KEYWORD)  # their words are their UTF-8 bytes
 # A phrase whose rarest word is in fewer documents is checked whole: its total stays exact.
 EARLY_STOP_CANDIDATES = 5000
 
@@ -95,9 +99,15 @@ class SegmentTables:
         self.columns = {}
         self.inverted = {}
         self.words = {}
+        self.infos = {}  # (fieldname, text) -> TermInfo or None, up to TERM_INFOS
 
     def view(self, reader):
         return SegmentView(self, reader)
+
+
+# Term lookups kept per segment: a query asks for each of its words in five fields and a German word's
+# compounds, and a search with no record holding every word is asked again with any of them.
+TERM_INFOS = 8192
 
 
 class SegmentView:
@@ -123,17 +133,63 @@ class SegmentView:
             columns[fieldname] = array.array("q", values) if convert is int else values
         return columns[fieldname]
 
+    def term_info(self, fieldname, text):
+        """The segment's TermInfo of the term (internals.term_info), or None; kept, as the segment's
+        terms never change (a whole generation's searchers share it: entries are only added or all dropped)."""
+        infos = self.tables.infos
+        key = (fieldname, text)
+        try:
+            return infos[key]
+        except KeyError:
+            pass
+        info = internals.term_info(self.reader, fieldname, text)
+        if len(infos) >= TERM_INFOS:
+            infos.clear()
+        infos[key] = info
+        return info
+
+    def _lexicon(self, fieldname):
+        """(the segment's words of the field in the lexicon's order, joined by line breaks; where each
+        begins, and one past the end): read whole once, where a prefix or fuzzy word first asks.
+
+        Kept as one string: some 8 bytes a word, not a str object of 50-60 and its pointer, plus 4
+        for where it begins.
+        """
+        words = self.tables.words
+        if fieldname not in words:
+            from_bytes = self.reader.schema[fieldname].from_bytes
+            found = [from_bytes(btext) for btext in self.reader.lexicon(fieldname)]
+            starts = array.array("i", accumulate(map(len, found), lambda at, size: at + size + 1, initial=0))
+            words[fieldname] = ("\n".join(found), starts)
+        return words[fieldname]
+
+    def _span(self, fieldname, prefix):
+        """(the lexicon, where its words beginning with `prefix` begin and end): they stand together."""
+        joined, starts = lexicon = self._lexicon(fieldname)
+        count = len(starts) - 1
+        if not prefix:
+            return lexicon, 0, count
+
+        def word(n):
+            return joined[starts[n]:starts[n + 1] - 1]
+
+        low = bisect_left(range(count), prefix, key=word)
+        # The words beginning with the prefix end before the first at or past its successor.
+        successor = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < sys.maxunicode else None
+        high = count if successor is None else low + bisect_left(range(low, count), successor, key=word)
+        return lexicon, low, high
+
     def words(self, fieldname, prefix):
         """The segment's words of the field beginning with `prefix`, as text (for fuzzy words)."""
-        words = self.tables.words
-        key = (fieldname, prefix)
-        if key not in words:
-            from_bytes = self.reader.schema[fieldname].from_bytes
-            # Kept as one string (a word holds no line break): some 8 bytes a word, not a str
-            # object of 50-60 and its pointer; split again per query, in C, for far less than
-            # measuring the distances costs.
-            words[key] = "\n".join(from_bytes(btext) for btext in self.reader.expand_prefix(fieldname, prefix))
-        return words[key].split("\n") if words[key] else []
+        (joined, starts), low, high = self._span(fieldname, prefix)
+        # Split in C: a word holds no line break.
+        return joined[starts[low]:starts[high] - 1].split("\n") if high > low else []
+
+    def prefixed(self, fieldname, prefix):
+        """The segment's words of the field beginning with `prefix`, in the lexicon's order: what the
+        segment reader's expand_prefix gives, as text."""
+        (joined, starts), low, high = self._span(fieldname, prefix)
+        return [joined[starts[n]:starts[n + 1] - 1] for n in range(low, high)]
 
     def postings(self, fieldname, convert):
         """Each value of a column whose values are tuples -> the segment's documents holding it."""
@@ -414,7 +470,18 @@ class Ranker:
             for word in sorted(found):  # in the lexicon's order, as Whoosh expands
                 yield fieldname, word
             return
-        for n, term in enumerate(query.expanded_terms(reader)):
+        if type(query) is wq.Prefix and query.text and fieldname in self.schema \
+                and isinstance(self.schema[fieldname], _WORD_FIELDS):
+            # Whoosh's expand_prefix merges the segments' lexicons word by word, reading each from the
+            # file (some 2.5 microseconds a word); here each segment's words with the prefix are cut
+            # from its lexicon, read once and kept, and merged in the lexicon's order.
+            found = set()
+            for _reader, _offset, tables in self.leaves:
+                found.update(tables.prefixed(fieldname, query.text))
+            terms = ((fieldname, word) for word in sorted(found))
+        else:
+            terms = query.expanded_terms(reader)
+        for n, term in enumerate(terms):
             if not n % 64 and budget.over_time():
                 return
             yield term
@@ -483,7 +550,7 @@ class Ranker:
             present = []
             if fieldname in self.schema:
                 for reader, offset, tables in self.leaves:
-                    info = internals.term_info(reader, fieldname, text)
+                    info = tables.term_info(fieldname, text)
                     if info is not None:
                         present.append((reader, offset, tables, info))
             found = known[key] = (sum(leaf[3].doc_frequency() for leaf in present), present)
