@@ -49,10 +49,14 @@ def _matched_spans(text, wanted, compounds, normalize):
     longer = _longer_heads(terms)
     verdicts = {}  # token -> its normal form when it matches, else None
     spans = []
-    # A pattern per head: they repeat from query to query, while a query's set of heads seldom does.
+    # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
+    if text.isascii():  # most texts
+        scanned, patterns = text.lower(), {found for head in heads for found in _plain_starts(head, size, digraphs)}
+    else:
+        scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
     starts = set()
-    for head in heads:
-        starts.update(found.start() for found in _starts(head, size, digraphs).finditer(text))
+    for pattern in patterns:
+        starts.update(found.start() for found in pattern.finditer(scanned))
     for start in sorted(starts):
         if start and not _token_starts_at(text, start):
             continue
@@ -136,6 +140,20 @@ def _passage(text, spans):
 
 
 @functools.lru_cache(maxsize=4000)
+def _plain_starts(head, size, digraphs):
+    """Patterns finding, in a text all ASCII and lower-cased, every word whose first `size` letters could
+    fold to `head`. There a letter folds to itself: each pattern begins with the head's letters as they
+    stand, which the regular expression engine looks for as a string, several times faster than for a
+    class of letters (_starts); the word's start is checked behind them."""
+    if size == 1 or len(head) < 2:
+        return (re.compile(re.escape(head[0]) + _WORD_START),)
+    heads = {head[:2]}
+    if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
+        heads.add(head[0] + "e")
+    return tuple(re.compile(re.escape(two) + _TWO_LETTERS_START) for two in sorted(heads))
+
+
+@functools.lru_cache(maxsize=4000)
 def _starts(head, size, digraphs):
     """A pattern finding, at a word's start (after a non-word character or a digit), every word whose
     first `size` letters could fold to `head`: a few too many, never too few.
@@ -158,6 +176,7 @@ def _starts(head, size, digraphs):
 
 
 _WORD_START = r"(?<![^\W\d].)"  # behind the first character: no letter (a digit may end a number: 3.14abc)
+_TWO_LETTERS_START = r"(?<![^\W\d]..)"  # the same, behind the second
 
 
 # Characters from U+0100 on (beyond Latin-1) are all let through: they seldom begin a word of these
