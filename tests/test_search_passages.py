@@ -124,7 +124,7 @@ def test_texts_all_ascii_are_marked_as_a_plain_reading_marks(lang):
 
 # A second letter beyond Latin-1, a first letter folding to two, a first letter beyond Latin-1: each head's
 # own pattern lists Latin-1 letters only, and these come through the pattern of its first letter.
-BEYOND = {"de": "Sœur Sœurs; Tłumacz tłumacze; Ærger Œl Øl; Ŝtraße Ștrand Straße; Łódź; Aŋ; œuvre",
+BEYOND = {"de": "Sœur Sœurs; Aßmann aßen Mæstro; Tłumacz tłumacze; Ærger Œl Øl; Ŝtraße Ștrand Straße; Łódź; Aŋ; œuvre",
           "en": "Sœur sœurs; Tłumacz; Æon æons; Ŝtar Ștar star; Łódź lodz; Oŋ; ßtar"}
 
 

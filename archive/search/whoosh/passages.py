@@ -50,8 +50,9 @@ def _matched_spans(text, wanted, compounds, normalize):
     verdicts = {}  # token -> its normal form when it matches, else None
     spans = []
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
-    if text.isascii():  # most texts
-        scanned, patterns = text.lower(), {found for head in heads for found in _plain_starts(head, size, digraphs)}
+    scanned = _folded_bytes(text) if all(head.isascii() for head in heads) else None
+    if scanned is not None:  # nearly always
+        patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
     else:
         scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
     starts = set()
@@ -139,18 +140,53 @@ def _passage(text, spans):
     return ("… " if start else "") + passage + (" …" if end < len(text) else "")
 
 
+# A character folding to two letters or more (ß -> ss, æ -> ae, þ -> th) stands as this in the folded bytes,
+# one beyond Latin-1 (or folding to one) as "?": a word beginning with either is let through.
+_MANY, _BEYOND = b"\x01", b"?"
+
+
+def _folded_bytes(text):
+    """The text as one byte a character, each Latin-1 word character folded to its first letter (Ärger ->
+    arger, Straße -> stra\x01e), those beyond Latin-1 as "?": there a head's letters are bytes the regular
+    expression engine looks for as a string, several times faster than for classes of letters (_starts)."""
+    try:
+        encoded = text.encode("latin-1")
+    except UnicodeEncodeError:
+        encoded = text.encode("latin-1", "replace")  # one "?" a character
+    return encoded.translate(_folding_table())
+
+
+@functools.cache
+def _folding_table():
+    table = bytearray(range(256))
+    for c, folded in _latin().items():
+        if len(folded) != 1:
+            table[ord(c)] = _MANY[0]
+        else:
+            table[ord(c)] = ord(folded) if folded < "\x80" else _BEYOND[0]
+    return bytes(table)
+
+
 @functools.lru_cache(maxsize=4000)
-def _plain_starts(head, size, digraphs):
-    """Patterns finding, in a text all ASCII and lower-cased, every word whose first `size` letters could
-    fold to `head`. There a letter folds to itself: each pattern begins with the head's letters as they
-    stand, which the regular expression engine looks for as a string, several times faster than for a
-    class of letters (_starts); the word's start is checked behind them."""
+def _folded_starts(head, size, digraphs):
+    """Patterns finding, in _folded_bytes() of a text, every word whose first `size` letters could fold
+    to `head` (ASCII): a few too many, never too few. Each begins with the head's first letter as it
+    stands; the word's start is checked behind the letters. With them, for every head, the words
+    beginning with a character folding to several letters or beyond Latin-1."""
+    anything = tuple(_let_through(found) for found in (_MANY, _BEYOND))
     if size == 1 or len(head) < 2:
-        return (re.compile(re.escape(head[0]) + _WORD_START),)
-    heads = {head[:2]}
+        return (re.compile(re.escape(head[:1].encode()) + _WORD_START.encode()),) + anything
+    # A second letter folding to several letters or beyond Latin-1 lets the word through.
+    seconds = {head[1], _MANY.decode(), _BEYOND.decode()}
     if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
-        heads.add(head[0] + "e")
-    return tuple(re.compile(re.escape(two) + _TWO_LETTERS_START) for two in sorted(heads))
+        seconds.add("e")
+    second = "(?:" + "|".join(re.escape(letter) for letter in sorted(seconds)) + ")"
+    return (re.compile((re.escape(head[0]) + second + _TWO_LETTERS_START).encode()),) + anything
+
+
+@functools.cache
+def _let_through(mark):
+    return re.compile(re.escape(mark) + _WORD_START.encode())
 
 
 @functools.lru_cache(maxsize=4000)
