@@ -179,3 +179,42 @@ def test_a_segments_prefixed_words_are_its_readers(changed_index):
             for fieldname in ("body_de", "body_en", "compound"):
                 expected = [text.decode() for text in reader.expand_prefix(fieldname, prefix)]
                 assert view.prefixed(fieldname, prefix) == expected, (fieldname, prefix)
+
+
+def test_words_read_for_a_few_documents_match_whoosh_where_their_documents_lie_apart(tmp_path):
+    """A word read only where a rarer one matched passes over a segment where none of those documents
+    lies between its first and last: the words here stand at the ends of their segments."""
+    from whoosh import index
+    from whoosh import query as wq
+
+    from archive.search.whoosh.ranking import SegmentTables
+
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    for batch in range(3):
+        writer = ix.writer()
+        for n in range(300):
+            words = ["filler"] * (1 + n % 7)
+            if batch in (0, 2) and n < 8:
+                words.append("zeta")
+            # Rarer than zeta, so read first; at zeta's first document in one segment and its last in another.
+            if (batch == 0 and (n == 0 or n >= 296)) or (batch == 1 and n < 3) or (batch == 2 and n in (7, 150)):
+                words.append("eta")
+            if batch == 1 and n >= 290:
+                words.append("theta")
+            writer.add_document(key=f"{batch}-{n}", type="article", body_en=" ".join(words))
+        writer.commit(merge=False)
+    queries = [
+        wq.And([wq.Term("body_en", "eta"), wq.Term("body_en", "zeta")]),
+        wq.And([wq.Term("body_en", "eta"), wq.Or([wq.Term("body_en", "zeta"), wq.Term("body_en", "theta")])]),
+        wq.And([wq.Term("body_en", "eta"), wq.Prefix("body_en", "t")]),
+        wq.And([wq.Term("body_en", "eta"), wq.Term("body_en", "filler")]),
+        wq.And([wq.Term("body_en", "theta"), wq.Term("body_en", "eta")]),
+    ]
+    with ix.searcher() as searcher:
+        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
+        for query in queries:
+            ours = ranker.matches(query).scores
+            theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            assert set(ours) == set(theirs), query
+            assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        assert ranker.matches(queries[0]).scores  # eta and zeta meet in two documents

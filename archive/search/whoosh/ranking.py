@@ -566,6 +566,10 @@ class Ranker:
         if not present:
             return Matches({})
         wanted = self._wanted(within)
+        if wanted is not None:
+            # A rare word (a German word's compounds) read for a few documents: segments where none of
+            # them stands between its first and last document are passed over without opening its postings.
+            present = [leaf for leaf in present if _may_hold(wanted, leaf[1], leaf[3])]
         scores = {}
         if not self.schema[fieldname].scorable:
             for reader, offset, _, info in present:
@@ -743,3 +747,10 @@ def _only(found, within):
 
 def _text(text):
     return text.decode("utf-8") if isinstance(text, bytes) else str(text)
+
+
+def _may_hold(wanted, offset, info):
+    """Whether some of the wanted documents (sorted) stand between the term's first and last document
+    in the segment at `offset`."""
+    i = bisect_left(wanted, offset + info.min_id())
+    return i < len(wanted) and wanted[i] <= offset + info.max_id()
