@@ -108,7 +108,7 @@ def test_a_word_is_stemmed_only_when_its_first_letters_may_give_the_term():
 ASCII = {"de": "Aerger, AERGER und aergerlich; Oelpreis OELPREIS oel; Uebel UEBEL; Quelle Feuer neue; "
                "Strasse STRASSE; 3.14abc x3abc 2001abc abc_def _abc abc; a b A B",
          "en": "Security SECURE secured insecure; 3.14worm worm2 2worm worm_ worm.worm WORM; Using used; "
-               "dying lying tying; a I A i; SKIES sky"}
+               "dying lying tying; a I A i; SKIES sky; tyres Tyre typing hydrant"}
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
