@@ -231,3 +231,15 @@ def test_the_page_s_matched_terms_are_each_document_s(changed_index, text):
     assert docnums
     assert _terms_by_document(found, docnums + [10**6]) == {docnum: found.terms_of(docnum)
                                                              for docnum in docnums + [10**6]}
+
+
+def test_the_page_is_the_best_scores_the_older_document_first_among_equal_ones():
+    import random
+
+    from archive.search.whoosh.backend import _top
+
+    rng = random.Random(3)
+    scores = {docnum: rng.choice([0.5, 1.0, 1.5, 2.25]) for docnum in rng.sample(range(5000), 900)}
+    expected = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
+    for count in (1, 10, 25, 900, 1000):
+        assert _top(scores, count, "relevance", None) == expected[:count]

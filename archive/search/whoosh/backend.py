@@ -11,6 +11,7 @@ import time
 from array import array
 from collections import Counter
 from itertools import chain, islice
+from operator import neg
 
 from django.utils.translation import gettext
 from whoosh import query as wq
@@ -138,7 +139,8 @@ def _facet_counts(state, docnums):
 def _top(scores, count, sort, state):
     """The first `count` document numbers in the requested order; ties go to the older document."""
     if sort == "relevance":
-        return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
+        # (score, -docnum) pairs compared in C, not through a key function called for every match.
+        return [-negated for _, negated in heapq.nlargest(count, zip(scores.values(), map(neg, scores), strict=True))]
     days = searchers.date_column(state)
     if sort == "-date":  # undated records hold 0: last
         key = lambda docnum: (-days[docnum], docnum)  # noqa: E731
