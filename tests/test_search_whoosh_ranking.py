@@ -116,13 +116,18 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
     ]
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
-        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
-        for query in queries:
-            ours = ranker.matches(query).scores
-            theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            assert theirs, query
-            assert set(ours) == set(theirs), query
-            assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        tables = {}  # per segment, shared by the rankers below as by a generation's searchers
+        for _ in range(2):  # the second time, terms read whole before come from the segments' kept postings
+            ranker = Ranker(searcher, lambda reader: tables.setdefault(reader.segment().segment_id(),
+                                                                       SegmentTables()).view(reader))
+            for query in queries:
+                ours = ranker.matches(query).scores
+                theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+                assert theirs, query
+                assert set(ours) == set(theirs), query
+                assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        kept = [segment.postings[("body_en", "alpha")] for segment in tables.values()]
+        assert len(kept) == 3 and all(len(ids) > 128 for ids, _, _ in kept)  # read whole, over several blocks
 
 
 def test_threads_reading_at_once_get_what_one_thread_gets(changed_index):

@@ -27,7 +27,7 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -100,6 +100,8 @@ class SegmentTables:
         self.inverted = {}
         self.words = {}
         self.infos = {}  # (fieldname, text) -> TermInfo or None, up to TERM_INFOS
+        self.postings = {}  # (fieldname, text) -> (ids, weights, None) of terms read whole, up to KEPT_POSTINGS
+        self.kept = 0  # postings in self.postings
 
     def view(self, reader):
         return SegmentView(self, reader)
@@ -108,6 +110,9 @@ class SegmentTables:
 # Term lookups kept per segment: a query asks for each of its words in five fields and a German word's
 # compounds, and a search with no record holding every word is asked again with any of them.
 TERM_INFOS = 8192
+# Postings of terms read whole, kept per segment: 12 bytes a posting, up to some 5 MB a segment.
+KEPT_POSTINGS = 400_000
+KEPT_TERM_POSTINGS = 50_000
 
 
 class SegmentView:
@@ -147,6 +152,22 @@ class SegmentView:
             infos.clear()
         infos[key] = info
         return info
+
+    def kept_postings(self, fieldname, text):
+        """(ids, weights, None) of the term's postings in the segment, as one block, when kept."""
+        return self.tables.postings.get((fieldname, text))
+
+    def keep_postings(self, fieldname, text, blocks):
+        """Keep the term's postings, read whole: blocks of (ids, weights)."""
+        tables = self.tables
+        ids = array.array("i", chain.from_iterable(ids for ids, _ in blocks))
+        # As doubles: the same numbers the blocks held (single-precision floats, or doubles).
+        weights = array.array("d", chain.from_iterable(weights for _, weights in blocks))
+        if tables.kept + len(ids) > KEPT_POSTINGS:
+            tables.postings.clear()
+            tables.kept = 0
+        tables.postings[fieldname, text] = (ids, weights, None)
+        tables.kept += len(ids)
 
     def _lexicon(self, fieldname):
         """(the segment's words of the field in the lexicon's order, joined by line breaks; where each
@@ -587,14 +608,27 @@ class Ranker:
             factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
         budget = self._local.budget
+        whole = within is None and positions is None
         for reader, offset, tables, info in present:
             lengths = tables.length_bytes(fieldname)
-            postings = internals.postings_of(reader, fieldname, text, info)
-            blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
+            # Read whole, a term's postings are kept (a search with no record holding every word is asked
+            # again with any of them, and the same words come again), and read from there.
+            kept = tables.kept_postings(fieldname, text) if whole else None
+            keeping = None
+            if kept is not None:
+                blocks = (kept,)
+            else:
+                postings = internals.postings_of(reader, fieldname, text, info)
+                blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
+                if whole and info.doc_frequency() <= KEPT_TERM_POSTINGS:
+                    keeping = []
             local = None if within is None else self._local_wanted(wanted, offset, reader.doc_count_all())
             for ids, weights, values in blocks:
                 if budget.over_time():
+                    keeping = None  # cut short
                     break
+                if keeping is not None:
+                    keeping.append((ids, weights))
                 if local is not None:
                     # A common word read for a few documents (a rarer word's): the block's wanted ones are
                     # found in C (a set meeting the block's ids), and only those are scored in Python.
@@ -615,6 +649,8 @@ class Ranker:
                 else:
                     for docnum, weight in zip(ids, weights, strict=True):
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+            if keeping is not None:
+                tables.keep_postings(fieldname, text, keeping)
         return Matches(scores, [(fieldname, _text(text), [scores])])
 
     def _local_wanted(self, wanted, offset, count):
