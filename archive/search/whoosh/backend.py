@@ -101,30 +101,42 @@ def _matched(terms):
 
 
 
-def _known(reader, word):
+def _frequency(state, fieldname, text):
+    """reader.doc_frequency() (deleted documents included), from the segments' kept term lookups: the
+    words of the query were looked up for matching a moment before."""
+    found = 0
+    for _reader, _offset, tables in state.ranker.leaves:
+        info = tables.term_info(fieldname, text)
+        if info is not None:
+            found += info.doc_frequency()
+    return found
+
+
+def _known(state, word):
     """The word, or its stem in either language, occurs somewhere in the archive."""
-    if reader.doc_frequency("spell", fold(word)):
+    if _frequency(state, "spell", fold(word)):
         return True
     for fieldname, analyzer in (("body_de", GERMAN), ("body_en", ENGLISH), ("title_de", GERMAN), ("title_en", ENGLISH)):
         stems = analyze(analyzer, word)
-        if len(stems) == 1 and reader.doc_frequency(fieldname, stems[0]):
+        if len(stems) == 1 and _frequency(state, fieldname, stems[0]):
             return True
     return False
 
 
-def _suggest(reader, words, deadline=float("inf")):
+def _suggest(state, words, deadline=float("inf")):
+    reader = state.searcher.reader()
     corrections = {}
     for word in words:
         if time.monotonic() > deadline:
             break
         folded = fold(word)
-        if len(folded) < 4 or not folded.isalpha() or _known(reader, word):
+        if len(folded) < 4 or not folded.isalpha() or _known(state, word):
             continue
         maxdist = 1 if len(folded) < 6 else 2
         candidates = [c for c in reader.terms_within("spell", folded, maxdist) if c != folded]
         if not candidates:
             continue
-        best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency("spell", c), c))
+        best = min(candidates, key=lambda c: (edit_distance(folded, c), -_frequency(state, "spell", c), c))
         if analyze(ENGLISH, best) == analyze(ENGLISH, folded) or analyze(GERMAN, best) == analyze(GERMAN, folded):
             continue  # only an inflection of a known word ("modem" for "modems")
         corrections[word] = best.capitalize() if word[:1].isupper() else best
@@ -255,7 +267,7 @@ class WhooshBackend:
         words = q.plain_words(request.tree)
         # Suggestions are a nicety: a query already out of time goes without them.
         late = budget.over_time()
-        suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
+        suggestion_words = _suggest(state, words, deadline) if words and not late else {}
         return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
                              partial=budget.late, total_is_lower_bound=lower_bound)
 
