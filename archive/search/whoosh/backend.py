@@ -151,6 +151,11 @@ def _facet_counts(state, docnums):
 def _top(scores, count, sort, state):
     """The first `count` document numbers in the requested order; ties go to the older document."""
     if sort == "relevance":
+        if count and len(scores) > 8 * count:
+            # Many matches: only those scoring at least the count-th best score (floats compared in C) can be
+            # among the first, ties included.
+            least = heapq.nlargest(count, scores.values())[-1]
+            scores = {docnum: score for docnum, score in scores.items() if score >= least}
         # (score, -docnum) pairs compared in C, not through a key function called for every match.
         return [-negated for _, negated in heapq.nlargest(count, zip(scores.values(), map(neg, scores), strict=True))]
     days = searchers.date_column(state)
