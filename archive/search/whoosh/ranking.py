@@ -207,10 +207,20 @@ class SegmentView:
         return joined[starts[low]:starts[high] - 1].split("\n") if high > low else []
 
     def prefixed(self, fieldname, prefix):
-        """The segment's words of the field beginning with `prefix`, in the lexicon's order: what the
-        segment reader's expand_prefix gives, as text."""
-        (joined, starts), low, high = self._span(fieldname, prefix)
-        return [joined[starts[n]:starts[n + 1] - 1] for n in range(low, high)]
+        """The segment's words of the field beginning with `prefix` (not empty), in the lexicon's order:
+        what the segment reader's expand_prefix gives, as text."""
+        joined, starts = self._lexicon(fieldname)
+        count = len(starts) - 1
+        n = bisect_left(range(count), prefix, key=lambda n: joined[starts[n]:starts[n + 1] - 1])
+        # Read on while they begin with it (a query's prefixes find a few words each, seldom hundreds).
+        found = []
+        while n < count:
+            word = joined[starts[n]:starts[n + 1] - 1]
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+            n += 1
+        return found
 
     def postings(self, fieldname, convert):
         """Each value of a column whose values are tuples -> the segment's documents holding it."""
