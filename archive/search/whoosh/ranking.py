@@ -27,7 +27,7 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -113,6 +113,9 @@ TERM_INFOS = 8192
 # Postings of terms read whole, kept per segment: 12 bytes a posting, up to some 5 MB a segment.
 KEPT_POSTINGS = 400_000
 KEPT_TERM_POSTINGS = 50_000
+# Wanted documents of a segment one in this many of a term's postings or more: each of its blocks of 128
+# holds two of them on average, so every block is read, and the term is read whole and kept.
+DENSE = 64
 
 
 class SegmentView:
@@ -166,8 +169,9 @@ class SegmentView:
         if tables.kept + len(ids) > KEPT_POSTINGS:
             tables.postings.clear()
             tables.kept = 0
-        tables.postings[fieldname, text] = (ids, weights, None)
+        tables.postings[fieldname, text] = kept = (ids, weights, None)
         tables.kept += len(ids)
+        return kept
 
     def _lexicon(self, fieldname):
         """(the segment's words of the field in the lexicon's order, joined by line breaks; where each
@@ -618,27 +622,25 @@ class Ranker:
             factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
         norms = self._norm_table(fieldname)
         budget = self._local.budget
-        whole = within is None and positions is None
         for reader, offset, tables, info in present:
             lengths = tables.length_bytes(fieldname)
-            # Read whole, a term's postings are kept (a search with no record holding every word is asked
-            # again with any of them, and the same words come again), and read from there.
-            kept = tables.kept_postings(fieldname, text) if whole else None
-            keeping = None
-            if kept is not None:
-                blocks = (kept,)
-            else:
-                postings = internals.postings_of(reader, fieldname, text, info)
-                blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
-                if whole and info.doc_frequency() <= KEPT_TERM_POSTINGS:
-                    keeping = []
             local = None if within is None else self._local_wanted(wanted, offset, reader.doc_count_all())
+            whole = None if positions is not None else self._whole(reader, offset, tables, fieldname, text, info, local)
+            if whole is not None:
+                ids, weights, _ = whole
+                if local is None:
+                    for docnum, weight in zip(ids, weights, strict=True):
+                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                else:  # the wanted ones found in C
+                    for i in compress(range(len(ids)), map(local.__contains__, ids)):
+                        docnum, weight = ids[i], weights[i]
+                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+                continue
+            postings = internals.postings_of(reader, fieldname, text, info)
+            blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
             for ids, weights, values in blocks:
                 if budget.over_time():
-                    keeping = None  # cut short
                     break
-                if keeping is not None:
-                    keeping.append((ids, weights))
                 if local is not None:
                     # A common word read for a few documents (a rarer word's): the block's wanted ones are
                     # found in C (a set meeting the block's ids), and only those are scored in Python.
@@ -659,9 +661,25 @@ class Ranker:
                 else:
                     for docnum, weight in zip(ids, weights, strict=True):
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
-            if keeping is not None:
-                tables.keep_postings(fieldname, text, keeping)
         return Matches(scores, [(fieldname, _text(text), [scores])])
+
+    def _whole(self, reader, offset, tables, fieldname, text, info, local):
+        """(ids, weights, None) of all the term's postings in the segment, kept there: when read whole, or
+        read for wanted documents (`local`, as the segment numbers them) so many that every block would be
+        read anyway (a search with no record holding every word is then asked with any of them, and reads
+        the word whole); None when it is to be read a block at a time."""
+        frequency = info.doc_frequency()
+        if frequency > KEPT_TERM_POSTINGS or (local is not None and len(local) * DENSE < frequency):
+            return None
+        whole = tables.kept_postings(fieldname, text)
+        if whole is None:
+            blocks = []
+            for ids, weights, _ in internals.blocks(internals.postings_of(reader, fieldname, text, info)):
+                if self._local.budget.over_time():
+                    return None  # cut short: read as usual, which stops at once
+                blocks.append((ids, weights))
+            whole = tables.keep_postings(fieldname, text, blocks)
+        return whole
 
     def _local_wanted(self, wanted, offset, count):
         """The wanted documents (sorted global numbers) within one segment, as the segment numbers them."""
