@@ -107,11 +107,12 @@ class SegmentTables:
         return SegmentView(self, reader)
 
 
-# Term lookups kept per segment: a query asks for each of its words in five fields and a German word's
-# compounds, and a search with no record holding every word is asked again with any of them.
-TERM_INFOS = 8192
-# Postings of terms read whole, kept per segment: 12 bytes a posting, up to some 5 MB a segment.
-KEPT_POSTINGS = 400_000
+# Term lookups kept per segment (some 500 bytes each, up to 2 MB a segment): a query asks for each of its
+# words in five fields and a German word's compounds, and a search with no record holding every word is
+# asked again with any of them.
+TERM_INFOS = 4096
+# Postings of terms read whole, kept per segment: 12 bytes a posting, up to some 2.5 MB a segment.
+KEPT_POSTINGS = 200_000
 KEPT_TERM_POSTINGS = 50_000
 # Wanted documents of a segment one in this many of a term's postings or more: each of its blocks of 128
 # holds two of them on average, so every block is read, and the term is read whole and kept.
