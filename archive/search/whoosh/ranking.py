@@ -27,7 +27,7 @@ import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from itertools import accumulate, chain, compress
+from itertools import accumulate
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -100,7 +100,7 @@ class SegmentTables:
         self.inverted = {}
         self.words = {}
         self.infos = {}  # (fieldname, text) -> TermInfo or None, up to TERM_INFOS
-        self.postings = {}  # (fieldname, text) -> (ids, weights, None) of terms read whole, up to KEPT_POSTINGS
+        self.postings = {}  # (fieldname, text) -> blocks of terms read whole, up to KEPT_POSTINGS postings
         self.kept = 0  # postings in self.postings
 
     def view(self, reader):
@@ -111,9 +111,9 @@ class SegmentTables:
 # words in five fields and a German word's compounds, and a search with no record holding every word is
 # asked again with any of them.
 TERM_INFOS = 4096
-# Postings of terms read whole, kept per segment: 12 bytes a posting, up to some 2.5 MB a segment.
-KEPT_POSTINGS = 200_000
-KEPT_TERM_POSTINGS = 50_000
+# Postings of terms read whole, kept per segment as read (some 40 bytes a posting: up to 2.5 MB a segment).
+KEPT_POSTINGS = 60_000
+KEPT_TERM_POSTINGS = 10_000
 # Wanted documents of a segment one in this many of a term's postings or more: each of its blocks of 128
 # holds two of them on average, so every block is read, and the term is read whole and kept.
 DENSE = 64
@@ -158,21 +158,18 @@ class SegmentView:
         return info
 
     def kept_postings(self, fieldname, text):
-        """(ids, weights, None) of the term's postings in the segment, as one block, when kept."""
+        """The blocks (ids, weights, None) of the term's postings in the segment, when kept."""
         return self.tables.postings.get((fieldname, text))
 
-    def keep_postings(self, fieldname, text, blocks):
-        """Keep the term's postings, read whole: blocks of (ids, weights)."""
+    def keep_postings(self, fieldname, text, blocks, count):
+        """Keep the term's postings, read whole: its `count` postings in blocks, as read (converting
+        them to arrays took longer than reading them)."""
         tables = self.tables
-        ids = array.array("i", chain.from_iterable(ids for ids, _ in blocks))
-        # As doubles: the same numbers the blocks held (single-precision floats, or doubles).
-        weights = array.array("d", chain.from_iterable(weights for _, weights in blocks))
-        if tables.kept + len(ids) > KEPT_POSTINGS:
+        if tables.kept + count > KEPT_POSTINGS:
             tables.postings.clear()
             tables.kept = 0
-        tables.postings[fieldname, text] = kept = (ids, weights, None)
-        tables.kept += len(ids)
-        return kept
+        tables.postings[fieldname, text] = blocks
+        tables.kept += count
 
     def _lexicon(self, fieldname):
         """(the segment's words of the field in the lexicon's order, joined by line breaks; where each
@@ -626,19 +623,10 @@ class Ranker:
         for reader, offset, tables, info in present:
             lengths = tables.length_bytes(fieldname)
             local = None if within is None else self._local_wanted(wanted, offset, reader.doc_count_all())
-            whole = None if positions is not None else self._whole(reader, offset, tables, fieldname, text, info, local)
-            if whole is not None:
-                ids, weights, _ = whole
-                if local is None:
-                    for docnum, weight in zip(ids, weights, strict=True):
-                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
-                else:  # the wanted ones found in C
-                    for i in compress(range(len(ids)), map(local.__contains__, ids)):
-                        docnum, weight = ids[i], weights[i]
-                        scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
-                continue
-            postings = internals.postings_of(reader, fieldname, text, info)
-            blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
+            blocks = None if positions is not None else self._whole(reader, tables, fieldname, text, info, local)
+            if blocks is None:
+                postings = internals.postings_of(reader, fieldname, text, info)
+                blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
             for ids, weights, values in blocks:
                 if budget.over_time():
                     break
@@ -664,23 +652,23 @@ class Ranker:
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
         return Matches(scores, [(fieldname, _text(text), [scores])])
 
-    def _whole(self, reader, offset, tables, fieldname, text, info, local):
-        """(ids, weights, None) of all the term's postings in the segment, kept there: when read whole, or
-        read for wanted documents (`local`, as the segment numbers them) so many that every block would be
-        read anyway (a search with no record holding every word is then asked with any of them, and reads
-        the word whole); None when it is to be read a block at a time."""
+    def _whole(self, reader, tables, fieldname, text, info, local):
+        """The blocks (ids, weights, None) of all the term's postings in the segment, kept there: when read
+        whole, or read for wanted documents (`local`, as the segment numbers them) so many that every
+        block would be read anyway (a search with no record holding every word is then asked with any of
+        them, and reads the word whole); None when it is to be read a block at a time."""
         frequency = info.doc_frequency()
         if frequency > KEPT_TERM_POSTINGS or (local is not None and len(local) * DENSE < frequency):
             return None
-        whole = tables.kept_postings(fieldname, text)
-        if whole is None:
+        blocks = tables.kept_postings(fieldname, text)
+        if blocks is None:
             blocks = []
-            for ids, weights, _ in internals.blocks(internals.postings_of(reader, fieldname, text, info)):
+            for block in internals.blocks(internals.postings_of(reader, fieldname, text, info)):
                 if self._local.budget.over_time():
                     return None  # cut short: read as usual, which stops at once
-                blocks.append((ids, weights))
-            whole = tables.keep_postings(fieldname, text, blocks)
-        return whole
+                blocks.append(block)
+            tables.keep_postings(fieldname, text, blocks, frequency)
+        return blocks
 
     def _local_wanted(self, wanted, offset, count):
         """The wanted documents (sorted global numbers) within one segment, as the segment numbers them."""
