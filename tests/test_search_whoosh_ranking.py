@@ -252,3 +252,20 @@ def test_the_page_is_the_best_scores_the_older_document_first_among_equal_ones()
     expected = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
     for count in (1, 10, 25, 900, 1000):
         assert _top(scores, count, "relevance", None) == expected[:count]
+
+
+def test_kept_scores_of_a_word_are_not_changed_by_a_query_using_them(changed_index):
+    """A word's scores are kept for the searcher's next queries; a query leaving documents out (NOT, the
+    deleted ones) leaves them out of its own copy only."""
+    from whoosh import query as wq
+
+    searcher, folder = changed_index
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    worm = wq.Term("body_en", "worm")
+    without = compile._AndNot(worm, wq.Term("body_en", "hotmail"))
+    for query in (worm, without, worm, worm):
+        ours = ranker.matches(query).scores
+        theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        assert ours.keys() == theirs.keys(), query
+        assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+    assert len(ranker.matches(worm).scores) > len(ranker.matches(without).scores)  # NOT left some out

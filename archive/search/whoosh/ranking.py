@@ -114,6 +114,7 @@ TERM_INFOS = 4096
 # Postings of terms read whole, kept per segment as read (some 40 bytes a posting: up to 2.5 MB a segment).
 KEPT_POSTINGS = 60_000
 KEPT_TERM_POSTINGS = 10_000
+SCORES_KEPT = 50_000  # documents of the scores of terms read whole, per searcher (Ranker._kept_scores)
 # Wanted documents of a segment one in this many of a term's postings or more: each of its blocks of 128
 # holds two of them on average, so every block is read, and the term is read whole and kept.
 DENSE = 64
@@ -618,6 +619,13 @@ class Ranker:
             factor = self._idf(frequency) * (K1 + 1) * boost
         else:
             factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
+        whole = within is None and positions is None
+        key = (fieldname, text, boost, scale)
+        if whole:
+            kept = self._kept_scores().get(key)
+            if kept is not None:
+                scores = dict(kept)  # a copy: the caller may drop documents from it
+                return Matches(scores, [(fieldname, _text(text), [scores])])
         norms = self._norm_table(fieldname)
         budget = self._local.budget
         for reader, offset, tables, info in present:
@@ -650,7 +658,27 @@ class Ranker:
                 else:
                     for docnum, weight in zip(ids, weights, strict=True):
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+        if whole and not budget.late:
+            self._keep_scores(key, scores)
         return Matches(scores, [(fieldname, _text(text), [scores])])
+
+    def _kept_scores(self):
+        """Scores of terms read whole by this searcher, by (field, text, boost, counterpart scale): a search
+        with no record holding every word is asked again with any of them, and an early-stopped phrase
+        check is followed by the usual matching. Up to SCORES_KEPT documents, some 60 bytes each."""
+        kept = getattr(self, "_scores", None)
+        if kept is None:
+            kept = self._scores = {}
+            self._scores_count = 0
+        return kept
+
+    def _keep_scores(self, key, scores):
+        kept = self._kept_scores()
+        if self._scores_count + len(scores) > SCORES_KEPT:
+            kept.clear()
+            self._scores_count = 0
+        kept[key] = dict(scores)
+        self._scores_count += len(scores)
 
     def _whole(self, reader, tables, fieldname, text, info, local):
         """The blocks (ids, weights, None) of all the term's postings in the segment, kept there: when read
