@@ -188,6 +188,9 @@ def test_a_segments_prefixed_words_are_its_readers(changed_index):
             for fieldname in ("body_de", "body_en", "compound"):
                 expected = [text.decode() for text in reader.expand_prefix(fieldname, prefix)]
                 assert view.prefixed(fieldname, prefix) == expected, (fieldname, prefix)
+                assert view.words(fieldname, prefix) == expected, (fieldname, prefix)  # as fuzzy words ask
+            everything = [text.decode() for text in reader.lexicon("body_en")]
+            assert view.words("body_en", "") == everything
 
 
 def test_words_read_for_a_few_documents_match_whoosh_where_their_documents_lie_apart(tmp_path):
