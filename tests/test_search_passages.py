@@ -100,3 +100,40 @@ def test_a_word_is_stemmed_only_when_its_first_letters_may_give_the_term():
     spans = passages._matched_spans(text, {"secur"}, [], Counted())
     assert [word for _, _, word in spans] == ["secur", "secur"] * 3
     assert set(stemmed) == {"secure", "security"}
+
+
+
+# Texts all ASCII, looked for in lower case by the head's letters as a string: German digraphs (ae for ä),
+# upper case, numbers before a word, one-letter terms.
+ASCII = {"de": "Aerger, AERGER und aergerlich; Oelpreis OELPREIS oel; Uebel UEBEL; Quelle Feuer neue; "
+               "Strasse STRASSE; Buero Bueros Kaeufer; 3.14abc x3abc 2001abc abc_def _abc abc; a b A B",
+         "en": "Security SECURE secured insecure; 3.14worm worm2 2worm worm_ worm.worm WORM; Using used; "
+               "dying lying tying; a I A i; SKIES sky; tyres Tyre typing hydrant"}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_texts_all_ascii_are_marked_as_a_plain_reading_marks(lang):
+    normalize = NORMALIZERS[lang]
+    doc = {"language": lang, "text": ASCII[lang], "type": "article"}
+    assert ASCII[lang].isascii()
+    terms = {normalize(token) for token in _TOKEN.findall(ASCII[lang])}
+    for term in terms:
+        assert passages.snippet(doc, [(f"body_{lang}", term)]) == plain(doc, {term}, []), term
+    assert passages.snippet(doc, [(f"body_{lang}", term) for term in terms]) == plain(doc, terms, [])
+
+
+# Letters folding to two (ß, æ), or beyond Latin-1 (œ, ł, ŋ), first, second or third in a word: in the text
+# folded a byte a character they stand as marks that let the word through.
+BEYOND = {"de": "Sœur Sœurs; Aßmann aßen Mæstro Maße Maßen Büro Buero; Tłumacz tłumacze; Ærger Œl Øl; "
+                "Ŝtraße Ștrand Straße; Łódź; Aŋ; œuvre",
+          "en": "Sœur sœurs; Tłumacz; Æon æons; Ŝtar Ștar star; Łódź lodz; Oŋ; ßtar"}
+
+
+@pytest.mark.parametrize("lang", ["de", "en"])
+def test_words_with_letters_beyond_latin_1_are_marked(lang):
+    normalize = NORMALIZERS[lang]
+    doc = {"language": lang, "text": BEYOND[lang], "type": "article"}
+    terms = {normalize(token) for token in _TOKEN.findall(BEYOND[lang])}
+    for term in terms:
+        assert passages.snippet(doc, [(f"body_{lang}", term)]) == plain(doc, {term}, []), term
+        assert passages.snippet(doc, [("compound", term[::-1])]) == plain(doc, set(), [term[::-1]]), term

@@ -96,6 +96,8 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
             words = [rng.choice(common) for _ in range(rng.randint(5, 40))]
             if rng.random() < 0.05:
                 words.insert(rng.randrange(len(words)), rng.choice(rare))
+            if n in (10, 350, 690):  # so rare that a common word is read for it a block at a time
+                words.append("zeta")
             writer.add_document(key=f"{batch}-{n}", type="article", title_en=" ".join(words[:3]),
                                 body_en=" ".join(words))
         writer.commit(merge=False)
@@ -113,16 +115,23 @@ def test_long_postings_across_blocks_and_segments_match_whoosh(tmp_path):
         wq.And([wq.Phrase("body_en", ["beta", "beta"]), wq.Term("body_en", "kappa")]),
         compile._AndNot(wq.Term("body_en", "omega"), wq.Term("title_en", "delta")),
         wq.And([wq.Prefix("body_en", "s"), wq.Term("body_en", "gamma")]),
+        wq.And([wq.Term("body_en", "zeta"), wq.Term("body_en", "alpha")]),
+        wq.And([wq.Term("body_en", "zeta"), wq.Or([wq.Term("body_en", "beta"), wq.Term("title_en", "delta")])]),
     ]
     with ix.searcher() as searcher:
         assert len(searcher.leaf_searchers()) == 3 and searcher.reader().has_deletions()
-        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
-        for query in queries:
-            ours = ranker.matches(query).scores
-            theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
-            assert theirs, query
-            assert set(ours) == set(theirs), query
-            assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        tables = {}  # per segment, shared by the rankers below as by a generation's searchers
+        for _ in range(2):  # the second time, terms read whole before come from the segments' kept postings
+            ranker = Ranker(searcher, lambda reader: tables.setdefault(reader.segment().segment_id(),
+                                                                       SegmentTables()).view(reader))
+            for query in queries:
+                ours = ranker.matches(query).scores
+                theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+                assert theirs, query
+                assert set(ours) == set(theirs), query
+                assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        kept = [segment.postings[("body_en", "alpha")] for segment in tables.values()]
+        assert len(kept) == 3 and all(len(blocks) > 1 for blocks in kept)  # read whole, several blocks each
 
 
 def test_threads_reading_at_once_get_what_one_thread_gets(changed_index):
@@ -143,3 +152,123 @@ def test_threads_reading_at_once_get_what_one_thread_gets(changed_index):
     with ThreadPoolExecutor(max_workers=8) as pool:
         together = list(pool.map(read, queries * 8))
     assert together == alone * 8
+
+
+def test_prefixes_expand_to_whooshs_words_in_its_order(changed_index):
+    """A prefix's words are cut from each segment's kept words with its first letter and merged: the
+    same words, in the same order, as Whoosh's expand_prefix over the whole index (several segments,
+    deleted documents), so the expanded terms' scores add up in the same order."""
+    from whoosh import query as wq
+
+    from archive.search.whoosh.ranking import Budget
+
+    searcher, folder = changed_index
+    reader = searcher.reader()
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    checked = 0
+    for fieldname in ("body_de", "body_en", "title_en", "compound", "names"):
+        words = [reader.schema[fieldname].from_bytes(word) for word in reader.lexicon(fieldname)]
+        prefixes = {word[:size] for word in words for size in (1, 2, 3, len(word))}
+        prefixes |= {"zzz", "\u00fc", words[-1] + "a", words[0][:-1] if len(words[0]) > 1 else "0"}
+        for prefix in sorted(prefixes):
+            query = wq.Prefix(fieldname, prefix)
+            theirs = [(name, text.decode()) for name, text in query.expanded_terms(reader)]
+            ranker._start(Budget())
+            assert ranker._expand(query, Budget()) == theirs, (fieldname, prefix)
+            checked += bool(theirs)
+    assert checked > 100  # most of the prefixes name words
+
+
+def test_a_segments_prefixed_words_are_its_readers(changed_index):
+    searcher, folder = changed_index
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        view = segment_tables(folder, reader)
+        for prefix in ("w", "wu", "wurm", "s", "str", "\u00fc", "\u00df", "z", "~"):
+            for fieldname in ("body_de", "body_en", "compound"):
+                expected = [text.decode() for text in reader.expand_prefix(fieldname, prefix)]
+                assert view.prefixed(fieldname, prefix) == expected, (fieldname, prefix)
+                assert view.words(fieldname, prefix) == expected, (fieldname, prefix)  # as fuzzy words ask
+            everything = [text.decode() for text in reader.lexicon("body_en")]
+            assert view.words("body_en", "") == everything
+
+
+def test_words_read_for_a_few_documents_match_whoosh_where_their_documents_lie_apart(tmp_path):
+    """A word read only where a rarer one matched passes over a segment where none of those documents
+    lies between its first and last: the words here stand at the ends of their segments."""
+    from whoosh import index
+    from whoosh import query as wq
+
+    from archive.search.whoosh.ranking import SegmentTables
+
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    for batch in range(3):
+        writer = ix.writer()
+        for n in range(300):
+            words = ["filler"] * (1 + n % 7)
+            if batch in (0, 2) and n < 8:
+                words.append("zeta")
+            # Rarer than zeta, so read first; at zeta's first document in one segment and its last in another.
+            if (batch == 0 and (n == 0 or n >= 296)) or (batch == 1 and n < 3) or (batch == 2 and n in (7, 150)):
+                words.append("eta")
+            if batch == 1 and n >= 290:
+                words.append("theta")
+            writer.add_document(key=f"{batch}-{n}", type="article", body_en=" ".join(words))
+        writer.commit(merge=False)
+    queries = [
+        wq.And([wq.Term("body_en", "eta"), wq.Term("body_en", "zeta")]),
+        wq.And([wq.Term("body_en", "eta"), wq.Or([wq.Term("body_en", "zeta"), wq.Term("body_en", "theta")])]),
+        wq.And([wq.Term("body_en", "eta"), wq.Prefix("body_en", "t")]),
+        wq.And([wq.Term("body_en", "eta"), wq.Term("body_en", "filler")]),
+        wq.And([wq.Term("body_en", "theta"), wq.Term("body_en", "eta")]),
+    ]
+    with ix.searcher() as searcher:
+        ranker = Ranker(searcher, lambda reader: SegmentTables().view(reader))
+        for query in queries:
+            ours = ranker.matches(query).scores
+            theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+            assert set(ours) == set(theirs), query
+            assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+        assert ranker.matches(queries[0]).scores  # eta and zeta meet in two documents
+
+
+@pytest.mark.parametrize("text", ["Wurm", "worm NOT (Hotmail OR backdoor)", "Hotmail Symantec OR backdoor",
+                                  '"Code Red" worm', "serv*", "Modem"])
+def test_the_page_s_matched_terms_are_each_document_s(changed_index, text):
+    from archive.search.whoosh.backend import _terms_by_document
+
+    searcher, folder = changed_index
+    found = Ranker(searcher, lambda reader: segment_tables(folder, reader)).matches(compiled(text))
+    docnums = sorted(found.scores)
+    assert docnums
+    assert _terms_by_document(found, docnums + [10**6]) == {docnum: found.terms_of(docnum)
+                                                             for docnum in docnums + [10**6]}
+
+
+def test_the_page_is_the_best_scores_the_older_document_first_among_equal_ones():
+    import random
+
+    from archive.search.whoosh.backend import _top
+
+    rng = random.Random(3)
+    scores = {docnum: rng.choice([0.5, 1.0, 1.5, 2.25]) for docnum in rng.sample(range(5000), 900)}
+    expected = sorted(scores, key=lambda docnum: (-scores[docnum], docnum))
+    for count in (1, 10, 25, 900, 1000):
+        assert _top(scores, count, "relevance", None) == expected[:count]
+
+
+def test_kept_scores_of_a_word_are_not_changed_by_a_query_using_them(changed_index):
+    """A word's scores are kept for the searcher's next queries; a query leaving documents out (NOT, the
+    deleted ones) leaves them out of its own copy only."""
+    from whoosh import query as wq
+
+    searcher, folder = changed_index
+    ranker = Ranker(searcher, lambda reader: segment_tables(folder, reader))
+    worm = wq.Term("body_en", "worm")
+    without = compile._AndNot(worm, wq.Term("body_en", "hotmail"))
+    for query in (worm, without, worm, worm):
+        ours = ranker.matches(query).scores
+        theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+        assert ours.keys() == theirs.keys(), query
+        assert all(ours[docnum] == pytest.approx(score, rel=1e-6) for docnum, score in theirs.items()), query
+    assert len(ranker.matches(worm).scores) > len(ranker.matches(without).scores)  # NOT left some out

@@ -11,6 +11,7 @@ import time
 from array import array
 from collections import Counter
 from itertools import chain, islice
+from operator import neg
 
 from django.utils.translation import gettext
 from whoosh import query as wq
@@ -73,6 +74,18 @@ MATCH_LABELS = {"title_de": "title", "title_en": "title", "body_de": "text", "bo
                 "names": "entity name", "entity": "entity", "compound": "compound word"}
 
 
+def _terms_by_document(found, docnums):
+    """found.terms_of() of each of the documents, in one pass over the terms: a German word's compounds
+    make a hundred terms or more, most of them in none of the page's documents."""
+    terms = {docnum: [] for docnum in docnums}
+    wanted = set(docnums)
+    for fieldname, text, within in found.terms:
+        for docnum in wanted.intersection(within[0]) if within else docnums:
+            if all(docnum in scores for scores in within[1:]):
+                terms[docnum].append((fieldname, text))
+    return terms
+
+
 def _matched_terms(terms):
     # Only text fields: numeric fields (dates) hold encoded numbers, not words.
     return sorted({(fieldname, term) for fieldname, term in terms if fieldname in MATCH_LABELS})
@@ -88,30 +101,42 @@ def _matched(terms):
 
 
 
-def _known(reader, word):
+def _frequency(state, fieldname, text):
+    """reader.doc_frequency() (deleted documents included), from the segments' kept term lookups: the
+    words of the query were looked up for matching a moment before."""
+    found = 0
+    for _reader, _offset, tables in state.ranker.leaves:
+        info = tables.term_info(fieldname, text)
+        if info is not None:
+            found += info.doc_frequency()
+    return found
+
+
+def _known(state, word):
     """The word, or its stem in either language, occurs somewhere in the archive."""
-    if reader.doc_frequency("spell", fold(word)):
+    if _frequency(state, "spell", fold(word)):
         return True
     for fieldname, analyzer in (("body_de", GERMAN), ("body_en", ENGLISH), ("title_de", GERMAN), ("title_en", ENGLISH)):
         stems = analyze(analyzer, word)
-        if len(stems) == 1 and reader.doc_frequency(fieldname, stems[0]):
+        if len(stems) == 1 and _frequency(state, fieldname, stems[0]):
             return True
     return False
 
 
-def _suggest(reader, words, deadline=float("inf")):
+def _suggest(state, words, deadline=float("inf")):
+    reader = state.searcher.reader()
     corrections = {}
     for word in words:
         if time.monotonic() > deadline:
             break
         folded = fold(word)
-        if len(folded) < 4 or not folded.isalpha() or _known(reader, word):
+        if len(folded) < 4 or not folded.isalpha() or _known(state, word):
             continue
         maxdist = 1 if len(folded) < 6 else 2
         candidates = [c for c in reader.terms_within("spell", folded, maxdist) if c != folded]
         if not candidates:
             continue
-        best = min(candidates, key=lambda c: (edit_distance(folded, c), -reader.doc_frequency("spell", c), c))
+        best = min(candidates, key=lambda c: (edit_distance(folded, c), -_frequency(state, "spell", c), c))
         if analyze(ENGLISH, best) == analyze(ENGLISH, folded) or analyze(GERMAN, best) == analyze(GERMAN, folded):
             continue  # only an inflection of a known word ("modem" for "modems")
         corrections[word] = best.capitalize() if word[:1].isupper() else best
@@ -126,7 +151,13 @@ def _facet_counts(state, docnums):
 def _top(scores, count, sort, state):
     """The first `count` document numbers in the requested order; ties go to the older document."""
     if sort == "relevance":
-        return [docnum for docnum, _ in heapq.nlargest(count, scores.items(), key=lambda item: (item[1], -item[0]))]
+        if count and len(scores) > 8 * count:
+            # Many matches: only those scoring at least the count-th best score (floats compared in C) can be
+            # among the first, ties included.
+            least = heapq.nlargest(count, scores.values())[-1]
+            scores = {docnum: score for docnum, score in scores.items() if score >= least}
+        # (score, -docnum) pairs compared in C, not through a key function called for every match.
+        return [-negated for _, negated in heapq.nlargest(count, zip(scores.values(), map(neg, scores), strict=True))]
     days = searchers.date_column(state)
     if sort == "-date":  # undated records hold 0: last
         key = lambda docnum: (-days[docnum], docnum)  # noqa: E731
@@ -230,17 +261,18 @@ class WhooshBackend:
             facets[name][facet_value] = count
 
         shown = _top(scores, start + request.per_page, request.sort, state)[start:]
+        matched = _terms_by_document(found, shown)
         hits = []
         for docnum in shown:
             doc = searcher.stored_fields(docnum)["doc"]
-            terms = _matched_terms(found.terms_of(docnum))
+            terms = _matched_terms(matched[docnum])
             hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=passages.snippet(doc, terms),
                             matched=_matched(terms)))
 
         words = q.plain_words(request.tree)
         # Suggestions are a nicety: a query already out of time goes without them.
         late = budget.over_time()
-        suggestion_words = _suggest(searcher.reader(), words, deadline) if words and not late else {}
+        suggestion_words = _suggest(state, words, deadline) if words and not late else {}
         return SearchResults(total=len(scores), hits=hits, facets=facets, suggestion_words=suggestion_words,
                              partial=budget.late, total_is_lower_bound=lower_bound)
 

@@ -21,13 +21,16 @@ kind of query with Whoosh's own results.
 
 import array
 import math
+import sys
 import threading
 import time
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
+from whoosh import fields
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
@@ -36,6 +39,7 @@ from archive.search.whoosh import bestfirst, counterparts, internals
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
 NULL = type(wq.NullQuery)
+_WORD_FIELDS = (fields.TEXT, fields.ID, fields.KEYWORD)  # their words are their UTF-8 bytes
 # A phrase whose rarest word is in fewer documents is checked whole: its total stays exact.
 EARLY_STOP_CANDIDATES = 5000
 
@@ -94,9 +98,28 @@ class SegmentTables:
         self.columns = {}
         self.inverted = {}
         self.words = {}
+        self.infos = {}  # (fieldname, text) -> TermInfo or None, up to TERM_INFOS
+        self.postings = {}  # (fieldname, text) -> blocks of terms read whole, up to KEPT_POSTINGS postings
+        self.kept = 0  # postings in self.postings
 
     def view(self, reader):
         return SegmentView(self, reader)
+
+
+# Fields whose words a segment reads whole at the first prefix: a German word's compound parts are asked
+# for by nearly every query, ending in any letter (some 40 ms a segment at 100,000 articles, once).
+WHOLE_LEXICONS = frozenset({"compound"})
+# Term lookups kept per segment (some 500 bytes each, up to 2 MB a segment): a query asks for each of its
+# words in five fields and a German word's compounds, and a search with no record holding every word is
+# asked again with any of them.
+TERM_INFOS = 4096
+# Postings of terms read whole, kept per segment as read (some 40 bytes a posting: up to 2.5 MB a segment).
+KEPT_POSTINGS = 60_000
+KEPT_TERM_POSTINGS = 10_000
+SCORES_KEPT = 50_000  # documents of the scores of terms read whole, per searcher (Ranker._kept_scores)
+# Wanted documents of a segment one in this many of a term's postings or more: each of its blocks of 128
+# holds two of them on average, so every block is read, and the term is read whole and kept.
+DENSE = 64
 
 
 class SegmentView:
@@ -122,17 +145,84 @@ class SegmentView:
             columns[fieldname] = array.array("q", values) if convert is int else values
         return columns[fieldname]
 
-    def words(self, fieldname, prefix):
-        """The segment's words of the field beginning with `prefix`, as text (for fuzzy words)."""
+    def term_info(self, fieldname, text):
+        """The segment's TermInfo of the term (internals.term_info), or None; kept, as the segment's
+        terms never change (a whole generation's searchers share it: entries are only added or all dropped)."""
+        infos = self.tables.infos
+        key = (fieldname, text)
+        try:
+            return infos[key]
+        except KeyError:
+            pass
+        info = internals.term_info(self.reader, fieldname, text)
+        if len(infos) >= TERM_INFOS:
+            infos.clear()
+        infos[key] = info
+        return info
+
+    def kept_postings(self, fieldname, text):
+        """The blocks (ids, weights, None) of the term's postings in the segment, when kept."""
+        return self.tables.postings.get((fieldname, text))
+
+    def keep_postings(self, fieldname, text, blocks, count):
+        """Keep the term's postings, read whole: its `count` postings in blocks, as read (converting
+        them to arrays took longer than reading them)."""
+        tables = self.tables
+        if tables.kept + count > KEPT_POSTINGS:
+            tables.postings.clear()
+            tables.kept = 0
+        tables.postings[fieldname, text] = blocks
+        tables.kept += count
+
+    def _lexicon(self, fieldname, head):
+        """(the segment's words of the field beginning with `head`, its first letter (all for ""), in the
+        lexicon's order, joined by line breaks; where each begins, and one past the end): read once, where
+        a prefix or fuzzy word first asks. A letter's share of a field, read in a few milliseconds at
+        100,000 articles where a whole field took up to 90.
+
+        Kept as one string: some 8 bytes a word, not a str object of 50-60 and its pointer, plus 4
+        for where it begins.
+        """
         words = self.tables.words
-        key = (fieldname, prefix)
+        key = (fieldname, head)
         if key not in words:
             from_bytes = self.reader.schema[fieldname].from_bytes
-            # Kept as one string (a word holds no line break): some 8 bytes a word, not a str
-            # object of 50-60 and its pointer; split again per query, in C, for far less than
-            # measuring the distances costs.
-            words[key] = "\n".join(from_bytes(btext) for btext in self.reader.expand_prefix(fieldname, prefix))
-        return words[key].split("\n") if words[key] else []
+            found = [from_bytes(btext) for btext in self.reader.expand_prefix(fieldname, head)]
+            starts = array.array("i", accumulate(map(len, found), lambda at, size: at + size + 1, initial=0))
+            words[key] = ("\n".join(found), starts)
+        return words[key]
+
+    def words(self, fieldname, prefix):
+        """The segment's words of the field beginning with `prefix`, as text (for fuzzy words)."""
+        joined, starts = self._lexicon(fieldname, prefix[:1])
+        count = len(starts) - 1
+        low, high = 0, count
+        if len(prefix) > 1:
+            def word(n):
+                return joined[starts[n]:starts[n + 1] - 1]
+
+            low = bisect_left(range(count), prefix, key=word)
+            # The words beginning with the prefix end before the first at or past its successor.
+            successor = prefix[:-1] + chr(ord(prefix[-1]) + 1) if ord(prefix[-1]) < sys.maxunicode else None
+            high = count if successor is None else low + bisect_left(range(low, count), successor, key=word)
+        # Split in C: a word holds no line break.
+        return joined[starts[low]:starts[high] - 1].split("\n") if high > low else []
+
+    def prefixed(self, fieldname, prefix):
+        """The segment's words of the field beginning with `prefix` (not empty), in the lexicon's order:
+        what the segment reader's expand_prefix gives, as text."""
+        joined, starts = self._lexicon(fieldname, "" if fieldname in WHOLE_LEXICONS else prefix[:1])
+        count = len(starts) - 1
+        n = bisect_left(range(count), prefix, key=lambda n: joined[starts[n]:starts[n + 1] - 1])
+        # Read on while they begin with it (a query's prefixes find a few words each, seldom hundreds).
+        found = []
+        while n < count:
+            word = joined[starts[n]:starts[n + 1] - 1]
+            if not word.startswith(prefix):
+                break
+            found.append(word)
+            n += 1
+        return found
 
     def postings(self, fieldname, convert):
         """Each value of a column whose values are tuples -> the segment's documents holding it."""
@@ -325,7 +415,18 @@ class Ranker:
             for word in sorted(found):  # in the lexicon's order, as Whoosh expands
                 yield fieldname, word
             return
-        for n, term in enumerate(query.expanded_terms(reader)):
+        if type(query) is wq.Prefix and query.text and fieldname in self.schema \
+                and isinstance(self.schema[fieldname], _WORD_FIELDS):
+            # Whoosh's expand_prefix merges the segments' lexicons word by word, reading each from the
+            # file (some 2.5 microseconds a word); here each segment's words with the prefix are cut
+            # from its words with the same first letter, read once and kept, and merged in the lexicon's order.
+            found = set()
+            for _reader, _offset, tables in self.leaves:
+                found.update(tables.prefixed(fieldname, query.text))
+            terms = ((fieldname, word) for word in sorted(found))
+        else:
+            terms = query.expanded_terms(reader)
+        for n, term in enumerate(terms):
             if not n % 64 and budget.over_time():
                 return
             yield term
@@ -394,7 +495,7 @@ class Ranker:
             present = []
             if fieldname in self.schema:
                 for reader, offset, tables in self.leaves:
-                    info = internals.term_info(reader, fieldname, text)
+                    info = tables.term_info(fieldname, text)
                     if info is not None:
                         present.append((reader, offset, tables, info))
             found = known[key] = (sum(leaf[3].doc_frequency() for leaf in present), present)
@@ -410,6 +511,10 @@ class Ranker:
         if not present:
             return Matches({})
         wanted = self._wanted(within)
+        if wanted is not None:
+            # A rare word (a German word's compounds) read for a few documents: segments where none of
+            # them stands between its first and last document are passed over without opening its postings.
+            present = [leaf for leaf in present if _may_hold(wanted, leaf[1], leaf[3])]
         scores = {}
         if not self.schema[fieldname].scorable:
             for reader, offset, _, info in present:
@@ -425,13 +530,22 @@ class Ranker:
             factor = self._idf(frequency) * (K1 + 1) * boost
         else:
             factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
+        whole = within is None and positions is None
+        key = (fieldname, text, boost, scale)
+        if whole:
+            kept = self._kept_scores().get(key)
+            if kept is not None:
+                scores = dict(kept)  # a copy: the caller may drop documents from it
+                return Matches(scores, [(fieldname, _text(text), [scores])])
         norms = self._norm_table(fieldname)
         budget = self._local.budget
         for reader, offset, tables, info in present:
             lengths = tables.length_bytes(fieldname)
-            postings = internals.postings_of(reader, fieldname, text, info)
-            blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
             local = None if within is None else self._local_wanted(wanted, offset, reader.doc_count_all())
+            blocks = None if positions is not None else self._whole(reader, tables, fieldname, text, info, local)
+            if blocks is None:
+                postings = internals.postings_of(reader, fieldname, text, info)
+                blocks = internals.blocks(postings, wanted=wanted, offset=offset, values=positions is not None)
             for ids, weights, values in blocks:
                 if budget.over_time():
                     break
@@ -455,7 +569,45 @@ class Ranker:
                 else:
                     for docnum, weight in zip(ids, weights, strict=True):
                         scores[offset + docnum] = factor * weight / (weight + norms[lengths[docnum]])
+        if whole and not budget.late:
+            self._keep_scores(key, scores)
         return Matches(scores, [(fieldname, _text(text), [scores])])
+
+    def _kept_scores(self):
+        """Scores of terms read whole by this searcher, by (field, text, boost, counterpart scale): a search
+        with no record holding every word is asked again with any of them, and an early-stopped phrase
+        check is followed by the usual matching. Up to SCORES_KEPT documents, some 60 bytes each."""
+        kept = getattr(self, "_scores", None)
+        if kept is None:
+            kept = self._scores = {}
+            self._scores_count = 0
+        return kept
+
+    def _keep_scores(self, key, scores):
+        kept = self._kept_scores()
+        if self._scores_count + len(scores) > SCORES_KEPT:
+            kept.clear()
+            self._scores_count = 0
+        kept[key] = dict(scores)
+        self._scores_count += len(scores)
+
+    def _whole(self, reader, tables, fieldname, text, info, local):
+        """The blocks (ids, weights, None) of all the term's postings in the segment, kept there: when read
+        whole, or read for wanted documents (`local`, as the segment numbers them) so many that every
+        block would be read anyway (a search with no record holding every word is then asked with any of
+        them, and reads the word whole); None when it is to be read a block at a time."""
+        frequency = info.doc_frequency()
+        if frequency > KEPT_TERM_POSTINGS or (local is not None and len(local) * DENSE < frequency):
+            return None
+        blocks = tables.kept_postings(fieldname, text)
+        if blocks is None:
+            blocks = []
+            for block in internals.blocks(internals.postings_of(reader, fieldname, text, info)):
+                if self._local.budget.over_time():
+                    return None  # cut short: read as usual, which stops at once
+                blocks.append(block)
+            tables.keep_postings(fieldname, text, blocks, frequency)
+        return blocks
 
     def _local_wanted(self, wanted, offset, count):
         """The wanted documents (sorted global numbers) within one segment, as the segment numbers them."""
@@ -581,3 +733,10 @@ def _only(found, within):
 
 def _text(text):
     return text.decode("utf-8") if isinstance(text, bytes) else str(text)
+
+
+def _may_hold(wanted, offset, info):
+    """Whether some of the wanted documents (sorted) stand between the term's first and last document
+    in the segment at `offset`."""
+    i = bisect_left(wanted, offset + info.min_id())
+    return i < len(wanted) and wanted[i] <= offset + info.max_id()
