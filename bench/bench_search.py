@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_search.py --size 100000 --folder /tmp/bench-100k   # kept for reruns
     .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --clock cpu --kinds "phrase,fuzzy (~1)"
     .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --profile "rare word"   # cProfile, top lines
+    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --stages "rare word"    # ms per query per stage
 
 Loads the corpora into a SQLite database (bulk_create; no import command needed),
 repeated with varied dates beyond the corpus's 22,195 articles (bench/corpus.py),
@@ -316,6 +317,57 @@ def profile(items, lines):
     stats.sort_stats("cumulative").print_stats(lines)
 
 
+# Where a search's time goes, stage by stage: (module, attribute, label), timed around each call.
+STAGES = (
+    ("archive.search.reading", "q.parse", "parse"),
+    ("archive.search.reading", "expand_aliases", "aliases"),
+    ("archive.search.reading", "crosslang.translate", "translation"),
+    ("archive.search.whoosh.backend", "WhooshBackend.search", "backend, the searcher taken"),
+    ("archive.search.whoosh.backend", "WhooshBackend._search_with", "backend, with the searcher"),
+    ("archive.search.whoosh.backend", "compile_tree", "compiling"),
+    ("archive.search.whoosh.ranking", "Ranker.matches", "matching"),
+    ("archive.search.whoosh.ranking", "Ranker.best", "phrase checked best first"),
+    ("archive.search.whoosh.backend", "_facet_counts", "facet counts"),
+    ("archive.search.whoosh.backend", "_top", "the page's numbers"),
+    ("archive.search.whoosh.backend", "passages.snippet", "snippets"),
+    ("archive.search.whoosh.backend", "_suggest", "suggestions"),
+    ("archive.search.reading", "_facets", "facet names"),
+    ("archive.search.reading", "_result", "results"),
+)
+
+
+def stages(items):
+    """Mean wall ms per query spent in each stage of our search(); stages nest (the backend's hold
+    matching, snippets ...), so they do not add up."""
+    import importlib
+
+    spent = Counter()
+
+    def timed(function, label):
+        def run(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[label] += time.perf_counter() - started
+        return run
+
+    for module_name, attribute, label in STAGES:
+        owner = importlib.import_module(module_name)
+        *path, name = attribute.split(".")
+        for step in path:
+            owner = getattr(owner, step)
+        setattr(owner, name, timed(getattr(owner, name), label))
+    started = time.perf_counter()
+    for query in items:
+        ours(query)
+    total = time.perf_counter() - started
+    print(f"\nmean ms per query, {len(items)} queries (stages nest; the timing adds a little to each)")
+    print(f"| all of search() | {total / len(items) * 1000:.3f} |")
+    for _, _, label in STAGES:
+        print(f"| {label} | {spent[label] / len(items) * 1000:.3f} |")
+
+
 def ratio(a, b):
     return f"{a / b:.1f}" if b else "-"
 
@@ -329,6 +381,8 @@ def main():
     parser.add_argument("--folder", type=Path, help="work here and keep it; a rerun with the same size reuses it")
     parser.add_argument("--kinds", help="only these kinds of query, comma-separated (e.g. 'rare word,phrase')")
     parser.add_argument("--profile", metavar="KIND", help="profile our search() on this kind's queries instead")
+    parser.add_argument("--stages", metavar="KIND", help="time each stage of our search() on this kind's queries "
+                        "instead")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall: time waited (default); cpu: this process's CPU time, steadier on a busy machine")
     args = parser.parse_args()
@@ -356,6 +410,11 @@ def main():
             if args.profile not in sets:
                 sys.exit(f"--profile: the kinds are {list(sets)}")
             profile(sets[args.profile], 30)
+            return
+        if args.stages:
+            if args.stages not in sets:
+                sys.exit(f"--stages: the kinds are {list(sets)}")
+            stages(sets[args.stages])
             return
         table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time)
     print(f"\n{result['size']:,} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets; "
