@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_dating.py [--data DIR] [--workdir DIR] [--limit N]
                                            [--holdout 0.2] [--seed 16] [--calibrate 2000]
+                                           [--seeds 16,17,18,19,20]
                                            [--words choose|SHARE,BETA,SMOOTHING,MASS] [--words-calibrate N]
 
 1. Reuters-21578 (scale_corpus.jsonl.gz, 19,042 dated articles): each article's date is
@@ -17,9 +18,10 @@
    articles stay dated as the archive's known records (a StoryIndex of them, as the
    dating step builds from the archive). The held-out articles are dated without and with
    that evidence, and the known records measure the rule itself: for a sample of them
-   (--calibrate), each one's same-story matches among the others, and how many lie within
-   the window.
-4. With --words: the archive's dated articles as a date model of words (archive.dating.vocabulary,
+   (--calibrate; 0: all of them), each one's same-story matches among the others, and how
+   many lie within the window. --seeds 16,17,... prints only this part, one line per
+   draw and a total, so the rule is judged on several draws and not on the luck of one.
+4. With --words: the archive's dated articles as a date model of words (bench/dating_words.py,
    measured, not used by the dating step: its additions did not hold 95%, docs/dating.md):
    its settings chosen on the known records, each dated by a model of all the others
    (--words choose; --words-calibrate N: a sample of them), or given (--words
@@ -59,8 +61,10 @@ def main():
     parser.add_argument("--holdout", type=float, default=0.2, help="share of Reuters articles whose dates are "
                         "stripped while the rest stay dated as known records (default 0.2)")
     parser.add_argument("--seed", type=int, default=16, help="seed of the held-out draw (default 16)")
-    parser.add_argument("--calibrate", type=int, default=2000,
-                        help="known records checked against the others for the same-story rule (default 2000)")
+    parser.add_argument("--calibrate", type=int, default=2000, help="known records checked against the others "
+                        "for the same-story rule (default 2000; 0: all of them)")
+    parser.add_argument("--seeds", default="", metavar="16,17,...", help="only the same story, on the draws of "
+                        "these seeds: one line each (known records and held-out articles) and a total")
     parser.add_argument("--words-calibrate", type=int, default=0,
                         help="known records the words' date model is chosen on (default 0: all of them)")
     parser.add_argument("--words", default="", metavar="choose|SHARE,BETA,SMOOTHING,MASS",
@@ -93,6 +97,9 @@ def main():
             elif not record.get("date"):
                 undated_corpora.setdefault(record["source"], []).append(text)
 
+    if args.seeds:
+        _seeds_summary(reuters, args)
+        return
     results = [(propose(text, period=REUTERS_PERIOD), truth) for text, truth in reuters]
     _report("Reuters-21578, dates stripped, source period Feb-Oct 1987", results)
     _evidence_kinds(results)
@@ -106,19 +113,14 @@ def main():
 
 
 def _held_out(reuters, args):
-    import random
 
     from archive.dating import stories
     from archive.dating.propose import propose
 
-    order = list(range(len(reuters)))
-    random.Random(args.seed).shuffle(order)
-    cut = round(len(order) * args.holdout)
-    held, known = order[:cut], order[cut:]
-    index = stories.StoryIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
+    held, known, index = _split(reuters, args.holdout, args.seed)
     print(f"Held out: {len(held)} Reuters articles (seed {args.seed}), dates stripped; "
           f"{len(known)} stay dated as the archive's known records")
-    sample = random.Random(args.seed).sample(known, min(args.calibrate, len(known)))
+    sample = _calibration_sample(known, args.calibrate, args.seed)
     matches = [(i, index.same_story(reuters[i][0], exclude=str(i))) for i in sample]
     gaps = [abs((s.date - reuters[i][1]).days) for i, found in matches for s in found]
     if gaps:
@@ -141,31 +143,88 @@ def _held_out(reuters, args):
         _vocabulary(reuters, held, known, after, args)
 
 
+def _split(reuters, holdout, seed):
+    """(held-out indexes, known indexes, StoryIndex of the known records) for the draw of `seed`."""
+    import random
+
+    from archive.dating import stories
+
+    order = list(range(len(reuters)))
+    random.Random(seed).shuffle(order)
+    cut = round(len(order) * holdout)
+    held, known = order[:cut], order[cut:]
+    return held, known, stories.StoryIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
+
+
+def _calibration_sample(known, size, seed):
+    import random
+
+    return known if not size else random.Random(seed).sample(known, min(size, len(known)))
+
+
+def _seeds_summary(reuters, args):
+    """The same-story rule on the draws of several seeds: per draw, the known records (each against the
+    others) and the held-out articles before (text and source period) and after (with the same story)."""
+    from archive.dating.propose import propose
+
+    seeds = [int(seed) for seed in args.seeds.split(",")]
+    print(f"The same story on {len(seeds)} draws: {args.holdout:.0%} of {len(reuters)} Reuters articles held out, "
+          f"the others the known records ({'all' if not args.calibrate else args.calibrate} of them checked, "
+          "each against the others)")
+    print("  dated / right / median width: known records | held out, before | held out, after")
+    totals = {"known": [], "before": [], "after": []}
+    for seed in seeds:
+        held, known, index = _split(reuters, args.holdout, seed)
+        sample = _calibration_sample(known, args.calibrate, seed)
+        rows = {
+            "known": [(propose(reuters[i][0], period=REUTERS_PERIOD,
+                               stories=index.same_story(reuters[i][0], exclude=str(i))), reuters[i][1])
+                      for i in sample],
+            "before": [(propose(reuters[i][0], period=REUTERS_PERIOD), reuters[i][1]) for i in held],
+            "after": [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=index.same_story(reuters[i][0])),
+                       reuters[i][1]) for i in held],
+        }
+        for name, results in rows.items():
+            totals[name] += results
+        print(f"  seed {seed}: " + " | ".join(_compact(rows[name]) for name in totals), flush=True)
+    print("  all draws: " + " | ".join(_compact(totals[name]) for name in totals))
+
+
+def _compact(results):
+    """"108 of 3808 (2.8%) / 98.1% / 31 d": how many dated, the share holding the true date, the median width."""
+    dated = [(p, truth) for p, truth in results if p is not None]
+    if not dated:
+        return f"0 of {len(results)}"
+    right = sum(p.contains(truth) for p, truth in dated) / len(dated)
+    median = statistics.median(p.width_days if p.width_days is not None else float("inf") for p, _ in dated)
+    return f"{len(dated)} of {len(results)} ({len(dated) / len(results):.1%}) / {right:.1%} / {median:g} d"
+
+
 # The vocabulary's settings tried on the known records: (MAX_WORD_SHARE, BETA, SMOOTHING) x MIN_MASS.
 WORD_MODELS = [(0.05, 0.06, 5.0), (0.05, 0.1, 20.0), (0.01, 0.06, 5.0), (0.01, 0.1, 5.0), (0.01, 0.1, 20.0)]
 WORD_MASSES = [0.95, 0.98, 0.99, 0.995]
 
 
 def _vocabulary(reuters, held, known, after, args):
-    """The archive's dated articles as a date model of words (archive.dating.vocabulary, not used by the
+    """The archive's dated articles as a date model of words (bench/dating_words.py, not used by the
     dating step): its settings chosen on the known records, each dated by a model of the others, so that
     95% of its windows hold the true date, of all it dates and of those nothing else dates; then checked
     once on the held-out articles, alone and with the other evidence (the ranges intersected, as
     propose() combines bounds). `--words` gives the settings instead, to check them on another split."""
-    import random
 
-    from archive.dating import stories, vocabulary
+    import dating_words
+
+    from archive.dating import stories
     from archive.dating.propose import propose
 
-    index = vocabulary.VocabularyIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
+    index = dating_words.VocabularyIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
     if args.words != "choose":
         share, beta, smoothing, mass = (float(x) for x in args.words.split(","))
         print(f"The words of the time, settings given: words in at most {share:.0%}, beta {beta:g}, "
               f"smoothing {smoothing:g}, mass {mass:g}")
     else:
         story_index = stories.StoryIndex((str(i), reuters[i][1], "", reuters[i][0]) for i in known)
-        calibration = known if not args.words_calibrate else \
-            random.Random(args.seed).sample(known, min(args.words_calibrate, len(known)))
+        calibration = _calibration_sample(known, args.words_calibrate, args.seed)
         # What the other evidence dates among them (each against the others): the words must add to it.
         others = {i: propose(reuters[i][0], period=REUTERS_PERIOD, stories=story_index.same_story(
             reuters[i][0], exclude=str(i))) for i in calibration}
@@ -187,7 +246,7 @@ def _vocabulary(reuters, held, known, after, args):
 
 
 def _choose_words(reuters, index, calibration, others):
-    from archive.dating import vocabulary
+    import dating_words as vocabulary
 
     rows = []
     for share, beta, smoothing in WORD_MODELS:

@@ -1,12 +1,13 @@
 """The words of the time: the days the archive's dated articles used a text's rarer words in, German and English.
 
-Measured, not used by the dating step (docs/dating.md): these tests keep the model honest for the benchmark."""
+Measured, not used by the dating step (docs/dating.md), so the model lives in bench/: these tests keep the
+benchmark's figures honest."""
 
 import datetime as dt
 
 import pytest
 
-from archive.dating import vocabulary
+from bench import dating_words
 
 D = dt.date
 # Wire items of 1987 that every month brings: their words date nothing.
@@ -53,7 +54,7 @@ def _records(wire, topic, first, topic_days):
 
 
 def _archive(*case):
-    return vocabulary.VocabularyIndex(_records(*case))
+    return dating_words.VocabularyIndex(_records(*case))
 
 
 QUAKE_DAYS = [D(1987, 3, 6), D(1987, 3, 6), D(1987, 3, 9), D(1987, 3, 12)]
@@ -71,16 +72,16 @@ CASES = [
 def test_the_rarer_words_place_a_text_in_the_month_their_articles_lie_in(wire, topic, first, days, text, word):
     index = _archive(wire, topic, first, days)
     found = index.window(text, **SMALL)
-    assert found.width_days == vocabulary.MAX_WIDTH_DAYS
+    assert found.width_days == dating_words.MAX_WIDTH_DAYS
     assert found.contains(days[0]) and found.contains(days[-1])
-    assert found.mass >= vocabulary.MIN_MASS
+    assert found.mass >= dating_words.MIN_MASS
     assert word in [w.text for w in found.words]
 
 
 @pytest.mark.parametrize("wire, topic, first, days, text, word", CASES)
 def test_the_reason_names_the_words_and_their_counts(wire, topic, first, days, text, word):
     records = _records(wire, topic, first, days)
-    found = vocabulary.VocabularyIndex(records).window(text, **SMALL)
+    found = dating_words.VocabularyIndex(records).window(text, **SMALL)
     reason = found.reason()
     assert reason.startswith(f"Between {found.not_before.day} ")
     # The topic's word: all 4 of its dated articles in the window; and what the window holds without any word.
@@ -104,8 +105,8 @@ MODEL = {k: SMALL[k] for k in ("beta", "smoothing", "max_share")}
 def test_a_dated_article_is_placed_by_the_others_not_by_itself(wire, topic, first, days, text, word):
     records = _records(wire, topic, first, days) + [("other", D(first.year, first.month + 5, 2), "", "Zyxwv")]
     lonely = ("lonely", days[0], "", f"{topic[0]} Only this one and one other speak of Zyxwv.")
-    index = vocabulary.VocabularyIndex([*records, lonely])
-    without = vocabulary.VocabularyIndex(records).posterior(lonely[3], **MODEL)
+    index = dating_words.VocabularyIndex([*records, lonely])
+    without = dating_words.VocabularyIndex(records).posterior(lonely[3], **MODEL)
     assert index.posterior(lonely[3], exclude="lonely", **MODEL) == without
     assert index.posterior(lonely[3], **MODEL) != without  # "zyxwv": in two dated articles with itself, one without
     assert len(index) == len(records) + 1  # put back
@@ -113,7 +114,7 @@ def test_a_dated_article_is_placed_by_the_others_not_by_itself(wire, topic, firs
 
 def test_a_small_archive_gets_no_window_with_the_settings_chosen_on_a_large_one():
     index = _archive(WIRE, QUAKE, D(1987, 2, 1), QUAKE_DAYS)
-    assert len(index) < vocabulary.MIN_ARTICLES
+    assert len(index) < dating_words.MIN_ARTICLES
     assert index.window(CASES[0][4]) is None
 
 

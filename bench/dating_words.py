@@ -19,9 +19,10 @@ dated by a model of the others) so that 95% of the windows hold the true date, o
 those nothing else dates, then checked on held-out articles; an archive with fewer than MIN_ARTICLES
 dated articles is far from the one they were chosen on and gets no window.
 
-Measured, not used by the dating step: on Reuters-21578 the windows it adds where nothing else dates
-an article held the true date in 90 to 96% of cases depending on the split, for about 1.3% of the
-articles (docs/dating.md, "What was tried"). bench/bench_dating.py --words measures it again.
+Measured, not used by the dating step, so it lives with the benchmark and not in archive/: on
+Reuters-21578 the windows it adds where nothing else dates an article held the true date in 90 to 96%
+of cases depending on the split, for about 1.3% of the articles (docs/dating.md, "The words of the
+time"). bench/bench_dating.py --words measures it again.
 
 Pure: no database.
 """
