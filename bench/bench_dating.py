@@ -113,7 +113,6 @@ def main():
 
 
 def _held_out(reuters, args):
-
     from archive.dating import stories
     from archive.dating.propose import propose
 
@@ -127,7 +126,7 @@ def _held_out(reuters, args):
         within = sum(gap <= stories.WINDOW_DAYS for gap in gaps) / len(gaps)
         print(f"  the rule on {len(sample)} known records, each against the others: {len(gaps)} same-story "
               f"matches, {within:.1%} of them within {stories.WINDOW_DAYS} days")
-        _report("  the known records dated by the rule (the check it was chosen by)",
+        _report("  the known records dated by the rule, each against the others (--seeds: on several draws)",
                 [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=found), reuters[i][1])
                  for i, found in matches])
     before = [(propose(reuters[i][0], period=REUTERS_PERIOD), reuters[i][1]) for i in held]
@@ -211,7 +210,6 @@ def _vocabulary(reuters, held, known, after, args):
     95% of its windows hold the true date, of all it dates and of those nothing else dates; then checked
     once on the held-out articles, alone and with the other evidence (the ranges intersected, as
     propose() combines bounds). `--words` gives the settings instead, to check them on another split."""
-
     import dating_words
 
     from archive.dating import stories
