@@ -5,11 +5,14 @@
 
 Two articles report the same story when they share enough of what is particular to it: rare
 words and names (weighted by how rare they are in the archive, compared as a cosine of the two
-word sets) or the same figures ("5.3 mln dlrs", "4,2 Mio. Euro", "1,389,600"), which one story
-repeats and another hardly ever does. What "enough" is and how far apart in time such articles
-appear were measured on Reuters-21578 (docs/dating.md, "The same story"): a match with a cosine
-of at least MIN_SIMILARITY, or with MIN_FIGURES shared rare figures and a cosine of at least
-FIGURE_SIMILARITY, appeared within WINDOW_DAYS days of the article in 95% of the known cases.
+word sets) AND the same figures ("5.3 mln dlrs", "4,2 Mio. Euro", "1,389,600"), which one story
+repeats and another hardly ever does. Words alone are not enough: a company's next quarterly
+dividend, an office's weekly or monthly report, share their words with the last one but not its
+figures, and appear a week to a quarter later. What "enough" is and how far apart in time such
+articles appear were measured on Reuters-21578 (docs/dating.md, "The same story"): a match with a
+cosine of at least MIN_SIMILARITY and at least MIN_FIGURES shared rare figures, its date widened
+by WINDOW_DAYS each way, held the true date for 97.5% of the known records it dated, over the
+known records of five random draws, each checked against the others.
 
 Pure: no database; archive.dating.service builds the index from the archive's dated articles.
 """
@@ -20,9 +23,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-MIN_SIMILARITY = 0.6
-MIN_FIGURES = 4
-FIGURE_SIMILARITY = 0.3
+MIN_SIMILARITY = 0.55
+# Rare figures a match must share besides its words: the same story repeats them, a series' next issue does not.
+MIN_FIGURES = 2
 # How far apart the same story's articles appear: the proposal is the match's date +- this.
 WINDOW_DAYS = 15
 # A figure in more dated articles than this is a common amount ("100 dlrs"), not one story's.
@@ -156,5 +159,5 @@ class StoryIndex:
 
 
 def is_same_story(story):
-    return story.similarity >= MIN_SIMILARITY or (
-        len(story.shared_figures) >= MIN_FIGURES and story.similarity >= FIGURE_SIMILARITY)
+    """Close in words and sharing rare figures: the same story, not the next issue of a recurring report."""
+    return story.similarity >= MIN_SIMILARITY and len(story.shared_figures) >= MIN_FIGURES
