@@ -1,8 +1,8 @@
 """Indexing benchmark: `manage.py rebuild_index` on N articles, its rate and peak memory.
 
-    .venv/bin/python bench/bench_indexing.py --size 10000 --folder /tmp/idx-10k
-    .venv/bin/python bench/bench_indexing.py --size 100000 --folder /tmp/idx-100k
-    .venv/bin/python bench/bench_indexing.py --size 10000 --folder /tmp/idx-10k --profile
+    .venv/bin/python bench/bench_indexing.py --size 10000 --folder DIR10K
+    .venv/bin/python bench/bench_indexing.py --size 100000 --folder DIR100K
+    .venv/bin/python bench/bench_indexing.py --size 10000 --folder DIR10K --profile
 
 Loads the real corpora (bench/corpus.py, repeated with varied dates beyond 22,195 articles)
 into a SQLite database in --folder once, tagged as bench/bench_search.py tags them; a rerun

@@ -1,7 +1,7 @@
 """Memory of one web process's search: resident size after each kind of query, in one process.
 
-    .venv/bin/python bench/bench_memory.py --folder /tmp/bench-100k --size 100000
-    .venv/bin/python bench/bench_memory.py --folder /tmp/bench-100k --size 100000 --trace   # top holders
+    .venv/bin/python bench/bench_memory.py --folder DIR100K --size 100000
+    .venv/bin/python bench/bench_memory.py --folder DIR100K --size 100000 --trace   # top holders
 
 The folder is one bench/bench_search.py built (database and index; it builds one when asked with
 the same --size and --folder). The queries are that benchmark's kinds and queries, drawn in a child

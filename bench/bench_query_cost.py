@@ -1,7 +1,7 @@
 """Hostile queries: the slowest answer of the Whoosh backend to queries written to cost the most.
 
-    .venv/bin/python bench/bench_query_cost.py --data ../shared/data --size 22195 --folder /tmp/cost-22k
-    .venv/bin/python bench/bench_query_cost.py --data ../shared/data --size 100000 --folder /tmp/cost-100k
+    .venv/bin/python bench/bench_query_cost.py --data ../shared/data --size 22195 --folder DIR22K
+    .venv/bin/python bench/bench_query_cost.py --data ../shared/data --size 100000 --folder DIR100K
 
 Builds (or, with --folder, reuses) a database and index of the real corpus repeated to
 --size (bench/corpus.py, loaded as bench/bench_search.py loads it), then times each query

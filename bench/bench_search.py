@@ -1,10 +1,10 @@
 """Search benchmark: our Whoosh backend beside SQLite FTS5 on the same real articles, in one run.
 
     .venv/bin/python bench/bench_search.py [--data ../shared/data] [--size 10000] [--queries 100]
-    .venv/bin/python bench/bench_search.py --size 100000 --folder /tmp/bench-100k   # kept for reruns
-    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --clock cpu --kinds "phrase,fuzzy (~1)"
-    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --profile "rare word"   # cProfile, top lines
-    .venv/bin/python bench/bench_search.py --folder /tmp/bench-10k --stages "rare word"    # ms per query per stage
+    .venv/bin/python bench/bench_search.py --size 100000 --folder DIR100K   # kept for reruns
+    .venv/bin/python bench/bench_search.py --folder DIR10K --clock cpu --kinds "phrase,fuzzy (~1)"
+    .venv/bin/python bench/bench_search.py --folder DIR10K --profile "rare word"   # cProfile, top lines
+    .venv/bin/python bench/bench_search.py --folder DIR10K --stages "rare word"    # ms per query per stage
 
 Loads the corpora into a SQLite database (bulk_create; no import command needed),
 repeated with varied dates beyond the corpus's 22,195 articles (bench/corpus.py),
