@@ -368,11 +368,7 @@ class BestFirst:
             if score is None:
                 continue
             scores[docnum] = score
-            item = (score, -docnum)
-            if len(heap) < count:
-                heapq.heappush(heap, item)
-            elif item > heap[0]:
-                heapq.heapreplace(heap, item)
+            _keep_best(heap, count, (score, -docnum))
         return scores, not self.one_more(scores)
 
     def check_all(self, scores, count):
@@ -402,11 +398,7 @@ class BestFirst:
             step = min(2 * step, 512)
             for docnum, score in self.check_batch(batch).items():
                 scores[docnum] = score
-                item = (score, -docnum)
-                if len(heap) < count:
-                    heapq.heappush(heap, item)
-                elif item > heap[0]:
-                    heapq.heapreplace(heap, item)
+                _keep_best(heap, count, (score, -docnum))
         while visited < len(order) and not budget.over_time():
             # Stopped early: one more match, not counted, makes the total a true "more than".
             batch = order[visited:visited + step]
@@ -488,6 +480,14 @@ class BestFirst:
             kept = {docnum for docnum, value in part.found.items() if value is not None}
             terms.extend((part.fieldname, ranking._text(word), [kept]) for word in part.words)
         return terms
+
+
+def _keep_best(heap, count, item):
+    """Keep `item` among the heap's `count` best (score, -docnum): the worst of them first."""
+    if len(heap) < count:
+        heapq.heappush(heap, item)
+    elif item > heap[0]:
+        heapq.heapreplace(heap, item)
 
 
 def _factor(ranker, frequency, boost, scale):
