@@ -33,7 +33,7 @@ from itertools import repeat
 from whoosh import query as wq
 from whoosh.util.numeric import length_to_byte
 
-from archive.search.whoosh import counterparts, internals, ranking
+from archive.search.whoosh import internals, ranking
 
 # A bound from a block header or term statistics: the stored highest weight is a float32 of what
 # was written, and the sums round; this much above keeps the bound above every score.
@@ -173,7 +173,7 @@ class BestFirst:
         part.segments = {}
         for word in dict.fromkeys(part.words):
             frequency, present = ranker._lookup(fieldname, word)
-            factor = _factor(ranker, frequency, part.word_boost, part.scale)
+            factor = ranker.factor(frequency, part.word_boost, part.scale)
             per_segment = [None] * len(self.offsets)
             for reader, offset, tables, info in present:
                 blocks = internals.PostingBlocks(internals.postings_of(reader, fieldname, word, info))
@@ -191,7 +191,7 @@ class BestFirst:
         tops = {}
         for word in dict.fromkeys(part.words):
             frequency, present = ranker._lookup(fieldname, word)
-            factor = _factor(ranker, frequency, part.word_boost, part.scale)
+            factor = ranker.factor(frequency, part.word_boost, part.scale)
             tops[word] = max((_bound(factor, info.max_weight(), floor[length_to_byte(info.min_length())])
                               for _, _, _, info in present), default=0.0)
         part.top = part.value([tops[word] for word in part.words])
@@ -488,13 +488,6 @@ def _keep_best(heap, count, item):
         heapq.heappush(heap, item)
     elif item > heap[0]:
         heapq.heapreplace(heap, item)
-
-
-def _factor(ranker, frequency, boost, scale):
-    """A word's BM25 factor (idf, k1 + 1, boost), as Ranker._term computes it."""
-    if scale is None:
-        return ranker._idf(frequency) * (ranking.K1 + 1) * boost
-    return counterparts.idf(ranker.searcher, frequency, scale) * scale.factor * (ranking.K1 + 1) * boost
 
 
 def _bound(factor, weight, norm):

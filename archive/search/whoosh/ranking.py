@@ -512,6 +512,12 @@ class Ranker:
         # Whoosh's (WeightingModel.idf), from the frequency already looked up.
         return math.log(self.searcher.doc_count_all() / (frequency + 1)) + 1
 
+    def factor(self, frequency, boost, scale=None):
+        """A word's BM25 factor (idf, k1 + 1, boost); a counterpart's on its query language's scale."""
+        if scale is None:
+            return self._idf(frequency) * (K1 + 1) * boost
+        return counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
+
     def _term(self, fieldname, text, boost=1.0, within=None, positions=None):
         """The term's documents and scores; with `positions` (a dict), also each one's encoded positions."""
         frequency, present = self._lookup(fieldname, text)
@@ -533,10 +539,7 @@ class Ranker:
                     scores.update(dict.fromkeys(found, float(boost)))
             return Matches(scores, [(fieldname, _text(text), [scores])])
         scale = self._local.scale
-        if scale is None:
-            factor = self._idf(frequency) * (K1 + 1) * boost
-        else:
-            factor = counterparts.idf(self.searcher, frequency, scale) * scale.factor * (K1 + 1) * boost
+        factor = self.factor(frequency, boost, scale)
         whole = within is None and positions is None
         key = (fieldname, text, boost, scale)
         if whole:
