@@ -235,14 +235,12 @@ def test_words_read_for_a_few_documents_match_whoosh_where_their_documents_lie_a
 @pytest.mark.parametrize("text", ["Wurm", "worm NOT (Hotmail OR backdoor)", "Hotmail Symantec OR backdoor",
                                   '"Code Red" worm', "serv*", "Modem"])
 def test_the_page_s_matched_terms_are_each_document_s(changed_index, text):
-    from archive.search.whoosh.backend import _terms_by_document
-
     searcher, folder = changed_index
     found = Ranker(searcher, lambda reader: segment_tables(folder, reader)).matches(compiled(text))
     docnums = sorted(found.scores)
     assert docnums
-    assert _terms_by_document(found, docnums + [10**6]) == {docnum: found.terms_of(docnum)
-                                                             for docnum in docnums + [10**6]}
+    assert found.terms_of_each(docnums + [10**6]) == {docnum: found.terms_of(docnum)
+                                                      for docnum in docnums + [10**6]}
 
 
 def test_the_page_is_the_best_scores_the_older_document_first_among_equal_ones():

@@ -74,18 +74,6 @@ MATCH_LABELS = {"title_de": "title", "title_en": "title", "body_de": "text", "bo
                 "names": "entity name", "entity": "entity", "compound": "compound word"}
 
 
-def _terms_by_document(found, docnums):
-    """found.terms_of() of each of the documents, in one pass over the terms: a German word's compounds
-    make a hundred terms or more, most of them in none of the page's documents."""
-    terms = {docnum: [] for docnum in docnums}
-    wanted = set(docnums)
-    for fieldname, text, within in found.terms:
-        for docnum in wanted.intersection(within[0]) if within else docnums:
-            if all(docnum in scores for scores in within[1:]):
-                terms[docnum].append((fieldname, text))
-    return terms
-
-
 def _matched_terms(terms):
     # Only text fields: numeric fields (dates) hold encoded numbers, not words.
     return sorted({(fieldname, term) for fieldname, term in terms if fieldname in MATCH_LABELS})
@@ -261,7 +249,7 @@ class WhooshBackend:
             facets[name][facet_value] = count
 
         shown = _top(scores, start + request.per_page, request.sort, state)[start:]
-        matched = _terms_by_document(found, shown)
+        matched = found.terms_of_each(shown)
         hits = []
         for docnum in shown:
             doc = searcher.stored_fields(docnum)["doc"]

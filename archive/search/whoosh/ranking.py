@@ -56,6 +56,17 @@ class Matches:
         return [(fieldname, text) for fieldname, text, within in self.terms
                 if all(docnum in scores for scores in within)]
 
+    def terms_of_each(self, docnums):
+        """terms_of() of each of the documents, in one pass over the terms: a German word's compounds
+        make a hundred terms or more, most of them in none of a page's documents."""
+        terms = {docnum: [] for docnum in docnums}
+        wanted = set(docnums)
+        for fieldname, text, within in self.terms:
+            for docnum in wanted.intersection(within[0]) if within else docnums:
+                if all(docnum in scores for scores in within[1:]):
+                    terms[docnum].append((fieldname, text))
+        return terms
+
 
 class TooBroad(Exception):
     """A prefix or fuzzy word of the query expands to more words than the budget allows."""
