@@ -294,6 +294,8 @@ class Ranker:
         self._norms = {}
         self._scales = {}  # counterparts.py: (query language, counterpart language) -> Scale, for this generation
         self._local = threading.local()
+        self._scores = {}  # _kept_scores()
+        self._scores_count = 0
 
     # --- public ---
 
@@ -598,11 +600,7 @@ class Ranker:
         """Scores of terms read whole by this searcher, by (field, text, boost, counterpart scale): a search
         with no record holding every word is asked again with any of them, and an early-stopped phrase
         check is followed by the usual matching. Up to SCORES_KEPT documents, some 60 bytes each."""
-        kept = getattr(self, "_scores", None)
-        if kept is None:
-            kept = self._scores = {}
-            self._scores_count = 0
-        return kept
+        return self._scores
 
     def _keep_scores(self, key, scores):
         kept = self._kept_scores()
