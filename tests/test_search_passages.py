@@ -1,6 +1,7 @@
 """The Whoosh hit's passage (archive/search/whoosh/passages.py) marks exactly the words that a plain
 reading marks: every token of the text normalised as the index normalises it."""
 
+import random
 import re
 
 import pytest
@@ -97,7 +98,9 @@ def test_a_word_is_stemmed_only_when_its_first_letters_may_give_the_term():
 ASCII = {"de": "Aerger, AERGER und aergerlich; Oelpreis OELPREIS oel; Uebel UEBEL; Quelle Feuer neue; "
                "Strasse STRASSE; Buero Bueros Kaeufer; 3.14abc x3abc 2001abc abc_def _abc abc; a b A B",
          "en": "Security SECURE secured insecure; 3.14worm worm2 2worm worm_ worm.worm WORM; Using used; "
-               "dying lying tying; a I A i; SKIES sky; tyres Tyre typing hydrant"}
+               "dying lying tying; a I A i; SKIES sky; tyres Tyre typing hydrant; "
+               # one pair of first letters, the third telling them apart (the pair is looked for, the third checked)
+               "three threat thirty this thy thyme thief than thanks the theory Thrace THIRD th"}
 
 
 @pytest.mark.parametrize("lang", ["de", "en"])
@@ -128,3 +131,36 @@ def test_every_word_that_stems_to_a_term_is_marked(texts, lang):
         assert passages.snippet(doc, [(f"body_{lang}", term)]) == plain(doc, {term}, []), term
         assert passages.snippet(doc, [("compound", term[::-1])]) == plain(doc, set(), [term[::-1]]), term
     assert passages.snippet(doc, [(f"body_{lang}", term) for term in terms]) == plain(doc, terms, [])
+
+
+def _head_pattern(head, digraphs):
+    """The words a head's first three letters may begin, as one regular expression (how passages found
+    them before: one compiled per head), looked for at every position."""
+    def letter(c):
+        return "[iy]" if c == "i" else re.escape(c)
+
+    def then(c):
+        return "e?" if digraphs and c in "aou" else ""
+
+    marks = "[\x01?]"
+    second = letter(head[1]) + then(head[1])
+    body = (letter(head[0]) + r"(?<![^\W\d].)" + then(head[0])
+            + f"(?:{second}{letter(head[2])}|{second}{marks}|{marks})")
+    return re.compile(f"(?={body})".encode())
+
+
+@pytest.mark.parametrize("digraphs", [False, True])
+def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_them(digraphs):
+    rng = random.Random(5)
+    alphabet = "aeiouyqthsnr \x01?3._-"
+    texts = [passages._folded_bytes(text) for lang in TEXTS for text in TEXTS[lang]]
+    texts += [passages._folded_bytes(ASCII[lang]) for lang in ASCII]
+    texts += ["".join(rng.choice(alphabet) for _ in range(400)).encode("latin-1") for _ in range(30)]
+    heads = {"arg", "aus", "ueb", "oel", "thr", "ins", "sec", "tie", "yin", "iii", "eyi", "qua", "the"}
+    heads |= {"".join(rng.choice("aeiouyqthsnr") for _ in range(3)) for _ in range(80)}
+    for head in sorted(heads):
+        pattern = _head_pattern(head, digraphs)
+        for scanned in texts:
+            expected = {found.start() for found in pattern.finditer(scanned)}
+            found = passages._longer_starts(scanned, head, digraphs, passages._marks(scanned))
+            assert set(found) == expected, (head, scanned)

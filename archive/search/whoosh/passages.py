@@ -54,14 +54,20 @@ def _matched_spans(text, wanted, compounds, normalize):
     if scanned is not None and longer is not None and all(head.isascii() for head in longer):
         # The first three or four letters, which the words to stem must begin with: "th" stands at the
         # start of a tenth of English words, "thre" seldom.
-        patterns = {_folded_longer(head[:3], digraphs) for head in longer} | set(_let_through_all())
-    elif scanned is not None:  # terms of three letters or fewer
-        patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
+        starts = set()
+        marks = _marks(scanned)
+        for head in {head[:3] for head in longer}:
+            starts.update(_longer_starts(scanned, head, digraphs, marks))
+        for pattern in _let_through_all():
+            starts.update(found.start() for found in pattern.finditer(scanned))
     else:
-        scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
-    starts = set()
-    for pattern in patterns:
-        starts.update(found.start() for found in pattern.finditer(scanned))
+        if scanned is not None:  # terms of three letters or fewer
+            patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
+        else:
+            scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
+        starts = set()
+        for pattern in patterns:
+            starts.update(found.start() for found in pattern.finditer(scanned))
     for start in sorted(starts):
         if start and not _token_starts_at(text, start):
             continue
@@ -188,22 +194,64 @@ def _folded_starts(head, size, digraphs):
     return (re.compile((re.escape(head[0]) + second + _TWO_LETTERS_START).encode()),) + anything
 
 
-@functools.lru_cache(maxsize=4000)
-def _folded_longer(head, digraphs):
-    """A pattern finding, in _folded_bytes() of a text, every word whose first letters fold to `head`
+def _longer_starts(scanned, head, digraphs, marks):
+    """Where, in _folded_bytes() of a text, the words begin whose first letters fold to `head`
     (_longer_heads: y read as i), by its first three, and more: after a, o or u with digraphs an e may
-    stand (ae folds to a), and a character folding to several letters or beyond Latin-1 lets the word
-    through where it stands. Flat alternatives: a pattern compiles in some 50 microseconds."""
+    stand (ae folds to a), and a character folding to several letters or beyond Latin-1 (at `marks`,
+    _marks()) lets the word through where it stands.
+
+    Each spelling of the head is looked for as a string (bytes.find, in C), and a word's start checked
+    where one is found: a regular expression per head took 50-80 microseconds to compile, and most
+    queries bring heads not seen before."""
+    words, before_mark = _spellings(head, digraphs)
+    starts = []
+    find = scanned.find
+    for needle in words:
+        at = find(needle)
+        while at >= 0:
+            if not at or scanned[at - 1] not in _WORD_BYTES:
+                starts.append(at)
+            at = find(needle, at + 1)
+    for mark in marks:
+        for size in _SPELT_SIZES:
+            at = mark - size
+            if at >= 0 and scanned[at:mark] in before_mark and (not at or scanned[at - 1] not in _WORD_BYTES):
+                starts.append(at)
+    return starts
+
+
+def _marks(scanned):
+    """Where characters folding to several letters or beyond Latin-1 stand (few, in most texts)."""
+    found = []
+    for mark in (_MANY, _BEYOND):
+        at = scanned.find(mark)
+        while at >= 0:
+            found.append(at)
+            at = scanned.find(mark, at + 1)
+    return found
+
+
+# Before a word's first letter: no letter or underscore (a digit may end a number: 3.14abc), as _WORD_START.
+_WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
+_SPELT_SIZES = (1, 2, 3, 4)  # how many bytes a head's first letter or two take (a, ae; ae + ue)
+
+
+@functools.lru_cache(maxsize=20000)
+def _spellings(head, digraphs):
+    """(the byte strings a word beginning with `head`, three letters, may begin with in _folded_bytes(),
+    those a mark may follow): i as i or y, ae/oe/ue for a/o/u with digraphs, and a mark after the first
+    letter or two."""
     def letter(c):
-        return "[iy]" if c == "i" else re.escape(c)
+        return (b"i", b"y") if c == "i" else (c.encode(),)
 
     def then(c):  # ae, oe and ue fold to a, o and u
-        return "e?" if digraphs and c in "aou" else ""
+        return (b"", b"e") if digraphs and c in "aou" else (b"",)
 
-    marks = f"[{re.escape(_MANY.decode() + _BEYOND.decode())}]"
-    second = letter(head[1]) + then(head[1])
-    return re.compile((letter(head[0]) + _WORD_START + then(head[0])
-                       + f"(?:{second}{letter(head[2])}|{second}{marks}|{marks})").encode())
+    firsts = [spelt + e for spelt in letter(head[0]) for e in then(head[0])]
+    seconds = [spelt + e for spelt in letter(head[1]) for e in then(head[1])]
+    pairs = [first + second for first in firsts for second in seconds]
+    return (frozenset(pair + third for pair in pairs for third in letter(head[2])),
+            frozenset(firsts + pairs))
 
 
 @functools.cache
