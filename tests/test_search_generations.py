@@ -88,6 +88,21 @@ def test_queries_needing_fields_not_read_before_still_answer_after_writes(corpus
         assert answer(text, options) == as_a_fresh_process()[f"{text} {options}"]
 
 
+def test_one_search_reads_one_generation_from_its_first_step_to_its_last(corpus):
+    # A search asks for the generation (its entity names, facet labels) and then matches: an import
+    # committing between the two must not give it names of one generation and matches of another.
+    backend = search.get_backend()
+    before = backend.generation()
+    with backend.reading():
+        assert backend.generation() == before
+        save_article("written-meanwhile", "Worm written meanwhile", "A worm.")
+        assert backend.generation() == before  # the held view
+        held = search.search("meanwhile")
+        assert held.total == 0
+    assert backend.generation() != before  # the block over, the next search reads the new one
+    assert search.search("meanwhile").total == 1
+
+
 def test_random_writes_between_queries_of_every_kind_answer_as_a_fresh_process(corpus):
     rng = random.Random(12)
     words = ["worm", "Wurm", "dollar", "Server", "Strom", "backdoor", "Internetwurm", "virus"]

@@ -19,26 +19,34 @@ def _name_key(name):
     return tuple(fold(word) for word in _WORDS.findall(name))
 
 
+class AliasTable(dict):
+    """Folded words of a name -> (slug, name, all names), and the most words a name has."""
+
+    longest = 0
+
+
 @functools.lru_cache(maxsize=4)
 def alias_table(generation):
     """Folded words of every entity name and alias -> (slug, all names). Changes with the index."""
-    table = {}
+    table = AliasTable()
     for entity in Entity.objects.prefetch_related("aliases"):
         names = tuple(entity.all_names())
         for name in names:
             key = _name_key(name)
             if key:
                 table.setdefault(key, (entity.slug, entity.name, names))
+    table.longest = max(map(len, table), default=0)  # once, not per query (a few hundred names)
     return table
 
 
 def expand_aliases(tree, table):
-    """Replace words that name an entity by that entity and all its names ("29 a" -> 29A).
+    """Replace words that name an entity by that entity and all its names ("29 a" -> 29A), by `table`
+    (alias_table()).
 
     Returns the new tree and notes saying what was expanded.
     """
     notes = []
-    longest = max((len(key) for key in table), default=0)
+    longest = table.longest
 
     def words_of(node):
         if isinstance(node, q.Term) and node.field is None and not node.fuzzy and not node.prefix:

@@ -1,7 +1,8 @@
 """Which engine answers: the one settings.ARCHIVE_SEARCH_BACKEND names.
 
 An engine is a subpackage with a `backend` module whose `backend()` returns an object with
-update(keys), rebuild(progress=), generation(), fingerprints() and search(request) (a
+update(keys), rebuild(progress=), reading() (a context manager: the calls inside it see
+one state of the index), generation(), fingerprints() and search(request) (a
 types.SearchRequest in, a types.SearchResults out). Engines are imported only when chosen, so a site on one never
 loads the other's library.
 """

@@ -75,7 +75,12 @@ def search(text="", *, filters=None, sort="relevance", page=1, per_page=10, quer
     check_sort(sort)
     tree = q.parse(text)
     backend = get_backend()
-    generation = backend.generation()  # once: each asks the index on disk which generation is current
+    with backend.reading():  # entity names, matching and facet names from one generation of the index
+        return _search(backend, text, tree, filters, sort, page, per_page, query_language_only)
+
+
+def _search(backend, text, tree, filters, sort, page, per_page, query_language_only):
+    generation = backend.generation()  # within reading(), the generation the search reads too
     tree, notes = expand_aliases(tree, alias_table(generation))
     translated = []
     if not query_language_only:  # entity names first: they cross languages already (Munich, München)

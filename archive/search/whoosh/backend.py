@@ -10,6 +10,7 @@ import heapq
 import time
 from array import array
 from collections import Counter
+from contextlib import contextmanager
 from itertools import chain, islice
 from operator import neg
 
@@ -170,6 +171,13 @@ class WhooshBackend:
 
     def rebuild(self, *, progress=None):
         return store.rebuild(progress=progress)
+
+    @contextmanager
+    def reading(self):
+        """One consistent view of the index for the calls inside: see searchers.ReaderPool.holding."""
+        with store.reading_index():
+            with searchers.pool.holding():
+                yield
 
     def generation(self):
         with store.reading_index():

@@ -75,14 +75,34 @@ class ReaderPool:
     def __init__(self):
         self.lock = threading.Lock()
         self.current = None
+        self._held = threading.local()
 
     @contextmanager
     def reader(self):
+        held = getattr(self._held, "reader", None)
+        if held is not None:
+            yield held
+            return
         reader = self._take()
         try:
             yield reader
         finally:
             self._give_back(reader)
+
+    @contextmanager
+    def holding(self):
+        """One searcher for everything this thread reads until the block ends: the steps of one search
+        (its generation's entity names, matching) see the same generation, and the index on disk is
+        checked for a newer one once, not at each step (some 0.1 ms each)."""
+        if getattr(self._held, "reader", None) is not None:
+            yield
+            return
+        with self.reader() as reader:
+            self._held.reader = reader
+            try:
+                yield
+            finally:
+                self._held.reader = None
 
     def _take(self):
         root = store.root_folder()
