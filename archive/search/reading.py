@@ -8,6 +8,7 @@ is in whoosh/ and postgres/.
 
 import datetime as dt
 import functools
+import heapq
 import math
 import re
 import time
@@ -141,19 +142,22 @@ def _date(doc):
 
 
 def _facets(counts, filters, names):
-    labels = _labels(counts, names)
+    one_year = (filters.date_from and filters.date_to and filters.date_from.year == filters.date_to.year)
+    with_months = one_year or len(counts.get("year", ())) == 1  # months only within one year
+    labels = _labels(counts if with_months else {}, names)
     out = {}
     for name in ("type", "entity", "source", "year", "language", "month"):
+        if name == "month" and not with_months:
+            continue
         counter = counts.get(name, Counter())
         if name in ("year", "month"):
             items = sorted(counter.items())
         else:
-            items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:FACET_LIMITS.get(name)]
+            # The first few by count (ties by value) from a heap: an entity facet can hold thousands.
+            items = heapq.nsmallest(FACET_LIMITS.get(name) or len(counter), counter.items(),
+                                    key=lambda kv: (-kv[1], kv[0]))
         out[name] = [{"value": value, "label": labels[name].get(value, value), "count": count}
                      for value, count in items]
-    one_year = (filters.date_from and filters.date_to and filters.date_from.year == filters.date_to.year)
-    if not (one_year or len(out["year"]) == 1):
-        del out["month"]
     return out
 
 
