@@ -4,6 +4,8 @@ Fails by name when a Whoosh upgrade changes what a read relies on: see docs/sear
 "Upgrading Whoosh".
 """
 
+import random
+
 import pytest
 import whoosh
 from whoosh import index
@@ -119,6 +121,25 @@ def test_followed_finds_the_documents_where_one_word_stands_right_after_another(
         assert sorted(internals.followed(both, *cut, format_)) == sorted(expected)
 
 
+@pytest.mark.parametrize("fieldname", ["body_en", "title_en", "entity"])
+def test_blocks_read_from_the_terms_bytes_are_whooshs_blocks(varied_segments, fieldname):
+    rng = random.Random(4)
+    for reader in varied_segments:
+        for text in list(reader.lexicon(fieldname))[:40]:
+            text = reader.schema[fieldname].from_bytes(text)
+            every = [ids for ids, _, _ in internals.whoosh_blocks(internals.postings(reader, fieldname, text))]
+            all_ids = [docnum for ids in every for docnum in ids]
+            for wanted in (None, sorted(rng.sample(all_ids, min(3, len(all_ids)))), [all_ids[-1] + 1]):
+                for values in (False, True):
+                    ours = [(list(ids), list(weights), values and list(found)) for ids, weights, found in
+                            internals.blocks(internals.postings(reader, fieldname, text), values, wanted)]
+                    whooshs = [(list(ids), list(weights), values and list(found)) for ids, weights, found in
+                               internals.whoosh_blocks(internals.postings(reader, fieldname, text), values, wanted)]
+                    assert ours == whooshs, (fieldname, text, wanted)
+    assert any(len(list(internals.whoosh_blocks(internals.postings(reader, "body_en", "alpha")))) > 3
+               for reader in varied_segments)
+
+
 def test_blocks_skip_only_blocks_without_wanted_documents(segments):
     reader = max(segments, key=lambda reader: reader.doc_count_all())
     all_ids, _, _ = _public(reader, "body_en", "alpha")
@@ -232,8 +253,8 @@ def test_posting_blocks_give_whooshs_blocks_and_bound_them_by_their_headers(vari
         if info is None:
             continue
         whooshs = [(list(ids), list(weights), list(values))
-                   for ids, weights, values in internals.blocks(internals.postings(reader, "body_en", text),
-                                                                values=True)]
+                   for ids, weights, values in internals.whoosh_blocks(internals.postings(reader, "body_en", text),
+                                                                       values=True)]
         ours = internals.PostingBlocks(internals.postings_of(reader, "body_en", text, info))
         assert [tuple(map(list, ours.read(i))) for i in range(len(ours.last_ids))] == whooshs
         assert ours.last_ids == [ids[-1] for ids, _, _ in whooshs]
