@@ -122,7 +122,7 @@ def test_without_the_same_story_nothing_is_proposed():
 def follow_ups(db):
     """Twenty true follow-ups dated as printed: enough for the archive's self-check to trust the rule
     (archive.dating.selfcheck); an archive of three articles proves nothing (tests/test_dating_selfcheck.py)."""
-    dating_archives.add_follow_ups(20)
+    dating_archives.add_follow_ups(150)
 
 
 def _article(slug, title, body, date=None, language="en", **fields):

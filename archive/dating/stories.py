@@ -14,6 +14,10 @@ cosine of at least MIN_SIMILARITY and at least MIN_FIGURES shared rare figures, 
 by WINDOW_DAYS each way, held the true date for 97.5% of the known records it dated, over the
 known records of five random draws, each checked against the others.
 
+How often the rule is right also depends on what an archive holds (a small one's matches are mostly
+recurring reports): the dating step uses it only where it holds on the archive's own dated articles,
+checked by archive.dating.selfcheck.
+
 Pure: no database; archive.dating.service builds the index from the archive's dated articles.
 """
 
