@@ -172,7 +172,7 @@ def _seeds_summary(reuters, args):
     sample = "all" if not args.calibrate else f"at most {args.calibrate}"
     print(f"The same story on {len(seeds)} draws: {args.holdout:.0%} of {len(reuters)} Reuters articles held out, "
           f"the others the known records (the self-check dates {sample} of them, each against the others; "
-          f"the rule is used at {selfcheck.MIN_PRECISION:.0%} of at least {selfcheck.MIN_DATED})")
+          f"the rule is used at {selfcheck.MIN_PRECISION:.1%} of at least {selfcheck.MIN_DATED})")
     print("  self-check: dated / right -> rule | held out, before: dated / right / median width "
           "| held out, with the same story | the dating step (with it if used)")
     totals = {"before": [], "after": [], "step": []}
