@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import json
 
 from django.core.management import call_command
 
@@ -44,6 +45,19 @@ def test_an_archive_of_recurring_reports_turns_the_rule_off_and_nothing_is_propo
     assert (check.records, check.dated, check.right) == (400, 400, 100) and not check.trusted
     assert service.same_story(undated) == []
     assert service.date_article(undated) is None and not DateProposal.objects.exists()
+
+
+def test_the_import_dates_nothing_by_the_rule_where_the_archive_turned_it_off(db, tmp_path):
+    wire.add_monthly_reports(SERIES)
+    wire.add_follow_ups(FOLLOW_UPS)
+    title, body = wire.monthly_report(0, 2)
+    path = tmp_path / "wire.jsonl"
+    path.write_text(json.dumps({"url": "https://example.org/report-0-2", "title": title, "body": body,
+                                "language": "en"}) + "\n", encoding="utf-8")
+    assert service.known_stories().same_story(f"{title}\n{body}")  # the rule alone would date it
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    imported = Article.objects.get(url="https://example.org/report-0-2")
+    assert imported.date is None and not DateProposal.objects.exists()
 
 
 def test_an_archive_of_true_follow_ups_keeps_the_rule_and_dates_by_it(db):
