@@ -1,7 +1,7 @@
 """How well the dating step dates articles whose true dates are known.
 
     .venv/bin/python bench/bench_dating.py [--data DIR] [--workdir DIR] [--limit N]
-                                           [--holdout 0.2] [--seed 16] [--calibrate 2000]
+                                           [--holdout 0.2] [--seed 16] [--calibrate N]
                                            [--seeds 16,17,18,19,20]
                                            [--words choose|SHARE,BETA,SMOOTHING,MASS] [--words-calibrate N]
 
@@ -16,11 +16,12 @@
 3. The same story in the archive's dated articles: the dates of a seeded random share of
    the Reuters articles (--holdout, default 20%, --seed 16) are stripped; the other
    articles stay dated as the archive's known records (a StoryIndex of them, as the
-   dating step builds from the archive). The held-out articles are dated without and with
-   that evidence, and the known records measure the rule itself: for a sample of them
-   (--calibrate; 0: all of them), each one's same-story matches among the others, and how
-   many lie within the window. --seeds 16,17,... prints only this part, one line per
-   draw and a total, so the rule is judged on several draws and not on the luck of one.
+   dating step builds from the archive). The archive's self-check (archive/dating/selfcheck.py,
+   the same code the dating step runs) dates the known records by the rule, each against the
+   others (--calibrate N: at most N of them; default: as many as the archive checks; 0: all),
+   and says whether the dating step would use the rule; the held-out articles are dated without
+   and with the same story. --seeds 16,17,... prints only this part, one line per draw and a
+   total, so the rule is judged on several draws and not on the luck of one.
 4. With --words: the archive's dated articles as a date model of words (bench/dating_words.py,
    measured, not used by the dating step: its additions did not hold 95%, docs/dating.md):
    its settings chosen on the known records, each dated by a model of all the others
@@ -61,8 +62,9 @@ def main():
     parser.add_argument("--holdout", type=float, default=0.2, help="share of Reuters articles whose dates are "
                         "stripped while the rest stay dated as known records (default 0.2)")
     parser.add_argument("--seed", type=int, default=16, help="seed of the held-out draw (default 16)")
-    parser.add_argument("--calibrate", type=int, default=2000, help="known records checked against the others "
-                        "for the same-story rule (default 2000; 0: all of them)")
+    parser.add_argument("--calibrate", type=int, default=None, help="known records the self-check of the "
+                        "same-story rule checks against the others (default: as the archive does, "
+                        "archive.dating.selfcheck.SAMPLE; 0: all of them)")
     parser.add_argument("--seeds", default="", metavar="16,17,...", help="only the same story, on the draws of "
                         "these seeds: one line each (known records and held-out articles) and a total")
     parser.add_argument("--words-calibrate", type=int, default=0,
@@ -85,6 +87,10 @@ def main():
 
     django.setup()
     from archive.dating.propose import propose
+    from archive.dating.selfcheck import SAMPLE
+
+    if args.calibrate is None:
+        args.calibrate = SAMPLE
 
     reuters, undated_corpora = [], {}
     with gzip.open(args.data / "scale_corpus.jsonl.gz", "rt", encoding="utf-8") as handle:
@@ -113,28 +119,22 @@ def main():
 
 
 def _held_out(reuters, args):
-    from archive.dating import stories
+    from archive.dating import selfcheck
     from archive.dating.propose import propose
 
     held, known, index = _split(reuters, args.holdout, args.seed)
     print(f"Held out: {len(held)} Reuters articles (seed {args.seed}), dates stripped; "
           f"{len(known)} stay dated as the archive's known records")
-    sample = _calibration_sample(known, args.calibrate, args.seed)
-    matches = [(i, index.same_story(reuters[i][0], exclude=str(i))) for i in sample]
-    gaps = [abs((s.date - reuters[i][1]).days) for i, found in matches for s in found]
-    if gaps:
-        within = sum(gap <= stories.WINDOW_DAYS for gap in gaps) / len(gaps)
-        print(f"  the rule on {len(sample)} known records, each against the others: {len(gaps)} same-story "
-              f"matches, {within:.1%} of them within {stories.WINDOW_DAYS} days")
-        _report("  the known records dated by the rule, each against the others (--seeds: on several draws)",
-                [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=found), reuters[i][1])
-                 for i, found in matches])
+    check = selfcheck.check(index, sample=args.calibrate)
+    print(f"  the archive's self-check (archive/dating/selfcheck.py): {check.summary()}")
     before = [(propose(reuters[i][0], period=REUTERS_PERIOD), reuters[i][1]) for i in held]
     _report("  before: text and source period only", before)
     found = [index.same_story(reuters[i][0]) for i in held]
     after = [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=s), reuters[i][1])
              for i, s in zip(held, found, strict=True)]
-    _report("  after: with the same story in the known records", after)
+    _report("  after: with the same story in the known records"
+            + ("" if check.trusted else " (NOT used by the dating step on this archive: the self-check failed)"),
+            after)
     _evidence_kinds(after)
     with_story = sum(bool(s) for s in found)
     print(f"  held-out articles with a same-story match: {with_story / len(held):.1%}")
@@ -162,31 +162,43 @@ def _calibration_sample(known, size, seed):
 
 
 def _seeds_summary(reuters, args):
-    """The same-story rule on the draws of several seeds: per draw, the known records (each against the
-    others) and the held-out articles before (text and source period) and after (with the same story)."""
+    """The same-story rule on the draws of several seeds: per draw, the archive's self-check on the known
+    records (archive/dating/selfcheck.py, each against the others) and whether it lets the dating step use
+    the rule, then the held-out articles before (text and source period) and with the same story."""
+    from archive.dating import selfcheck
     from archive.dating.propose import propose
 
     seeds = [int(seed) for seed in args.seeds.split(",")]
+    sample = "all" if not args.calibrate else f"at most {args.calibrate}"
     print(f"The same story on {len(seeds)} draws: {args.holdout:.0%} of {len(reuters)} Reuters articles held out, "
-          f"the others the known records ({'all' if not args.calibrate else args.calibrate} of them checked, "
-          "each against the others)")
-    print("  dated / right / median width: known records | held out, before | held out, after")
-    totals = {"known": [], "before": [], "after": []}
+          f"the others the known records (the self-check dates {sample} of them, each against the others; "
+          f"the rule is used at {selfcheck.MIN_PRECISION:.1%} of at least {selfcheck.MIN_DATED})")
+    print("  self-check: dated / right -> rule | held out, before: dated / right / median width "
+          "| held out, with the same story | the dating step (with it if used)")
+    totals = {"before": [], "after": [], "step": []}
+    checks = []
     for seed in seeds:
         held, known, index = _split(reuters, args.holdout, seed)
-        sample = _calibration_sample(known, args.calibrate, seed)
+        check = selfcheck.check(index, sample=args.calibrate)
+        checks.append(check)
         rows = {
-            "known": [(propose(reuters[i][0], period=REUTERS_PERIOD,
-                               stories=index.same_story(reuters[i][0], exclude=str(i))), reuters[i][1])
-                      for i in sample],
             "before": [(propose(reuters[i][0], period=REUTERS_PERIOD), reuters[i][1]) for i in held],
             "after": [(propose(reuters[i][0], period=REUTERS_PERIOD, stories=index.same_story(reuters[i][0])),
                        reuters[i][1]) for i in held],
         }
+        rows["step"] = rows["after"] if check.trusted else rows["before"]
         for name, results in rows.items():
             totals[name] += results
-        print(f"  seed {seed}: " + " | ".join(_compact(rows[name]) for name in totals), flush=True)
-    print("  all draws: " + " | ".join(_compact(totals[name]) for name in totals))
+        print(f"  seed {seed}: {_checked(check)} | " + " | ".join(_compact(rows[name]) for name in totals),
+              flush=True)
+    dated, right = sum(c.dated for c in checks), sum(c.right for c in checks)
+    used = sum(c.trusted for c in checks)
+    print(f"  all draws: {dated} / {right / max(1, dated):.1%}, used on {used} of {len(checks)} | "
+          + " | ".join(_compact(totals[name]) for name in totals))
+
+
+def _checked(check):
+    return f"{check.dated} of {check.checked} / {check.precision:.1%} -> {'used' if check.trusted else 'off'}"
 
 
 def _compact(results):

@@ -12,6 +12,7 @@ from django.db.models import Count, Max
 from django.urls import reverse
 
 from archive import dates
+from archive.dating import selfcheck
 from archive.dating.propose import Fact, propose
 from archive.dating.stories import StoryIndex
 from archive.models import Article, DateProposal, Entity, Event
@@ -99,9 +100,17 @@ def _text(article):
     return "\n".join(part for part in (article.title, article.teaser, article.body) if part)
 
 
+def story_check(index=None):
+    """The archive's self-check of the same-story rule (archive.dating.selfcheck), kept with its index."""
+    return selfcheck.current(index if index is not None else known_stories())
+
+
 def same_story(article, index=None):
-    """The dated articles that report the same story as `article`, each with its link."""
+    """The dated articles that report the same story as `article`, each with its link; none when the
+    rule failed its self-check on this archive (it would be wrong too often to be evidence)."""
     index = index if index is not None else known_stories()
+    if not story_check(index).trusted:
+        return []
     return [dataclasses.replace(s, link=reverse("article-detail", args=[s.key]))
             for s in index.same_story(_text(article), exclude=article.slug)]
 

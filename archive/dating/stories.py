@@ -14,6 +14,10 @@ cosine of at least MIN_SIMILARITY and at least MIN_FIGURES shared rare figures, 
 by WINDOW_DAYS each way, held the true date for 97.5% of the known records it dated, over the
 known records of five random draws, each checked against the others.
 
+How often the rule is right also depends on what an archive holds (a small one's matches are mostly
+recurring reports): the dating step uses it only where it holds on the archive's own dated articles,
+checked by archive.dating.selfcheck.
+
 Pure: no database; archive.dating.service builds the index from the archive's dated articles.
 """
 
@@ -97,6 +101,8 @@ class StoryIndex:
         self._frequency = Counter()
         self._postings = defaultdict(dict)  # term -> {key: None}, in the order added
         self._common = set()  # terms past MAX_WORD_ARTICLES: no postings kept
+        # Articles added, changed or removed so far: archive.dating.selfcheck checks the rule again after many.
+        self.changes = 0
         for key, date, title, text in records:
             self.put(key, date, title, text)
 
@@ -105,8 +111,11 @@ class StoryIndex:
 
     def put(self, key, date, title, text):
         """Add a dated article, or replace what is known of it."""
-        self.remove(key)
         terms = words(f"{title}\n{text}")
+        if self._records.get(key) == (date, title, terms):
+            return  # read again unchanged: not a change
+        self._drop(key)
+        self.changes += 1
         self._records[key] = (date, title, terms)
         self._frequency.update(terms)
         for term in terms:
@@ -119,12 +128,29 @@ class StoryIndex:
                 self._postings[term][key] = None
 
     def remove(self, key):
+        if self._drop(key):
+            self.changes += 1
+
+    def _drop(self, key):
         if key not in self._records:
-            return
+            return False
         _, _, terms = self._records.pop(key)
         self._frequency.subtract(terms)
         for term in terms:
             self._postings.get(term, {}).pop(key, None)
+        return True
+
+    def keys(self):
+        return list(self._records)
+
+    def date_of(self, key):
+        return self._records[key][0]
+
+    def could_match(self, key):
+        """Whether a dated article shares enough rare figures with another to be a same-story match at all."""
+        _, _, terms = self._records[key]
+        return sum(1 for t in terms if _is_figure(t) and 2 <= self._frequency[t] <= MAX_FIGURE_ARTICLES) \
+            >= MIN_FIGURES
 
     def _weight(self, term):
         return math.log((len(self._records) or 1) / (self._frequency.get(term) or 1))
@@ -134,7 +160,9 @@ class StoryIndex:
 
     def nearest(self, text, *, exclude=None, limit=CANDIDATES):
         """The `limit` dated articles closest to `text`, as Story records, best first (no threshold)."""
-        terms = words(text)
+        return self._nearest(words(text), exclude, limit)
+
+    def _nearest(self, terms, exclude, limit):
         scores = Counter()
         for term in terms:
             weight = self._weight(term) ** 2
@@ -156,6 +184,11 @@ class StoryIndex:
     def same_story(self, text, *, exclude=None):
         """The dated articles among the nearest that report the same story as `text`."""
         return [s for s in self.nearest(text, exclude=exclude) if is_same_story(s)]
+
+    def same_story_of(self, key):
+        """The other dated articles that report the same story as the dated article `key` (leave-one-out)."""
+        _, _, terms = self._records[key]
+        return [s for s in self._nearest(terms, key, CANDIDATES) if is_same_story(s)]
 
 
 def is_same_story(story):

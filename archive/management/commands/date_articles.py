@@ -34,5 +34,8 @@ class Command(BaseCommand):
             lo, hi, point, reason = span
             shown = dates.display(point, dates.DAY) if point else dates.display_range(lo, hi)
             self.stdout.write(f"{article.slug}: {shown} -- {reason}")
+        check = service.story_check(index) if proposed + undated else None
+        if check is not None and not check.trusted:
+            self.stdout.write(check.summary())  # why no proposal rests on the same story
         verb = "dated" if apply else "would date"
         self.stdout.write(f"{verb}: {proposed}  left undated: {undated}" + ("" if apply else "  (dry run; --apply)"))
