@@ -112,3 +112,25 @@ def test_it_marks_words_whose_first_letter_folds(db):
     search.rebuild()
     snippet = search.search("Ärger").results[0]["snippet"]
     assert "<mark>Ärger</mark>" in snippet and "<mark>Aerger</mark>" in snippet
+
+
+@pytest.mark.whoosh_only
+@pytest.mark.parametrize("typed", ["hotmial", "symantek", "microsfot", "wurmm", "modme", "qwets", "xyzzy"])
+def test_near_words_are_the_words_within_the_edits_with_the_same_first_letter(corpus, typed):
+    # "Did you mean" reads each segment's words of the letter (kept) and measures them in C: the words
+    # Whoosh's Damerau-Levenshtein distance (a swap of neighbours one edit) finds among those beginning
+    # as the typed word does. (Whoosh's terms_within agrees on an index of several segments; on one, its
+    # automaton counts a swap as two.)
+    from whoosh.support.levenshtein import damerau_levenshtein
+
+    from archive.search.whoosh import backend, searchers
+
+    for maxdist in (1, 2):
+        with searchers.pool.reader() as state:
+            reader = state.searcher.reader()
+            every = {reader.schema["spell"].from_bytes(word) for word in reader.lexicon("spell")}
+            expected = {word for word in every if word[:1] == typed[:1] and word != typed
+                        and damerau_levenshtein(word, typed) <= maxdist}
+            assert backend._near_words(state, typed, maxdist) == expected
+            if typed in ("hotmial", "microsfot"):
+                assert expected  # a swap: one edit

@@ -15,6 +15,8 @@ from itertools import chain, islice
 from operator import neg
 
 from django.utils.translation import gettext
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from whoosh import query as wq
 
 from archive.search import query as q
@@ -112,8 +114,23 @@ def _known(state, word):
     return False
 
 
+def _near_words(state, folded, maxdist):
+    """The words of titles and names (the spell field) within `maxdist` edits of `folded` (a swap of
+    neighbours one edit), beginning with its first letter.
+
+    Whoosh's terms_within walks the whole field's words through a Python automaton: 0.1 s a word at
+    10,000 articles, 0.3 s at 100,000, for every misspelt word. Here each segment's words of that letter
+    (read once and kept) are measured in C. A typo seldom falls on the first letter; Lucene's spell
+    checker assumes the same (DirectSpellChecker's minPrefix of 1)."""
+    found = set()
+    for _reader, _offset, tables in state.ranker.leaves:
+        found.update(word for word, _, _ in process.extract(
+            folded, tables.words("spell", folded[:1]), scorer=OSA.distance, score_cutoff=maxdist, limit=None))
+    found.discard(folded)
+    return found
+
+
 def _suggest(state, words, deadline=float("inf")):
-    reader = state.searcher.reader()
     corrections = {}
     for word in words:
         if time.monotonic() > deadline:
@@ -122,7 +139,7 @@ def _suggest(state, words, deadline=float("inf")):
         if len(folded) < 4 or not folded.isalpha() or _known(state, word):
             continue
         maxdist = 1 if len(folded) < 6 else 2
-        candidates = [c for c in reader.terms_within("spell", folded, maxdist) if c != folded]
+        candidates = _near_words(state, folded, maxdist)
         if not candidates:
             continue
         best = min(candidates, key=lambda c: (edit_distance(folded, c), -_frequency(state, "spell", c), c))
