@@ -16,7 +16,9 @@ the same question: top 10 by bm25 with snippet(), the total, entity and year cou
 Kinds: common, rare, two words, phrase, phrase of stop words ("of the"), prefix (`secur*`),
 fuzzy (`word~1`; FTS5 has none, so its words within one edit are taken from its fts5vocab
 table, as ours from its segments', and asked for with OR), filtered by language, year and
-entity, sorted by date. Each query runs on both, one after the other, so both see the same
+entity, sorted by date, and a misspelt word (one letter changed after the first: ours answers
+"did you mean"; FTS5 is asked for the word, then its vocabulary's nearest word in most documents,
+as fuzzy words are). Each query runs on both, one after the other, so both see the same
 load; a Markdown table gives p50 / p95 per kind and the ratio ours / FTS5.
 With --folder, a second run on the same folder and size reuses the database and both indexes.
 """
@@ -126,14 +128,27 @@ def fts_fuzzy(db, word, maxdist):
     """FTS5 has no fuzzy matching (spellfix1 is a loadable extension this Python's sqlite3 cannot
     load): the nearest is to expand the word over FTS5's own vocabulary table, with the same first
     letter and edit distance (rapidfuzz, in C) as ours, and ask for any of those words."""
+    return " OR ".join(f'"{term}"' for term in _near_terms(db, word, maxdist)) or f'"{word}"'
+
+
+def _near_terms(db, word, maxdist):
     low = word[0]
     if (db, low) not in _VOCABULARY:  # kept in memory once read, as ours keeps its segments' words
         _VOCABULARY[db, low] = [term for (term,) in db.execute(
             "SELECT term FROM vocab WHERE term >= ? AND term < ?", (low, chr(ord(low) + 1)))]
     terms = _VOCABULARY[db, low]
-    found = [term for term, _, _ in process.extract(word, terms, scorer=OSA.distance, score_cutoff=maxdist,
-                                                     limit=None)]
-    return " OR ".join(f'"{term}"' for term in found) or f'"{word}"'
+    return [term for term, _, _ in process.extract(word, terms, scorer=OSA.distance, score_cutoff=maxdist,
+                                                   limit=None)]
+
+
+def fts_suggestion(db, word):
+    """"Did you mean" for FTS5: of its vocabulary's words within the edits ours allows (one for words under
+    six letters, else two; the same first letter), the one in most documents."""
+    found = [term for term in _near_terms(db, word, 1 if len(word) < 6 else 2) if term != word]
+    if not found:
+        return None
+    rows = db.execute(f"SELECT term, doc FROM vocab WHERE term IN ({', '.join('?' * len(found))})", found)
+    return max(rows, key=lambda row: (row[1], row[0]))[0]
 
 
 def fts_query(db, match, where="", args=(), order="rank"):
@@ -166,6 +181,7 @@ class Query:
     fts_where: str = ""
     fts_args: tuple = ()
     fuzzy: int = 0
+    suggest: bool = False  # a misspelt word: "did you mean" asked of FTS5 too
 
     def fts_match(self, db):
         if self.fuzzy:
@@ -176,7 +192,10 @@ class Query:
 
     def run_fts(self, db):
         order = "meta.date DESC" if self.sort == "-date" else "rank"
-        return fts_query(db, self.fts_match(db), self.fts_where, self.fts_args, order)
+        found = fts_query(db, self.fts_match(db), self.fts_where, self.fts_args, order)
+        if self.suggest:
+            return found, fts_suggestion(db, self.text.lower())
+        return found
 
 
 def query_sets(rows, count, names, seed=7):
@@ -229,6 +248,8 @@ def query_sets(rows, count, names, seed=7):
                                    fts_args=(e,))
                              for w, e in zip(pick(common), pick(entity_names), strict=True)],
         "sorted by date": [Query(w, sort="-date") for w in pick(common)],
+        # Last, so the kinds above draw the same queries as before it was added.
+        "misspelt word": [Query(misspelt(w), suggest=True) for w in pick(long_middle)],
     }
 
 
