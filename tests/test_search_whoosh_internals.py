@@ -282,3 +282,32 @@ def test_a_block_header_not_as_whoosh_writes_it_is_refused(varied_segments):
     blocks.read(0)
     with pytest.raises(ValueError, match="header not as Whoosh"):
         blocks.read(1)
+
+
+def _expanded_alike(reader, fieldname):
+    field = reader.schema[fieldname]
+    every = [field.from_bytes(btext) for btext in reader.lexicon(fieldname)]
+    prefixes = {"", "zzzz", "\u00e4", "stra\u00df"} | {term[:n] for term in every[::7] for n in (1, 2, 4)}
+    for prefix in sorted(prefixes):
+        whooshs = [field.from_bytes(btext) for btext in reader.expand_prefix(fieldname, prefix)]
+        assert internals.prefixed_terms(reader, fieldname, prefix) == whooshs, (fieldname, prefix)
+    return every
+
+
+def test_prefixed_terms_are_whooshs_expanded_prefix(segments, varied_segments, tmp_path):
+    for reader in segments:
+        for fieldname in ("body_en", "title_en", "key", "type", "title_de"):
+            _expanded_alike(reader, fieldname)
+    for reader in varied_segments:
+        assert _expanded_alike(reader, "body_en")
+    # Words beyond ASCII, in the last field of the term table and in one before it.
+    ix = index.create_in(str(tmp_path), analysis.schema())
+    writer = ix.writer()
+    writer.add_document(key="article:1", body_de="Ärger über Straße und Strasse, Öl, ärgerlich", spell="Ärger Zürich")
+    writer.add_document(key="article:2", body_de="Straßenbahn Ärgernis Übel", spell="Ölpreis")
+    writer.commit()
+    with ix.reader() as reader:
+        assert len(_expanded_alike(reader, "body_de")) >= 8
+        assert _expanded_alike(reader, "spell")
+        # Read in place from the mapped segment file, not through Whoosh's fallback.
+        assert getattr(reader._terms._tindex.dbfile, "_buf", None) is not None

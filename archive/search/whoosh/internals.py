@@ -14,9 +14,9 @@ from bisect import bisect_right
 from itertools import accumulate
 from pickle import UnpicklingError, dumps, loads
 
-from whoosh import formats
+from whoosh import fields, formats
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.filedb import compound
+from whoosh.filedb import compound, filetables
 from whoosh.filedb.structfile import BufferFile
 from whoosh.matching import AndNotMatcher as _WhooshAndNotMatcher
 from whoosh.matching.wrappers import FilterMatcher
@@ -122,6 +122,39 @@ def followed(candidates, first, second, format_):
     decode = position_decoder(format_)
     return [docnum for docnum in candidates
             if not set(map(_NEXT, decode(first[docnum]))).isdisjoint(decode(second[docnum]))]
+
+
+def prefixed_terms(reader, fieldname, prefix):
+    """The segment's terms of the field beginning with `prefix` (text), decoded, in the lexicon's order:
+    what reader.expand_prefix gives through from_bytes, read by walking the ordered term table's
+    entries (each: key and value lengths, then the key, a field number and the term's bytes, then the
+    value) in place: some 1 microsecond a term, where Whoosh's four nested generators take about 10."""
+    field = reader.schema[fieldname]
+    terms = reader._terms
+    table = terms._tindex
+    buf = getattr(table.dbfile, "_buf", None)
+    if buf is None or type(field).from_bytes is not fields.FieldType.from_bytes:  # not mapped, or not UTF-8 text
+        return [field.from_bytes(btext) for btext in reader.expand_prefix(fieldname, prefix)]
+    key = terms._keycoder(fieldname, reader._text_to_bytes(fieldname, prefix))
+    at = table.closest_key_pos(key)
+    if at is None:
+        return []
+    found = []
+    end, size, head = table.endofdata, len(key), _ENTRY_HEAD
+    while at < end:
+        keylen, datalen = _unpack_lengths(buf, at)
+        start = at + head
+        if buf[start:start + size] != key:
+            break
+        found.append(buf[start + _FIELD_NUMBER:start + keylen])
+        at = start + keylen + datalen
+    # One decoding of them all (from_bytes is UTF-8): a term holds no line break.
+    return b"\n".join(found).decode("utf-8").split("\n") if found else []
+
+
+_unpack_lengths = filetables._lengths.unpack_from
+_ENTRY_HEAD = filetables._lengths.size
+_FIELD_NUMBER = 2  # a term table key's first bytes: the field's number (W3TermsReader._keycoder)
 
 
 def postings(reader, fieldname, text):

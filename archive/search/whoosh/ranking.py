@@ -197,8 +197,7 @@ class SegmentView:
         words = self.tables.words
         key = (fieldname, head)
         if key not in words:
-            from_bytes = self.reader.schema[fieldname].from_bytes
-            found = [from_bytes(btext) for btext in self.reader.expand_prefix(fieldname, head)]
+            found = internals.prefixed_terms(self.reader, fieldname, head)
             starts = array.array("i", accumulate(map(len, found), lambda at, size: at + size + 1, initial=0))
             words[key] = ("\n".join(found), starts)
         return words[key]
@@ -227,8 +226,7 @@ class SegmentView:
             if head:
                 # A reader's prefix: its few words read from the file cost far less than its letter's
                 # share of the field, read whole (tens of milliseconds, which the first queries would pay).
-                from_bytes = self.reader.schema[fieldname].from_bytes
-                return [from_bytes(btext) for btext in self.reader.expand_prefix(fieldname, prefix)]
+                return internals.prefixed_terms(self.reader, fieldname, prefix)
         joined, starts = self._lexicon(fieldname, head)
         count = len(starts) - 1
         n = bisect_left(range(count), prefix, key=lambda n: joined[starts[n]:starts[n + 1] - 1])
