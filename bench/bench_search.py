@@ -12,7 +12,9 @@ tags each article with up to three of the corpus's 200 commonest proper nouns (a
 builds our index with rebuild() and an FTS5 table over the same articles and tags.
 Ours is timed as a reader pays for it: the archive's own search() (parse, entity names,
 matching, facets, top 10, snippets, "did you mean"), not a bare Whoosh call. FTS5 answers
-the same question: top 10 by bm25 with snippet(), the total, entity and year counts.
+the same question: top 10 by bm25 with snippet(), the total, entity and year counts, and,
+where no article holds every one of several words, the same again for any of them (as
+search() asks again).
 Kinds: common, rare, two words, phrase, phrase of stop words ("of the"), prefix (`secur*`),
 fuzzy (`word~1`; FTS5 has none, so its words within one edit are taken from its fts5vocab
 table, as ours from its segments', and asked for with OR), filtered by language, year and
@@ -188,11 +190,19 @@ class Query:
             return fts_fuzzy(db, self.text.split("~")[0].lower(), self.fuzzy)
         if self.text.startswith('"') or self.text.endswith("*"):
             return self.text
+        return self.text_match()
+
+    def text_match(self):
+        """Plain words, every one wanted."""
         return " ".join(f'"{word}"' for word in self.text.split())
 
     def run_fts(self, db):
         order = "meta.date DESC" if self.sort == "-date" else "rank"
         found = fts_query(db, self.fts_match(db), self.fts_where, self.fts_args, order)
+        words = self.text.split()
+        if found[1] == 0 and len(words) > 1 and not self.fuzzy and self.fts_match(db) == self.text_match():
+            # As our search() does (reading.py): no article has every word, so those with any of them.
+            found = fts_query(db, " OR ".join(f'"{word}"' for word in words), self.fts_where, self.fts_args, order)
         if self.suggest:
             return found, fts_suggestion(db, self.text.lower())
         return found
