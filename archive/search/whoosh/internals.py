@@ -11,6 +11,7 @@ name, before any search answers wrongly. docs/search.md, "Upgrading Whoosh", say
 
 import zlib
 from bisect import bisect_right
+from functools import partial
 from itertools import accumulate
 from pickle import UnpicklingError, dumps, loads
 
@@ -196,18 +197,8 @@ def blocks(matcher, values=False, wanted=None, offset=0):
         yield from whoosh_blocks(matcher, values, wanted, offset)
         return
     walked = PostingBlocks(matcher)
-    last = -1  # the largest document number of the block before
-    for i, top in enumerate(walked.last_ids):
-        if wanted is not None:
-            j = bisect_right(wanted, offset + last)
-            if j == len(wanted):
-                return
-            if wanted[j] > offset + top:
-                last = top
-                continue
-        ids, weights, found = walked.decode(i)
-        yield ids, weights, found if values else None
-        last = top
+    yield from _wanted_blocks(((top, partial(walked.decode, i)) for i, top in enumerate(walked.last_ids)),
+                              values, wanted, offset)
 
 
 def whoosh_blocks(matcher, values=False, wanted=None, offset=0):
@@ -221,26 +212,39 @@ def whoosh_blocks(matcher, values=False, wanted=None, offset=0):
             matcher.next()
         yield ids, weights, found
         return
-    last = -1
-    while matcher.is_active():
-        top = matcher._maxid
-        if wanted is not None:
-            i = bisect_right(wanted, offset + last)
-            if i == len(wanted):
-                return
-            if wanted[i] > offset + top:
-                last = top
-                matcher._next_block()
-                continue
+
+    def read():
         matcher._read_data()
         # Document numbers are stored as gaps; Whoosh undoes them in a Python generator.
         ids = matcher._data[0] if matcher._byteids else list(accumulate(matcher._data[0]))
         matcher._read_weights()
         if values:
             matcher._read_values()
-        yield ids, matcher._weights, matcher._values if values else None
+        return ids, matcher._weights, matcher._values if values else None
+
+    def walk():
+        while matcher.is_active():
+            yield matcher._maxid, read
+            matcher._next_block()
+
+    yield from _wanted_blocks(walk(), values, wanted, offset)
+
+
+def _wanted_blocks(blocks, values, wanted, offset):
+    """The blocks read, of (largest document number, read) pairs: those holding none of the wanted
+    documents passed over unread."""
+    last = -1  # the largest document number of the block before
+    for top, read in blocks:
+        if wanted is not None:
+            i = bisect_right(wanted, offset + last)
+            if i == len(wanted):
+                return
+            if wanted[i] > offset + top:
+                last = top
+                continue
+        ids, weights, found = read()
+        yield ids, weights, found if values else None
         last = top
-        matcher._next_block()
 
 
 class PostingBlocks:
