@@ -103,6 +103,15 @@ def test_one_search_reads_one_generation_from_its_first_step_to_its_last(corpus)
     assert search.search("meanwhile").total == 1
 
 
+def test_an_error_inside_the_held_view_is_not_taken_for_a_damaged_index(corpus):
+    # Entity names and facet labels are read from the database inside the view: its errors stay
+    # its own, not "the search index cannot be read".
+    backend = search.get_backend()
+    with pytest.raises(LookupError, match="not the index"), backend.reading():
+        raise LookupError("not the index")
+    assert search.search("worm").total > 0  # the searcher was given back
+
+
 def test_random_writes_between_queries_of_every_kind_answer_as_a_fresh_process(corpus):
     rng = random.Random(12)
     words = ["worm", "Wurm", "dollar", "Server", "Strom", "backdoor", "Internetwurm", "virus"]

@@ -10,7 +10,7 @@ import heapq
 import time
 from array import array
 from collections import Counter
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from itertools import chain, islice
 from operator import neg
 
@@ -192,9 +192,10 @@ class WhooshBackend:
     @contextmanager
     def reading(self):
         """One consistent view of the index for the calls inside: see searchers.ReaderPool.holding."""
-        with store.reading_index():
-            with searchers.pool.holding():
-                yield
+        with ExitStack() as stack:
+            with store.reading_index():  # only taking the searcher: an error of the caller's is its own
+                stack.enter_context(searchers.pool.holding())
+            yield
 
     def generation(self):
         with store.reading_index():
