@@ -55,9 +55,11 @@ def test_the_import_dates_nothing_by_the_rule_where_the_archive_turned_it_off(db
     path.write_text(json.dumps({"url": "https://example.org/report-0-2", "title": title, "body": body,
                                 "language": "en"}) + "\n", encoding="utf-8")
     assert service.known_stories().same_story(f"{title}\n{body}")  # the rule alone would date it
-    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=io.StringIO(), verbosity=0)
+    err = io.StringIO()
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=err)
     imported = Article.objects.get(url="https://example.org/report-0-2")
     assert imported.date is None and not DateProposal.objects.exists()
+    assert "Same-story rule not used on this archive" in err.getvalue()  # the editor is told why
 
 
 def test_an_archive_of_true_follow_ups_keeps_the_rule_and_dates_by_it(db):
@@ -69,6 +71,21 @@ def test_an_archive_of_true_follow_ups_keeps_the_rule_and_dates_by_it(db):
     proposal = service.date_article(undated)
     assert (proposal.not_before, proposal.not_after) == (dt.date(1991, 8, 17), dt.date(1991, 9, 16))
     assert "/articles/late-story/" in proposal.reason
+
+
+def test_an_import_under_a_trusted_rule_dates_by_it_and_says_nothing_of_it(db, tmp_path):
+    wire.add_follow_ups(SERIES)
+    story, follow_up = wire.follow_up_pair(SERIES)
+    Article.objects.create(slug="late-story", title=story[0], body=story[1], date=dt.date(1991, 9, 1),
+                           language="en")
+    path = tmp_path / "wire.jsonl"
+    path.write_text(json.dumps({"url": "https://example.org/late-follow-up", "title": follow_up[0],
+                                "body": follow_up[1], "language": "en"}) + "\n", encoding="utf-8")
+    err = io.StringIO()
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=err)
+    imported = Article.objects.get(url="https://example.org/late-follow-up")
+    assert imported.date_inferred and "/articles/late-story/" in imported.date_proposals.get().reason
+    assert "Same-story rule" not in err.getvalue()
 
 
 def test_too_few_dated_articles_prove_nothing_however_right(db):

@@ -95,6 +95,10 @@ class RunStories:
                 self.index.remove(article.slug)
         return None
 
+    def check(self):
+        """The self-check the run's undated articles were dated under, or None when the run had none."""
+        return None if self.index is None else story_check(self.index)
+
 
 def _text(article):
     return "\n".join(part for part in (article.title, article.teaser, article.body) if part)

@@ -133,4 +133,7 @@ def import_paths(expanded, *, defaults, failure, note, progress=None):
              "the later ones change nothing:\n  " + "\n  ".join(shown))
     for source in sources.created:
         note(f"new source {source.slug!r} ({source.name}) created")
+    check = stories.check()
+    if check is not None and not check.trusted:
+        note(check.summary())  # why no date proposed in this run rests on the same story
     return counts
