@@ -73,6 +73,25 @@ def test_an_archive_of_true_follow_ups_keeps_the_rule_and_dates_by_it(db):
     assert "/articles/late-story/" in proposal.reason
 
 
+def test_the_import_reports_the_check_it_dated_under_without_making_it_again(db, tmp_path, monkeypatch):
+    wire.add_monthly_reports(SERIES)
+    wire.add_follow_ups(FOLLOW_UPS)
+    made = []
+    check = selfcheck.check
+    monkeypatch.setattr(selfcheck, "check", lambda index, **kw: made.append(1) or check(index, **kw))
+    title, body = wire.monthly_report(0, 2)
+    rows = [{"url": "https://example.org/report-0-2", "title": title, "body": body, "language": "en"}]
+    # Then more dated articles than a tenth of the archive: the run's index changes past the recheck share.
+    rows += [{"url": f"https://example.org/dated-{n}", "title": f"Dated note {n}", "body": f"Plain text {n}.",
+              "date": "1991-05-02", "language": "en"} for n in range(len(service.known_stories()) // 5)]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    err = io.StringIO()
+    call_command("import_articles", str(path), stdout=io.StringIO(), stderr=err)
+    assert "Same-story rule not used on this archive" in err.getvalue()
+    assert len(made) == 1  # made for the undated article, not again at the end only to be reported
+
+
 def test_an_import_under_a_trusted_rule_dates_by_it_and_says_nothing_of_it(db, tmp_path):
     wire.add_follow_ups(SERIES)
     story, follow_up = wire.follow_up_pair(SERIES)

@@ -94,3 +94,8 @@ def current(index):
     if kept is None or index.changes - kept.changes > RECHECK_SHARE * kept.records:
         kept = _kept[index] = check(index)
     return kept
+
+
+def kept(index):
+    """The SelfCheck last made for `index`, or None: what the articles dated so far were dated under."""
+    return _kept.get(index)
