@@ -19,7 +19,7 @@ from whoosh.writing import SegmentWriter
 from archive import search
 from archive.models import Article, Entity, Mention, Source
 from archive.search import documents
-from archive.search.whoosh import analysis, parallel, searchers, store
+from archive.search.whoosh import analysis, pairs, parallel, searchers, store
 from archive.search.whoosh.writer import COMPRESSION, Writer
 from tests import search_corpus
 
@@ -137,13 +137,18 @@ def test_a_failing_worker_fails_the_rebuild_and_the_old_index_stays(corpus, sett
 
 
 @pytest.mark.parametrize("limitmb", [256, 0.02])  # 0.02: the pool spills sorted runs to disk and merges them
-def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, limitmb):
+def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, limitmb, monkeypatch):
+    monkeypatch.setattr(pairs, "MIN_DOCUMENTS", 20)
     docs = list(documents.all_documents())
+    # Pairs of neighbouring common words too (pairs.py), the words chosen from these documents.
+    lists = pairs.choose([("de" if doc["language"] == "de" else "en", doc["text"]) for doc in docs],
+                         {"en": analysis.ENGLISH.words, "de": analysis.GERMAN.words})
+    assert lists["en"].paired
     readers = []
     for name, make, text in (("whoosh", SegmentWriter, fields.TEXT), ("ours", Writer, analysis.Text)):
         folder = tmp_path / name
         folder.mkdir()
-        ix = index.create_in(str(folder), analysis.schema(text=text))
+        ix = index.create_in(str(folder), analysis.schema(text=text, lists=lists))
         writer = make(ix, limitmb=limitmb)
         for doc in docs:
             writer.add_document(**analysis.whoosh_fields(doc))
@@ -152,6 +157,7 @@ def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, l
     theirs, ours = readers
     postings = list(ours.iter_postings())
     assert postings == list(theirs.iter_postings())
+    assert any(fieldname == "pairs_en" for fieldname, *_ in postings)
     assert len(postings) > 1000
     for fieldname, text in theirs.all_terms():  # the statistics each term's blocks keep for ranking
         mine, whooshs = ours.term_info(fieldname, text), theirs.term_info(fieldname, text)

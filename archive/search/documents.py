@@ -171,6 +171,15 @@ def order():
             for pk in queryset.values_list("pk", flat=True)]
 
 
+def sample(count):
+    """Up to `count` documents spread evenly over all_documents()'s order."""
+    keys = order()
+    step = max(1, len(keys) / count) if keys else 1
+    kinds = list(querysets())
+    chosen = [Key(kinds[number], pk) for number, pk in (keys[int(i * step)] for i in range(min(count, len(keys))))]
+    return [doc for doc in documents_for(chosen).values() if doc is not None]
+
+
 def documents_between(low, high, chunk_size=1000):
     """The documents of all_documents() from `low` up to but without `high`, (type number, pk) or None for no bound.
 

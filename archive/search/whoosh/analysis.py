@@ -8,6 +8,7 @@ classes live does not matter to an existing index.
 
 import functools
 import re
+import threading
 from collections import Counter
 from pickle import dumps
 
@@ -18,6 +19,7 @@ from whoosh.lang import stemmer_for_language
 from whoosh.system import pack_uint
 
 from archive.search.text import fold
+from archive.search.whoosh import pairs
 
 TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
 COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
@@ -25,7 +27,7 @@ COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending
 
 
 # Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 
 class Normalize:
@@ -113,21 +115,36 @@ class WordTokenizer(Tokenizer):
         """{word as indexed: how often} in `value`."""
         return Counter(self.words(value))
 
+    def sequence(self, value):
+        """words(value), taken from the last positions() made in this thread when it was of `value`:
+        a body's pair field (pairs.py) is indexed right after the body itself."""
+        last = _LAST.__dict__.get(self.name)
+        if last is not None and last[0] is value:
+            return last[1]
+        return self.words(value)
+
     def positions(self, value):
         """{word as indexed: [its positions]} in `value`: what the tokens say, without making them."""
         normalize = NORMALIZERS[self.name]
         memo = normalize.memo
         found = {}
+        sequence = []
+        setattr(_LAST, self.name, (value, sequence))  # one per analyser: the names field comes between
+        append = sequence.append
         for pos, word in enumerate(self.expression.findall(value)):
             text = memo.get(word)
             if text is None:
                 text = normalize(word)
+            append(text)
             positions = found.get(text)
             if positions is None:
                 found[text] = [pos]
             else:
                 positions.append(pos)
         return found
+
+
+_LAST = threading.local()
 
 
 class Text(fields.TEXT):
@@ -187,6 +204,28 @@ class CompoundFilter(Filter):
                 yield token
 
 
+class Pairs(fields.FieldType):
+    """A body's neighbouring common words, each pair one term, documents only (pairs.py)."""
+
+    scorable = False
+    stored = False
+    unique = False
+
+    def __init__(self, analyzer, lists=pairs.NONE):
+        self.analyzer = analyzer
+        self.lists = lists
+        self.format = formats.Existence(field_boost=1.0)
+
+    def __eq__(self, other):
+        return type(other) is type(self) and other.analyzer == self.analyzer and other.lists == self.lists
+
+    def index(self, value, **kwargs):
+        if not self.lists.paired:
+            return
+        for term in self.lists.terms(self.analyzer.sequence(value)):
+            yield term.encode("utf-8"), 1, 1.0, b""
+
+
 def _compound_counts(value):
     """What COMPOUNDS makes of `value`, counted: its long words, reversed."""
     return Counter(word[::-1] for word in GERMAN.words(value) if len(word) >= COMPOUND_MIN)
@@ -198,8 +237,10 @@ NAMES = WordTokenizer("names")
 COMPOUNDS = GERMAN | CompoundFilter()
 
 
-def schema(text=Text):
-    """The index's fields; `text=fields.TEXT` gives Whoosh's own text field, for comparison in the tests."""
+def schema(text=Text, lists=None):
+    """The index's fields; `text=fields.TEXT` gives Whoosh's own text field, for comparison in the tests.
+    `lists`: {language: pairs.Lists}, the index's paired words (none when not given)."""
+    lists = lists or {}
     return fields.Schema(
         key=fields.ID(unique=True, stored=True),
         type=fields.ID(),
@@ -215,6 +256,8 @@ def schema(text=Text):
         names=text(analyzer=NAMES, field_boost=2.0),
         compound=text(analyzer=COMPOUNDS, phrase=False, field_boost=0.5),
         spell=text(analyzer=NAMES, phrase=False),
+        pairs_de=Pairs(GERMAN, lists.get("de", pairs.NONE)),
+        pairs_en=Pairs(ENGLISH, lists.get("en", pairs.NONE)),
         facets=fields.COLUMN(VarBytesColumn()),
         doc=fields.STORED(),
     )
@@ -257,6 +300,7 @@ def whoosh_fields(doc):
         "date_end": _date_number(doc.get("date_end")) or (OPEN_END if doc["date"] else 0),
         f"title_{lang}": doc["title"],
         f"body_{lang}": doc["text"],
+        f"pairs_{lang}": doc["text"],  # the same string: its words are analysed once (WordTokenizer.sequence)
         "names": names,
         "spell": f"{doc['title']} {names}",
         "facets": _facet_bytes(doc),

@@ -34,7 +34,7 @@ from whoosh import fields
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
-from archive.search.whoosh import bestfirst, counterparts, internals
+from archive.search.whoosh import bestfirst, counterparts, internals, pairs
 
 K1 = 1.2  # Whoosh's BM25F defaults, so scores stay what Whoosh's own search gave
 B = 0.75
@@ -339,8 +339,7 @@ class Ranker:
             return None
         self._start(budget)
         least = EARLY_STOP_CANDIDATES if least is None else least
-        if max(min((self._lookup(leaf.fieldname, word)[0] for word in leaf.words), default=0)
-               for leaf, _, _ in leaves if isinstance(leaf, wq.Phrase)) < least:
+        if max(self._phrase_size(leaf) for leaf, _, _ in leaves if isinstance(leaf, wq.Phrase)) < least:
             return None
         check = bestfirst.BestFirst(self, bestfirst.parts_of(self, leaves), allowed)
         scores, complete = check.run(count, least)
@@ -457,8 +456,8 @@ class Ranker:
             return sum(self._lookup(fieldname, text)[0] for fieldname, text in terms)
         if isinstance(query, wq.Term):
             return self._lookup(query.fieldname, query.text)[0]
-        if isinstance(query, wq.Phrase):  # as Whoosh: its words' And
-            return min((self._lookup(query.fieldname, word)[0] for word in query.words), default=0)
+        if isinstance(query, wq.Phrase):  # as Whoosh, its words' And; or its pairs'
+            return self._phrase_size(query)
         if isinstance(query, counterparts.Counterpart):
             return self._size(query.child, reader)
         if isinstance(query, wq.And):
@@ -645,6 +644,18 @@ class Ranker:
             return Matches({})
         if len(words) == 1:
             return self._term(fieldname, words[0], query.boost, within)
+        pairfield, pair_terms = self._pairs(fieldname, words, query.slop)
+        if pair_terms:
+            # Neighbouring common words indexed as one term (pairs.py): its documents are where they
+            # stand side by side, so the positions are read, if at all, only for those.
+            for term in sorted(pair_terms, key=lambda term: self._lookup(pairfield, term)[0]):
+                found = self._term(pairfield, term, 1.0, within).scores
+                if not found:
+                    return Matches({})
+                within = set(found) if within is None else within.intersection(found)
+            if len(pair_terms) == len(words) - 1 and len(words) == 2:
+                parts = [self._term(fieldname, word, 1.0, within) for word in words]
+                return self._intersection(parts, query.boost)
         # As _all, rarest word first, reading each word's postings once for scores and positions.
         positions = {word: {} for word in words}
         parts = {}
@@ -662,6 +673,22 @@ class Ranker:
             kept = _in_order(within, [positions[word] for word in words], slop, internals.position_decoder(format_))
         # A word twice in the phrase counts twice, as in Whoosh.
         return self._intersection([parts[word] for word in words], query.boost, common=kept)
+
+    def _pairs(self, fieldname, words, slop):
+        """(pair field, the pair terms of the phrase's neighbouring words that the index pairs), or
+        (None, ()): only side by side (slop 1) is a pair."""
+        pairfield = pairs.field_of(fieldname)
+        if pairfield is None or slop > 1 or pairfield not in self.schema:
+            return None, ()
+        lists = self.schema[pairfield].lists
+        return pairfield, {f"{first} {second}" for first, second in zip(words, words[1:])  # noqa: B905
+                           if lists.pairable(first, second)}
+
+    def _phrase_size(self, query):
+        """Documents a phrase can match at most: its rarest word's, or its rarest pair's."""
+        size = min((self._lookup(query.fieldname, word)[0] for word in query.words), default=0)
+        pairfield, pair_terms = self._pairs(query.fieldname, list(query.words), query.slop)
+        return min([size, *(self._lookup(pairfield, term)[0] for term in pair_terms)])
 
     def _norm_table(self, fieldname):
         """BM25's length normalisation for each of the 256 compressed field lengths."""

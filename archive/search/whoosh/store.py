@@ -32,7 +32,7 @@ from whoosh import index
 from archive.search import documents, pending
 from archive.search import query as q
 from archive.search.types import IndexWriteFailed, SearchUnavailable
-from archive.search.whoosh import analysis, parallel
+from archive.search.whoosh import analysis, pairs, parallel
 from archive.search.whoosh.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -70,8 +70,11 @@ def reading_index():
                            "run `python manage.py rebuild_index`") from exc
 
 
-def create_index(folder):
-    ix = index.create_in(str(folder), analysis.schema())
+def create_index(folder, lists=None):
+    """A new empty index; `lists` ({language: pairs.Lists}) are the words it pairs (none when not given)."""
+    lists = lists or dict.fromkeys(pairs.LANGUAGES, pairs.NONE)
+    pairs.write(folder, lists)
+    ix = index.create_in(str(folder), analysis.schema(lists=lists))
     (folder / "SCHEMA").write_text(analysis.SCHEMA_VERSION + "\n")
     return ix
 
@@ -84,7 +87,7 @@ def open_index(folder):
     if version != analysis.SCHEMA_VERSION:
         raise IndexOutdated("the search index was built by another version of the archive; "
                             "run `python manage.py rebuild_index`")
-    return index.open_dir(str(folder), schema=analysis.schema())
+    return index.open_dir(str(folder), schema=analysis.schema(lists=pairs.read(folder)))
 
 
 def root_folder():
@@ -274,7 +277,7 @@ def rebuild(*, progress=None):
         name = f"index-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
         folder = root / name
         folder.mkdir()
-        ix = create_index(folder)
+        ix = create_index(folder, _paired_words())
         writer = Writer(ix, limitmb=256)
         try:
             count = _write_all(ix, writer, progress)
@@ -289,6 +292,14 @@ def rebuild(*, progress=None):
             point_to(root, name)
             pending.clear_written(root / "written.log")
         return count
+
+
+def _paired_words():
+    """The common words a new index pairs, chosen from a sample of the archive's documents (pairs.py)."""
+    sample = documents.sample(pairs.SAMPLE)
+    words_of = {"en": analysis.ENGLISH.words, "de": analysis.GERMAN.words}
+    # As whoosh_fields() chooses a document's body field.
+    return pairs.choose((("de" if doc["language"] == "de" else "en", doc["text"]) for doc in sample), words_of)
 
 
 def _write_all(ix, writer, progress):
