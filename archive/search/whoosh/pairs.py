@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 SAMPLE = 2000          # documents read to choose the common words
 MIN_DOCUMENTS = 500    # of one language in the sample: fewer decide nothing
-PAIRED_SHARE = 0.03    # of the sample's documents of the language
+PAIRED_SHARE = 0.05    # of the sample's documents of the language
 TOP_SHARE = 0.5
 FILE = "PAIRS"
 LANGUAGES = ("en", "de")
