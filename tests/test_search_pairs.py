@@ -166,3 +166,24 @@ def test_a_rebuild_chooses_the_pairs_and_later_writes_keep_them(wire, monkeypatc
     folder = store.root_folder() / store.current_name(store.root_folder())
     assert pairs.read(folder)["en"] == pairs.NONE
     assert _pages(phrases) == paired
+
+
+def test_a_bulk_write_into_an_empty_index_chooses_the_pairs_and_a_later_one_keeps_them(wire, monkeypatch):
+    root = store.root_folder()
+    store.open_current(root)  # created empty, before the archive had anything to choose from
+    folder = root / store.current_name(root)
+    assert pairs.read(folder)["en"] == pairs.NONE
+    keys = {str(key) for key in documents.querysets()["article"].values_list("pk", flat=True)}
+    search.get_backend().update({f"article:{pk}" for pk in keys})  # as an import's deferred write
+    assert store.current_name(root) == folder.name
+    chosen = pairs.read(folder)["en"]
+    assert {"alpha", "beta"} <= chosen.paired
+    assert _pages(['"alpha beta"'])['"alpha beta"']
+    with store.reading_index():
+        reader = store.open_index(folder).reader()
+        assert reader.doc_frequency("pairs_en", "alpha beta") > 0
+        reader.close()
+    # The index now holds documents: a later write, however large, keeps the words its postings were paired with.
+    monkeypatch.setattr(pairs, "PAIRED_SHARE", 0.9)
+    search.get_backend().update({f"article:{pk}" for pk in keys})
+    assert pairs.read(folder)["en"] == chosen

@@ -216,14 +216,27 @@ def drain(timeout=LOCK_TIMEOUT):
         files, keys = pending.queued(queue)
         if not files:
             return 0
-        ix, _ = open_current(root, locked=True)
-        _write(ix, keys)
+        ix, name = open_current(root, locked=True)
+        _write(_pairs_chosen(ix, root / name, len(keys)), keys)
         if rebuild_running(root):
             # A rebuild reading the database before this commit must catch up on these keys.
             # Without one running, any later rebuild reads this commit itself: no log needed.
             pending.log_written(root / "written.log", keys)
         pending.unqueue(files)
         return len(keys)
+
+
+def _pairs_chosen(ix, folder, count):
+    """The index, pairing the archive's common words (pairs.py) when it is still empty and is about to
+    take enough documents to choose them: a bulk import into a new archive pairs them as a rebuild
+    would. An index that holds documents keeps its words (their pairs are in its postings)."""
+    if count < pairs.MIN_DOCUMENTS or ix.doc_count_all() or any(found.paired for found in pairs.read(folder).values()):
+        return ix
+    lists = _paired_words()
+    if not any(found.paired for found in lists.values()):
+        return ix
+    pairs.write(folder, lists)
+    return open_index(folder)
 
 
 def _write(ix, keys):
