@@ -15,7 +15,8 @@ scores a phrase.
 with the same lists, so a pair's postings are complete. Words in at least PAIRED_SHARE of the
 sample's documents are paired; a pair of two words both in at least TOP_SHARE ("of the") is
 not: it would be in most documents, and such phrases are read by blocks (bestfirst.py). An
-index built from too small an archive pairs nothing until it is rebuilt.
+index built from too small an archive pairs nothing until it is rebuilt (or, while still empty,
+takes a bulk write: store._pairs_chosen).
 """
 
 import json
@@ -42,7 +43,7 @@ class Lists:
 
     def terms(self, words):
         """The pair terms of a document whose words, as indexed, are `words` (in order)."""
-        paired, top = self.paired, self.top
+        paired, top = self.paired, self.top  # pairable() inline: this runs for every word written
         found = set()
         for first, second in zip(words, words[1:]):  # noqa: B905 - one shorter on purpose
             if first in paired and second in paired and not (first in top and second in top):

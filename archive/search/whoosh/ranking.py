@@ -653,7 +653,7 @@ class Ranker:
                 if not found:
                     return Matches({})
                 within = set(found) if within is None else within.intersection(found)
-            if len(pair_terms) == len(words) - 1 and len(words) == 2:
+            if len(words) == 2:  # its one pair is the phrase: no positions to check
                 parts = [self._term(fieldname, word, 1.0, within) for word in words]
                 return self._intersection(parts, query.boost)
         # As _all, rarest word first, reading each word's postings once for scores and positions.
