@@ -164,3 +164,7 @@ def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_t
             expected = {found.start() for found in pattern.finditer(scanned)}
             found = passages._longer_starts(scanned, head, digraphs, passages._marks(scanned))
             assert set(found) == expected, (head, scanned)
+    for scanned in texts:  # words beginning with a mark, let through: the marks at a word's start
+        expected = {found.start() for mark in (passages._MANY, passages._BEYOND)
+                    for found in passages._let_through(mark).finditer(scanned)}
+        assert {mark for mark in passages._marks(scanned) if passages._word_starts(scanned, mark)} == expected

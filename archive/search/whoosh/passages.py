@@ -58,8 +58,8 @@ def _matched_spans(text, wanted, compounds, normalize):
         marks = _marks(scanned)
         for head in {head[:3] for head in longer}:
             starts.update(_longer_starts(scanned, head, digraphs, marks))
-        for pattern in _let_through_all():
-            starts.update(found.start() for found in pattern.finditer(scanned))
+        # A word beginning with a mark is let through: the marks were found already.
+        starts.update(mark for mark in marks if _word_starts(scanned, mark))
     else:
         if scanned is not None:  # terms of three letters or fewer
             patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
@@ -209,13 +209,13 @@ def _longer_starts(scanned, head, digraphs, marks):
     for needle in words:
         at = find(needle)
         while at >= 0:
-            if not at or scanned[at - 1] not in _WORD_BYTES:
+            if _word_starts(scanned, at):
                 starts.append(at)
             at = find(needle, at + 1)
     for mark in marks:
         for size in _SPELT_SIZES:
             at = mark - size
-            if at >= 0 and scanned[at:mark] in before_mark and (not at or scanned[at - 1] not in _WORD_BYTES):
+            if at >= 0 and scanned[at:mark] in before_mark and _word_starts(scanned, at):
                 starts.append(at)
     return starts
 
@@ -236,6 +236,11 @@ _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_"
 _SPELT_SIZES = (1, 2, 3, 4)  # how many bytes a head's first letter or two take (a, ae; ae + ue)
 
 
+def _word_starts(scanned, at):
+    """Whether a word may start at `at` in _folded_bytes() of a text, as _WORD_START says."""
+    return not at or scanned[at - 1] not in _WORD_BYTES
+
+
 @functools.lru_cache(maxsize=20000)
 def _spellings(head, digraphs):
     """(the byte strings a word beginning with `head`, three letters, may begin with in _folded_bytes(),
@@ -252,11 +257,6 @@ def _spellings(head, digraphs):
     pairs = [first + second for first in firsts for second in seconds]
     return (frozenset(pair + third for pair in pairs for third in letter(head[2])),
             frozenset(firsts + pairs))
-
-
-@functools.cache
-def _let_through_all():
-    return tuple(_let_through(found) for found in (_MANY, _BEYOND))
 
 
 @functools.cache
