@@ -141,8 +141,7 @@ def test_our_writer_and_text_fields_write_what_whoosh_writes(corpus, tmp_path, l
     monkeypatch.setattr(pairs, "MIN_DOCUMENTS", 20)
     docs = list(documents.all_documents())
     # Pairs of neighbouring common words too (pairs.py), the words chosen from these documents.
-    lists = pairs.choose([("de" if doc["language"] == "de" else "en", doc["text"]) for doc in docs],
-                         {"en": analysis.ENGLISH.words, "de": analysis.GERMAN.words})
+    lists = analysis.paired_words(docs)
     assert lists["en"].paired
     readers = []
     for name, make, text in (("whoosh", SegmentWriter, fields.TEXT), ("ours", Writer, analysis.Text)):

@@ -286,9 +286,20 @@ def _facet_bytes(doc):
     return "\x1f".join(values).encode("utf-8")
 
 
+def body_language(doc):
+    """The language of the document's body field: German, or English for any other."""
+    return "de" if doc["language"] == "de" else "en"
+
+
+def paired_words(docs):
+    """The common words an index of documents like `docs` pairs (pairs.choose), by their bodies' words."""
+    words_of = {"en": ENGLISH.words, "de": GERMAN.words}
+    return pairs.choose(((body_language(doc), doc["text"]) for doc in docs), words_of)
+
+
 def whoosh_fields(doc):
-    german = doc["language"] == "de"
-    lang = "de" if german else "en"
+    lang = body_language(doc)
+    german = lang == "de"
     names = " | ".join(doc["names"])
     fields_ = {
         "key": doc["key"],

@@ -11,7 +11,7 @@ import re
 
 from archive.search.snippets import lead, unmatched_snippet
 from archive.search.text import fold
-from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN
+from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN, body_language
 
 SNIPPET_CHARS = 240
 MARKED = 24  # the passage is chosen among the first this many matched words
@@ -23,7 +23,7 @@ _Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
 def snippet(doc, matched_terms):
     """HTML: the passage of the document's text with the most different matched words, escaped,
     matches in <mark>; its lead when none of its text words matched."""
-    lang = "de" if doc["language"] == "de" else "en"
+    lang = body_language(doc)
     body_field = f"body_{lang}"
     wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
     compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]

@@ -309,10 +309,7 @@ def rebuild(*, progress=None):
 
 def _paired_words():
     """The common words a new index pairs, chosen from a sample of the archive's documents (pairs.py)."""
-    sample = documents.sample(pairs.SAMPLE)
-    words_of = {"en": analysis.ENGLISH.words, "de": analysis.GERMAN.words}
-    # As whoosh_fields() chooses a document's body field.
-    return pairs.choose((("de" if doc["language"] == "de" else "en", doc["text"]) for doc in sample), words_of)
+    return analysis.paired_words(documents.sample(pairs.SAMPLE))
 
 
 def _write_all(ix, writer, progress):
