@@ -8,7 +8,7 @@ import random
 
 import pytest
 import whoosh
-from whoosh import index
+from whoosh import fields, index
 from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
@@ -98,6 +98,50 @@ def test_term_info_gives_whooshs_frequency_and_postings(segments, fieldname, tex
                    for ids, weights, values in internals.blocks(internals.postings(reader, fieldname, text),
                                                                 values=True)]
         assert ours == whooshs and ours
+
+
+@pytest.fixture(scope="module", params=["whoosh", "ours"])
+def many_terms(request, tmp_path_factory):
+    """A segment of some 6,000 different terms in several fields, German ones with umlauts and ß,
+    written by Whoosh's writer or ours: hash tables full enough for collisions and wrapping probes."""
+    from archive.search.whoosh.writer import Writer
+
+    folder = tmp_path_factory.mktemp(f"terms-{request.param}")
+    ix = index.create_in(str(folder), analysis.schema())
+    writer = ix.writer() if request.param == "whoosh" else Writer(ix)
+    rng = random.Random(5)
+    letters = "abcdefghijklmnopqrstuvwxyzäöüß"
+    for n in range(400):
+        words = ["".join(rng.choice(letters) for _ in range(rng.randint(2, 12))) for _ in range(15)]
+        writer.add_document(key=f"article:{n}", type="article", lang="de", body_de=" ".join(words),
+                            title_de=words[0], names=" ".join(words[:3]), entity=f"e{n % 17}",
+                            date=20010801 + n)
+    writer.commit()
+    searcher = ix.searcher()
+    yield searcher.reader()
+    searcher.close()
+
+
+def test_term_info_finds_each_term_of_every_field_and_none_other(many_terms):
+    reader = many_terms
+    assert getattr(reader._terms._tindex.dbfile, "_buf", None) is not None  # read in place, not Whoosh's way
+    checked = 0
+    for fieldname in reader.indexed_field_names():
+        field = reader.schema[fieldname]
+        if isinstance(field, fields.NUMERIC):  # its terms are numbers at several precisions, not words
+            continue
+        for btext in reader.lexicon(fieldname):
+            text = field.from_bytes(btext)
+            ours, whooshs = internals.term_info(reader, fieldname, text), reader._terms.term_info(fieldname, btext)
+            assert vars(ours) == vars(whooshs), (fieldname, text)
+            checked += 1
+            if isinstance(text, str):
+                for missing in (text + "q", "x" + text, text[:-1]):
+                    if (fieldname, missing) not in reader:
+                        assert internals.term_info(reader, fieldname, missing) is None, (fieldname, missing)
+    assert checked > 6000
+    assert internals.term_info(reader, "body_en", "alpha") is None  # a field the segment has no terms of
+    assert internals.term_info(reader, "no_such_field", "alpha") is None
 
 
 @pytest.mark.parametrize("words", [("alpha", "gamma"), ("alpha", "beta"), ("beta", "gamma"), ("gamma", "alpha")])
@@ -272,6 +316,15 @@ def test_postings_stored_inline_are_one_block():
     blocks = internals.PostingBlocks(ListMatcher([3, 9], [1.0, 2.0], [b"x", b"y"]))
     assert (blocks.last_ids, blocks.top_weights, blocks.short_lengths) == ([9], [2.0], [0])
     assert blocks.read(0) == ([3, 9], [1.0, 2.0], [b"x", b"y"])
+
+
+def test_postings_are_read_from_where_the_term_info_says_without_whooshs_matcher(varied_segments):
+    reader = varied_segments[0]
+    stored = internals.postings_of(reader, "body_en", "alpha", internals.term_info(reader, "body_en", "alpha"))
+    assert isinstance(stored, internals.StoredPostings)
+    wrong = internals.StoredPostings(stored.postfile, stored.offset + 1, stored.length - 1, stored.format)
+    with pytest.raises(ValueError, match="postings not beginning as Whoosh"):
+        internals.PostingBlocks(wrong)
 
 
 def test_a_block_header_not_as_whoosh_writes_it_is_refused(varied_segments):
