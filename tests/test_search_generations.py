@@ -6,8 +6,10 @@ queries of every kind, and after each write compare the long-lived reader's answ
 those of a reader that starts from nothing, as a new process would.
 """
 
+import os
 import random
 import threading
+import time
 
 import pytest
 from django.db import connections, transaction
@@ -101,6 +103,59 @@ def test_one_search_reads_one_generation_from_its_first_step_to_its_last(corpus)
         assert held.total == 0
     assert backend.generation() != before  # the block over, the next search reads the new one
     assert search.search("meanwhile").total == 1
+
+
+def test_a_write_is_seen_by_the_next_search_whether_the_index_had_settled_or_not(corpus, monkeypatch):
+    # Which folder is current and its newest generation are kept between searches while the pointer's
+    # and the folder's status stay as they were (store._unless_changed), once the last change is older
+    # than SETTLED (here 50 ms): a write right after a search, and one after the index settled, are seen.
+    from archive.search.whoosh import store
+
+    monkeypatch.setattr(store, "_SETTLED_NS", 50_000_000)
+    reads = []
+
+    def counted(read):
+        return lambda path: reads.append(path) or read(path)
+
+    for name in ("_read_current", "_newest_toc"):
+        monkeypatch.setattr(store, name, counted(getattr(store, name)))
+    for step, pause in enumerate([0.0, 0.0, 0.2, 0.2, 0.0]):
+        time.sleep(pause)
+        assert search.search(f"settled{step}").total == 0
+        if pause:  # settled before that search: the two after it read nothing again
+            reads.clear()
+            search.search("worm")
+            search.search("Wurm")
+            assert reads == []
+        save_article(f"settled-{step}", f"Settled {step}", f"A report, settled{step}.")
+        assert search.search(f"settled{step}").total == 1
+
+
+def test_an_answer_read_within_settled_of_a_change_is_read_again(tmp_path, monkeypatch):
+    # File times may be coarser than the time between a read and the next change: an answer read so
+    # soon after a change is not kept, or a change in the same tick would go unseen.
+    from archive.search.whoosh import store
+
+    path = tmp_path / "CURRENT"
+    path.write_text("index-a\n")
+    status = os.stat(path)
+    changed = max(status.st_mtime_ns, status.st_ctime_ns)
+    reads = []
+
+    def read(name):
+        reads.append(name)
+        return store._read_current(name)
+
+    monkeypatch.setattr(store.time, "time_ns", lambda: changed + store._SETTLED_NS // 2)
+    assert [store._unless_changed(str(path), read) for _ in range(2)] == ["index-a"] * 2
+    assert len(reads) == 2
+    monkeypatch.setattr(store.time, "time_ns", lambda: changed + 2 * store._SETTLED_NS)
+    assert [store._unless_changed(str(path), read) for _ in range(3)] == ["index-a"] * 3
+    assert len(reads) == 3  # settled: read once more, then kept
+    path.write_text("index-bb\n")
+    assert store._unless_changed(str(path), read) == "index-bb"
+    path.unlink()
+    assert store._unless_changed(str(path), read) is None
 
 
 def test_an_error_inside_the_held_view_is_not_taken_for_a_damaged_index(corpus):
