@@ -134,8 +134,8 @@ def test_every_word_that_stems_to_a_term_is_marked(texts, lang):
 
 
 def _head_pattern(head, digraphs):
-    """The words a head's first three letters may begin, as one regular expression (how passages found
-    them before: one compiled per head), looked for at every position."""
+    """The words a head's first three or four letters may begin, as one regular expression (how passages
+    found them before: one compiled per head), looked for at every position."""
     def letter(c):
         return "[iy]" if c == "i" else re.escape(c)
 
@@ -143,9 +143,10 @@ def _head_pattern(head, digraphs):
         return "e?" if digraphs and c in "aou" else ""
 
     marks = "[\x01?]"
-    second = letter(head[1]) + then(head[1])
-    body = (letter(head[0]) + r"(?<![^\W\d].)" + then(head[0])
-            + f"(?:{second}{letter(head[2])}|{second}{marks}|{marks})")
+    rest = f"(?:{letter(head[-1])}|{marks})"
+    for c in reversed(head[1:-1]):  # a mark after any letter but the last lets the word through
+        rest = f"(?:{letter(c)}{then(c)}{rest}|{marks})"
+    body = letter(head[0]) + r"(?<![^\W\d].)" + then(head[0]) + rest
     return re.compile(f"(?={body})".encode())
 
 
@@ -156,8 +157,9 @@ def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_t
     texts = [passages._folded_bytes(text) for lang in TEXTS for text in TEXTS[lang]]
     texts += [passages._folded_bytes(ASCII[lang]) for lang in ASCII]
     texts += ["".join(rng.choice(alphabet) for _ in range(400)).encode("latin-1") for _ in range(30)]
-    heads = {"arg", "aus", "ueb", "oel", "thr", "ins", "sec", "tie", "yin", "iii", "eyi", "qua", "the"}
-    heads |= {"".join(rng.choice("aeiouyqthsnr") for _ in range(3)) for _ in range(80)}
+    heads = {"arg", "aus", "ueb", "oel", "thr", "ins", "sec", "tie", "yin", "iii", "eyi", "qua", "the",
+             "argh", "auss", "uebe", "thre", "secu", "aoui", "iiii"}
+    heads |= {"".join(rng.choice("aeiouyqthsnr") for _ in range(size)) for _ in range(80) for size in (3, 4)}
     for head in sorted(heads):
         pattern = _head_pattern(head, digraphs)
         for scanned in texts:

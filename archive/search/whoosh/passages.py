@@ -53,10 +53,11 @@ def _matched_spans(text, wanted, compounds, normalize):
     scanned = _folded_bytes(text) if all(head.isascii() for head in heads) else None
     if scanned is not None and longer is not None and all(head.isascii() for head in longer):
         # The first three or four letters, which the words to stem must begin with: "th" stands at the
-        # start of a tenth of English words, "thre" seldom.
+        # start of a tenth of English words, "thre" seldom; "fre" at some ten words of a German article
+        # (frei, Freitag, Freund ...), "frem" at one or two.
         starts = set()
         marks = _marks(scanned)
-        for head in {head[:3] for head in longer}:
+        for head in longer:
             starts.update(_longer_starts(scanned, head, digraphs, marks))
         # A word beginning with a mark is let through: the marks were found already.
         starts.update(mark for mark in marks if _word_starts(scanned, mark))
@@ -196,14 +197,15 @@ def _folded_starts(head, size, digraphs):
 
 def _longer_starts(scanned, head, digraphs, marks):
     """Where, in _folded_bytes() of a text, the words begin whose first letters fold to `head`
-    (_longer_heads: y read as i), by its first three, and more: after a, o or u with digraphs an e may
-    stand (ae folds to a), and a character folding to several letters or beyond Latin-1 (at `marks`,
-    _marks()) lets the word through where it stands.
+    (_longer_heads: three or four letters, y read as i): where a spelling of it stands (i as i or y;
+    after a, o or u with digraphs an e may stand, as ae folds to a), and where a character folding to
+    several letters or beyond Latin-1 (at `marks`, _marks()) stands after a spelling of its first
+    letters, which lets the word through.
 
-    Each spelling of the head is looked for as a string (bytes.find, in C), and a word's start checked
-    where one is found: a regular expression per head took 50-80 microseconds to compile, and most
-    queries bring heads not seen before."""
-    words, before_mark = _spellings(head, digraphs)
+    Each spelling is looked for as a string (bytes.find, in C), and a word's start checked where one
+    is found: a regular expression per head took 50-80 microseconds to compile, and most queries
+    bring heads not seen before."""
+    words, before_mark, sizes = _spellings(head, digraphs)
     starts = []
     find = scanned.find
     for needle in words:
@@ -213,7 +215,7 @@ def _longer_starts(scanned, head, digraphs, marks):
                 starts.append(at)
             at = find(needle, at + 1)
     for mark in marks:
-        for size in _SPELT_SIZES:
+        for size in sizes:
             at = mark - size
             if at >= 0 and scanned[at:mark] in before_mark and _word_starts(scanned, at):
                 starts.append(at)
@@ -233,7 +235,6 @@ def _marks(scanned):
 
 # Before a word's first letter: no letter or underscore (a digit may end a number: 3.14abc), as _WORD_START.
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
-_SPELT_SIZES = (1, 2, 3, 4)  # how many bytes a head's first letter or two take (a, ae; ae + ue)
 
 
 def _word_starts(scanned, at):
@@ -243,20 +244,21 @@ def _word_starts(scanned, at):
 
 @functools.lru_cache(maxsize=20000)
 def _spellings(head, digraphs):
-    """(the byte strings a word beginning with `head`, three letters, may begin with in _folded_bytes(),
-    those a mark may follow): i as i or y, ae/oe/ue for a/o/u with digraphs, and a mark after the first
-    letter or two."""
+    """(the byte strings a word beginning with `head` may begin with in _folded_bytes(), those of its
+    first letters (all but the last) a mark may follow, and their lengths): i as i or y, ae/oe/ue for
+    a/o/u with digraphs."""
     def letter(c):
         return (b"i", b"y") if c == "i" else (c.encode(),)
 
     def then(c):  # ae, oe and ue fold to a, o and u
         return (b"", b"e") if digraphs and c in "aou" else (b"",)
 
-    firsts = [spelt + e for spelt in letter(head[0]) for e in then(head[0])]
-    seconds = [spelt + e for spelt in letter(head[1]) for e in then(head[1])]
-    pairs = [first + second for first in firsts for second in seconds]
-    return (frozenset(pair + third for pair in pairs for third in letter(head[2])),
-            frozenset(firsts + pairs))
+    spelt, before_mark = [b""], []
+    for c in head[:-1]:
+        spelt = [before + first + e for before in spelt for first in letter(c) for e in then(c)]
+        before_mark.extend(spelt)
+    words = frozenset(before + last for before in spelt for last in letter(head[-1]))
+    return words, frozenset(before_mark), tuple(sorted({len(before) for before in before_mark}))
 
 
 @functools.cache
