@@ -27,7 +27,7 @@ COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending
 
 
 # Raise when the schema or the analysis changes: an index built otherwise must be rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 class Normalize:
@@ -259,7 +259,10 @@ def schema(text=Text, lists=None):
         pairs_de=Pairs(GERMAN, lists.get("de", pairs.NONE)),
         pairs_en=Pairs(ENGLISH, lists.get("en", pairs.NONE)),
         facets=fields.COLUMN(VarBytesColumn()),
-        doc=fields.STORED(),
+        # The text, UTF-8, uncompressed: a hit's passage reads it (text_of), and Whoosh's stored fields
+        # are compressed with zlib, whose unpacking was half of reading a hit (some 10-20 microseconds).
+        text=fields.COLUMN(VarBytesColumn()),
+        doc=fields.STORED(),  # the document without its text
     )
 
 
@@ -315,7 +318,8 @@ def whoosh_fields(doc):
         "names": names,
         "spell": f"{doc['title']} {names}",
         "facets": _facet_bytes(doc),
-        "doc": doc,
+        "text": doc["text"].encode("utf-8"),
+        "doc": {name: value for name, value in doc.items() if name != "text"},
     }
     if german:
         fields_["compound"] = f"{doc['title']} {doc['text']}"

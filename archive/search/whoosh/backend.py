@@ -279,6 +279,7 @@ class WhooshBackend:
         hits = []
         for docnum in shown:
             doc = searcher.stored_fields(docnum)["doc"]
+            doc["text"] = state.ranker.text(docnum)
             terms = _matched_terms(matched[docnum])
             hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=passages.snippet(doc, terms),
                             matched=_matched(terms)))

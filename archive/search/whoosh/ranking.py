@@ -24,7 +24,7 @@ import math
 import sys
 import threading
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -139,6 +139,13 @@ class SegmentView:
     def __init__(self, tables, reader):
         self.tables = tables
         self.reader = reader
+        self._texts = None
+
+    def text(self, docnum):
+        """The document's text (analysis.schema's text column)."""
+        if self._texts is None:
+            self._texts = self.reader.column_reader("text", translate=False)
+        return self._texts[docnum].decode("utf-8")
 
     def length_bytes(self, fieldname):
         lengths = self.tables.lengths
@@ -285,6 +292,7 @@ class Ranker:
             if not reader.doc_count_all():
                 continue
             self.leaves.append((reader, offset, segment_tables(reader)))
+        self._offsets = [offset for _, offset, _ in self.leaves]
         self.deleted = set()
         for reader, offset, _ in self.leaves:
             if reader.has_deletions():
@@ -296,6 +304,11 @@ class Ranker:
         self._scores_count = 0
 
     # --- public ---
+
+    def text(self, docnum):
+        """The text of a document (its global number)."""
+        _, offset, view = self.leaves[bisect_right(self._offsets, docnum) - 1]
+        return view.text(docnum - offset)
 
     def matches(self, query, within=None, budget=None):
         """Matches of the query, among the documents `within` (a set) when given.
