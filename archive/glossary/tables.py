@@ -19,7 +19,7 @@ from pathlib import Path
 
 from archive.glossary import dictionary, words
 
-FORMAT = "1"  # raise when the tables' layout or keys change: files of another format are built anew
+FORMAT = "2"  # raise when the tables' layout or keys change: files of another format are built anew
 CACHE_KIB = 1024  # SQLite's page cache per connection
 BATCH = 20_000
 

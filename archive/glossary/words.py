@@ -7,14 +7,13 @@ stemmed by Snowball. A phrase is keyed word by word.
 import functools
 import re
 
-from whoosh.lang import stemmer_for_language
-
+from archive.search import stems
 from archive.search.text import fold
 
 LANGUAGES = ("de", "en")
 # The index's tokens: numbers with separators kept whole, otherwise runs of word characters.
 _TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+")
-_STEMMERS = {lang: stemmer_for_language(lang) for lang in LANGUAGES}
+_STEMMERS = {lang: stems.stemmer(lang) for lang in LANGUAGES}
 
 
 def other(lang):

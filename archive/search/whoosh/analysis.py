@@ -15,9 +15,9 @@ from pickle import dumps
 from whoosh import fields, formats
 from whoosh.analysis import Filter, Token, Tokenizer
 from whoosh.columns import VarBytesColumn
-from whoosh.lang import stemmer_for_language
 from whoosh.system import pack_uint
 
+from archive.search import stems
 from archive.search.text import fold
 from archive.search.whoosh import pairs
 
@@ -36,7 +36,7 @@ class Normalize:
     def __init__(self, lang, digraphs):
         self.lang = lang
         self.digraphs = digraphs
-        self.stem = stemmer_for_language(lang) if lang else None
+        self.stem = stems.stemmer(lang) if lang else None
         self.memo = {}
 
     def __call__(self, word):
