@@ -54,7 +54,7 @@ def test_it_matches_and_scores_as_whoosh_does(changed_index, text):
     theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
     assert set(ours) == set(theirs)
     for docnum, score in theirs.items():
-        assert ours[docnum] == pytest.approx(score, rel=1e-6), (text, searcher.stored_fields(docnum)["doc"]["key"])
+        assert ours[docnum] == pytest.approx(score, rel=1e-6), (text, searcher.stored_fields(docnum)["key"])
 
 
 def test_the_queries_find_something(changed_index):

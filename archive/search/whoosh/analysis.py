@@ -259,12 +259,16 @@ def schema(text=Text, lists=None):
         pairs_de=Pairs(GERMAN, lists.get("de", pairs.NONE)),
         pairs_en=Pairs(ENGLISH, lists.get("en", pairs.NONE)),
         facets=fields.COLUMN(VarBytesColumn()),
-        # The text, UTF-8, uncompressed: a hit's passage reads it (text_of), and Whoosh's stored fields
-        # are compressed with zlib, whose unpacking was half of reading a hit (some 10-20 microseconds).
+        fingerprint=fields.STORED(),  # with the key, what update_index compares with the database
+        # What a hit shows, uncompressed: Whoosh's stored fields are a pickle compressed with zlib,
+        # and unpacking it was half of reading a hit (some 10-20 microseconds). The document
+        # without its text, pickled; and the text, UTF-8, read for its passage.
+        doc=fields.COLUMN(VarBytesColumn()),
         text=fields.COLUMN(VarBytesColumn()),
-        doc=fields.STORED(),  # the document without its text
     )
 
+
+RECORD_PICKLE = 5  # the pickle protocol of a document's record (the doc column)
 
 # The last day of an open range; larger numbers confuse NumericRange.
 OPEN_END = 29991231
@@ -318,8 +322,9 @@ def whoosh_fields(doc):
         "names": names,
         "spell": f"{doc['title']} {names}",
         "facets": _facet_bytes(doc),
+        "fingerprint": doc["fingerprint"],
+        "doc": dumps({name: value for name, value in doc.items() if name != "text"}, RECORD_PICKLE),
         "text": doc["text"].encode("utf-8"),
-        "doc": {name: value for name, value in doc.items() if name != "text"},
     }
     if german:
         fields_["compound"] = f"{doc['title']} {doc['text']}"

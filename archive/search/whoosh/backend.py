@@ -206,8 +206,7 @@ class WhooshBackend:
         """Key -> fingerprint of every indexed document."""
         with store.reading_index():
             with searchers.pool.reader() as reader:
-                return {fields_["doc"]["key"]: fields_["doc"]["fingerprint"]
-                        for fields_ in reader.searcher.all_stored_fields()}
+                return {fields_["key"]: fields_["fingerprint"] for fields_ in reader.searcher.all_stored_fields()}
 
     def fingerprints_of(self, keys):
         """Key -> fingerprint of the indexed documents among `keys` (key strings), looked up by key."""
@@ -218,7 +217,7 @@ class WhooshBackend:
                 for key in keys:
                     number = searcher.document_number(key=key)
                     if number is not None:
-                        found[key] = searcher.stored_fields(number)["doc"]["fingerprint"]
+                        found[key] = searcher.stored_fields(number)["fingerprint"]
         return found
 
     def count(self):
@@ -237,7 +236,6 @@ class WhooshBackend:
             return self._search_with(reader, request, compiled)
 
     def _search_with(self, state, request, compiled):
-        searcher = state.searcher
         allowed = _allowed(state, request.filters)
         if allowed is not None and not allowed:
             return SearchResults(total=0, hits=[], facets={name: Counter() for name in FACETS})
@@ -278,8 +276,7 @@ class WhooshBackend:
         matched = found.terms_of_each(shown)
         hits = []
         for docnum in shown:
-            doc = searcher.stored_fields(docnum)["doc"]
-            doc["text"] = state.ranker.text(docnum)
+            doc = state.ranker.document(docnum)
             terms = _matched_terms(matched[docnum])
             hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=passages.snippet(doc, terms),
                             matched=_matched(terms)))

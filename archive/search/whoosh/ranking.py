@@ -27,6 +27,7 @@ import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from pickle import loads
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -139,13 +140,19 @@ class SegmentView:
     def __init__(self, tables, reader):
         self.tables = tables
         self.reader = reader
-        self._texts = None
+        self._columns = {}
 
-    def text(self, docnum):
-        """The document's text (analysis.schema's text column)."""
-        if self._texts is None:
-            self._texts = self.reader.column_reader("text", translate=False)
-        return self._texts[docnum].decode("utf-8")
+    def document(self, docnum):
+        """The document as indexed (analysis.whoosh_fields): its record, with its text."""
+        doc = loads(self._column("doc")[docnum])
+        doc["text"] = self._column("text")[docnum].decode("utf-8")
+        return doc
+
+    def _column(self, fieldname):
+        column = self._columns.get(fieldname)
+        if column is None:
+            column = self._columns[fieldname] = self.reader.column_reader(fieldname, translate=False)
+        return column
 
     def length_bytes(self, fieldname):
         lengths = self.tables.lengths
@@ -305,10 +312,10 @@ class Ranker:
 
     # --- public ---
 
-    def text(self, docnum):
-        """The text of a document (its global number)."""
+    def document(self, docnum):
+        """The document (its global number) as indexed: SegmentView.document."""
         _, offset, view = self.leaves[bisect_right(self._offsets, docnum) - 1]
-        return view.text(docnum - offset)
+        return view.document(docnum - offset)
 
     def matches(self, query, within=None, budget=None):
         """Matches of the query, among the documents `within` (a set) when given.
