@@ -117,8 +117,11 @@ def test_texts_all_ascii_are_marked_as_a_plain_reading_marks(lang):
 # Letters folding to two (ß, æ), or beyond Latin-1 (œ, ł, ŋ), first, second or third in a word: in the text
 # folded a byte a character they stand as marks that let the word through.
 BEYOND = {"de": "Sœur Sœurs; Aßmann aßen Mæstro Maße Maßen Büro Buero; Tłumacz tłumacze; Ærger Œl Øl; "
-                "Ŝtraße Ștrand Straße; Łódź; Aŋ; œuvre",
-          "en": "Sœur sœurs; Tłumacz; Æon æons; Ŝtar Ștar star; Łódź lodz; Oŋ; ßtar"}
+                "Ŝtraße Ștrand Straße; Łódź; Aŋ; œuvre; "
+                # marks that stand for no word character: dashes, quotation marks, question marks
+                "„Straße“ – Stra– St„ S? „Ärger“ Är– Ä? ß– ßt? „Sœ“ Sœ– „Łó“ Ł– Łód?",
+          "en": "Sœur sœurs; Tłumacz; Æon æons; Ŝtar Ștar star; Łódź lodz; Oŋ; ßtar; "
+                "“Æon” Æo– Æ? ‘Star’ St— S? “Łódź” Łó–"}
 
 
 @pytest.mark.parametrize("texts", [TRICKY, BEYOND], ids=["stems-changing-near-their-start", "beyond-latin-1"])
@@ -170,3 +173,32 @@ def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_t
         expected = {found.start() for mark in (passages._MANY, passages._BEYOND)
                     for found in passages._let_through(mark).finditer(scanned)}
         assert {mark for mark in passages._marks(scanned) if passages._word_starts(scanned, mark)} == expected
+
+
+def _passage_piece_by_piece(text, spans):
+    """The passage as escaped piece by piece: what passages._passage must give."""
+    import html
+
+    best = max(range(len(spans)), key=lambda i: (len({w for s, _, w in spans[i:] if s < spans[i][0] + 240}), -i))
+    start = max(0, spans[best][0] - 60)
+    start = text.rfind(" ", 0, start) + 1 if start else 0
+    end = min(len(text), start + 240)
+    out, cursor = [], start
+    for s, e, _ in spans[best:]:
+        if e > end:
+            break
+        out += [html.escape(text[cursor:s]), f"<mark>{html.escape(text[s:e])}</mark>"]
+        cursor = e
+    out.append(html.escape(text[cursor:end]))
+    return ("… " if start else "") + " ".join("".join(out).split()) + (" …" if end < len(text) else "")
+
+
+@pytest.mark.parametrize("text", [
+    "Plain words, a worm and <b>another</b> worm & \"quoted\" 'worm' text.\n\tWorm at last",
+    "A private \ue000 character before a worm \ue001 and after: worm & worm.",
+    " ".join(["filler"] * 80 + ["worm <worm> & worm"] + ["filler"] * 80),
+])
+def test_the_passage_is_the_text_escaped_with_its_matches_marked(text):
+    spans = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"(?i)worm", text)]
+    assert passages._passage(text, spans) == _passage_piece_by_piece(text, spans)
+    assert "<b>" not in passages._passage(text, spans)

@@ -39,24 +39,18 @@ def snippet(doc, matched_terms):
 def _matched_spans(text, wanted, compounds, normalize):
     """(start, end, word) of the first MARKED words of the text that match: a word matches when it
     normalises to a wanted term, or reversed to a compound's (compounds are indexed reversed)."""
-    # Folding and stemming keep a word's first two letters (Straße -> stras, Ärger -> arg,
-    # attacks -> attack), so a word whose first two do not fold to the start of a term is none.
-    terms = list(wanted) + [term[::-1] for term in compounds]
-    size = 2 if all(len(term) >= 2 for term in terms) else 1
-    heads = {term[:size] for term in terms}
-    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
+    size, heads, longer, ascii_heads = _plan(tuple(sorted(wanted)) + tuple(sorted(term[::-1] for term in compounds)))
     digraphs = normalize.digraphs
-    longer = _longer_heads(terms)
     verdicts = {}  # token -> its normal form when it matches, else None
     spans = []
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
-    scanned = _folded_bytes(text) if all(head.isascii() for head in heads) else None
+    scanned = _folded_bytes(text) if ascii_heads else None
     if scanned is not None and longer is not None and all(head.isascii() for head in longer):
         # The first three or four letters, which the words to stem must begin with: "th" stands at the
         # start of a tenth of English words, "thre" seldom; "fre" at some ten words of a German article
         # (frei, Freitag, Freund ...), "frem" at one or two.
         starts = set()
-        marks = _marks(scanned)
+        marks = _word_marks(scanned, text)
         for head in longer:
             starts.update(_longer_starts(scanned, head, digraphs, marks))
         # A word beginning with a mark is let through: the marks were found already.
@@ -91,6 +85,19 @@ def _matched_spans(text, wanted, compounds, normalize):
             if len(spans) >= MARKED:
                 break
     return spans
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(terms):
+    """What the words of a text are looked for by, for the terms (a query's, for each of its hits):
+    (size, heads: the terms' first `size` letters, longer: _longer_heads, whether the heads are ASCII)."""
+    # Folding and stemming keep a word's first two letters (Straße -> stras, Ärger -> arg,
+    # attacks -> attack), so a word whose first two do not fold to the start of a term is none.
+    size = 2 if all(len(term) >= 2 for term in terms) else 1
+    heads = {term[:size] for term in terms}
+    heads.update(_Y_HEADS[head] for head in heads & _Y_HEADS.keys())
+    longer = _longer_heads(terms)
+    return size, frozenset(heads), longer and frozenset(longer), all(head.isascii() for head in heads)
 
 
 # A stem longer than n letters begins with the word's first n, folded, for n up to _LONGER (y read as i:
@@ -139,16 +146,34 @@ def _passage(text, spans):
     start = max(0, spans[best][0] - 60)
     start = text.rfind(" ", 0, start) + 1 if start else 0
     end = min(len(text), start + SNIPPET_CHARS)
+    shown = [span for span in spans[best:] if span[1] <= end]
+    window = text[start:end]
+    if _OPEN in window or _CLOSE in window:
+        marked = _escaped_each(text, start, end, shown)
+    else:
+        # Escaped at once, the marks standing as characters of Unicode's private use meanwhile.
+        pieces, cursor = [], start
+        for s, e, _ in shown:
+            pieces += (text[cursor:s], _OPEN, text[s:e], _CLOSE)
+            cursor = e
+        pieces.append(text[cursor:end])
+        marked = html.escape("".join(pieces)).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    passage = " ".join(marked.split())
+    return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+
+
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+def _escaped_each(text, start, end, shown):
+    """The window with its marks, each piece escaped: for a text holding _OPEN or _CLOSE itself."""
     out, cursor = [], start
-    for s, e, _ in spans[best:]:
-        if e > end:
-            break
+    for s, e, _ in shown:
         out.append(html.escape(text[cursor:s]))
         out.append(f"<mark>{html.escape(text[s:e])}</mark>")
         cursor = e
     out.append(html.escape(text[cursor:end]))
-    passage = " ".join("".join(out).split())
-    return ("… " if start else "") + passage + (" …" if end < len(text) else "")
+    return "".join(out)
 
 
 # A character folding to two letters or more (ß -> ss, æ -> ae, þ -> th) stands as this in the folded bytes,
@@ -231,6 +256,16 @@ def _marks(scanned):
             found.append(at)
             at = scanned.find(mark, at + 1)
     return found
+
+
+def _word_marks(scanned, text):
+    """_marks() standing for a word character (ß, œ, ł; not a dash, a quotation mark or a question mark,
+    which are most marks of a German article: – „ “). A mark standing for anything else begins no
+    word, and ends the word before it, which is then shorter than any term looked for: that word's
+    letters are bytes of their own, one a letter, and neither folding them nor stemming lengthens it."""
+    if text.isascii():  # every mark a question mark or a control character
+        return []
+    return [mark for mark in _marks(scanned) if text[mark].isalnum()]
 
 
 # Before a word's first letter: no letter or underscore (a digit may end a number: 3.14abc), as _WORD_START.
