@@ -224,7 +224,7 @@ def _longer_starts(scanned, head, digraphs, marks):
     """Where, in _folded_bytes() of a text, the words begin whose first letters fold to `head`
     (_longer_heads: three or four letters, y read as i): where a spelling of it stands (i as i or y;
     after a, o or u with digraphs an e may stand, as ae folds to a), and where a character folding to
-    several letters or beyond Latin-1 (at `marks`, _marks()) stands after a spelling of its first
+    several letters or beyond Latin-1 (at `marks`, _word_marks()) stands after a spelling of its first
     letters, which lets the word through.
 
     Each spelling is looked for as a string (bytes.find, in C), and a word's start checked where one
@@ -261,8 +261,9 @@ def _marks(scanned):
 def _word_marks(scanned, text):
     """_marks() standing for a word character (ß, œ, ł; not a dash, a quotation mark or a question mark,
     which are most marks of a German article: – „ “). A mark standing for anything else begins no
-    word, and ends the word before it, which is then shorter than any term looked for: that word's
-    letters are bytes of their own, one a letter, and neither folding them nor stemming lengthens it."""
+    word, and ends the word before it, which is then shorter than any term looked for: its letters
+    are characters folding to one letter each, a head's first letters at most, and stemming never
+    lengthens a word."""
     if text.isascii():  # every mark a question mark or a control character
         return []
     return [mark for mark in _marks(scanned) if text[mark].isalnum()]

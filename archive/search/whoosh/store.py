@@ -16,6 +16,7 @@ each exists, is in archive/search/pending.py.
 """
 
 import fcntl
+import functools
 import itertools
 import logging
 import os
@@ -92,14 +93,12 @@ def open_index(folder):
 
 def root_folder():
     # Read at call time: tests give every test its own DATA_DIR.
-    data = settings.DATA_DIR
-    found = _roots.get(data)
-    if found is None:
-        found = _roots[data] = Path(data) / "search"
-    return found
+    return _root_of(settings.DATA_DIR)
 
 
-_roots = {}
+@functools.lru_cache(maxsize=64)
+def _root_of(data):
+    return Path(data) / "search"
 
 
 def current_name(root):
