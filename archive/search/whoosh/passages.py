@@ -230,7 +230,7 @@ def _longer_starts(scanned, head, digraphs, marks):
     Each spelling is looked for as a string (bytes.find, in C), and a word's start checked where one
     is found: a regular expression per head took 50-80 microseconds to compile, and most queries
     bring heads not seen before."""
-    words, before_mark, sizes = _spellings(head, digraphs)
+    words, before_mark, sizes, last_letters = _spellings(head, digraphs)
     starts = []
     find = scanned.find
     for needle in words:
@@ -240,10 +240,12 @@ def _longer_starts(scanned, head, digraphs, marks):
                 starts.append(at)
             at = find(needle, at + 1)
     for mark in marks:
-        for size in sizes:
-            at = mark - size
-            if at >= 0 and scanned[at:mark] in before_mark and _word_starts(scanned, at):
-                starts.append(at)
+        # Most marks (the ß of daß, groß, Straße) follow a letter no spelling of the head's first letters ends in.
+        if mark and scanned[mark - 1] in last_letters:
+            for size in sizes:
+                at = mark - size
+                if at >= 0 and scanned[at:mark] in before_mark and _word_starts(scanned, at):
+                    starts.append(at)
     return starts
 
 
@@ -281,8 +283,8 @@ def _word_starts(scanned, at):
 @functools.lru_cache(maxsize=20000)
 def _spellings(head, digraphs):
     """(the byte strings a word beginning with `head` may begin with in _folded_bytes(), those of its
-    first letters (all but the last) a mark may follow, and their lengths): i as i or y, ae/oe/ue for
-    a/o/u with digraphs."""
+    first letters (all but the last) a mark may follow, their lengths, and their last letters): i as i
+    or y, ae/oe/ue for a/o/u with digraphs."""
     def letter(c):
         return (b"i", b"y") if c == "i" else (c.encode(),)
 
@@ -294,7 +296,8 @@ def _spellings(head, digraphs):
         spelt = [before + first + e for before in spelt for first in letter(c) for e in then(c)]
         before_mark.extend(spelt)
     words = frozenset(before + last for before in spelt for last in letter(head[-1]))
-    return words, frozenset(before_mark), tuple(sorted({len(before) for before in before_mark}))
+    return (words, frozenset(before_mark), tuple(sorted({len(before) for before in before_mark})),
+            frozenset(before[-1] for before in before_mark))
 
 
 @functools.cache

@@ -54,21 +54,31 @@ class IndexDamaged(SearchUnavailable):
     pass
 
 
-@contextmanager
 def reading_index():
     """Turn a damaged index into SearchUnavailable saying how to repair it, not a crash."""
-    try:
-        yield
-    except (SearchUnavailable, IndexBusy, q.QueryError):
-        raise
-    except Exception as exc:
+    return _READING_INDEX
+
+
+class _ReadingIndex:
+    # A class, not a generator-made context manager: a search enters it three times.
+
+    def __enter__(self):
+        return None
+
+    def __exit__(self, kind, exc, traceback):
+        if exc is None or isinstance(exc, SearchUnavailable | IndexBusy | q.QueryError) \
+                or not isinstance(exc, Exception):
+            return False
         # Whoosh reads pickles and packed numbers straight from its files and checks nothing,
         # so a file cut short, garbled or gone gives anything from EOFError to MemoryError (a
         # length read as gigabytes) or ImportError (a pickle naming a module).
         # The details (file names, Whoosh's words) go to the log and check_index, not to readers.
-        log.exception("the search index cannot be read")
+        log.error("the search index cannot be read", exc_info=(kind, exc, traceback))
         raise IndexDamaged("the search index cannot be read (a file of it is damaged or missing); "
                            "run `python manage.py rebuild_index`") from exc
+
+
+_READING_INDEX = _ReadingIndex()
 
 
 def create_index(folder, lists=None):
