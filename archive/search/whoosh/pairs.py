@@ -54,6 +54,11 @@ class Lists:
 NONE = Lists()
 
 
+def any_paired(lists):
+    """Whether {language: Lists} pairs any word."""
+    return any(found.paired for found in lists.values())
+
+
 def field_of(fieldname):
     """The pair field of a body field, or None."""
     return {"body_en": "pairs_en", "body_de": "pairs_de"}.get(fieldname)

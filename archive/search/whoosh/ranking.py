@@ -700,9 +700,7 @@ class Ranker:
         pairfield = pairs.field_of(fieldname)
         if pairfield is None or slop > 1 or pairfield not in self.schema:
             return None, ()
-        lists = self.schema[pairfield].lists
-        return pairfield, {f"{first} {second}" for first, second in zip(words, words[1:])  # noqa: B905
-                           if lists.pairable(first, second)}
+        return pairfield, self.schema[pairfield].lists.terms(words)
 
     def _phrase_size(self, query):
         """Documents a phrase can match at most: its rarest word's, or its rarest pair's."""

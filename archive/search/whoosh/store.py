@@ -285,10 +285,10 @@ def _pairs_chosen(ix, folder, count):
     """The index, pairing the archive's common words (pairs.py) when it is still empty and is about to
     take enough documents to choose them: a bulk import into a new archive pairs them as a rebuild
     would. An index that holds documents keeps its words (their pairs are in its postings)."""
-    if count < pairs.MIN_DOCUMENTS or ix.doc_count_all() or any(found.paired for found in pairs.read(folder).values()):
+    if count < pairs.MIN_DOCUMENTS or ix.doc_count_all() or pairs.any_paired(pairs.read(folder)):
         return ix
     lists = _paired_words()
-    if not any(found.paired for found in lists.values()):
+    if not pairs.any_paired(lists):
         return ix
     pairs.write(folder, lists)
     return open_index(folder)
