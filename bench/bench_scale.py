@@ -183,18 +183,14 @@ def _import_and_search(args, workdir, figures):
         "entity filter": [("", Filters(entities=(slug,))) for slug in rng.sample(entity_slugs, min(30,
                                                                                                len(entity_slugs)))],
         # Last, so the kinds above draw the same queries as before. One letter changed after the first: "did you mean".
-        "misspelt word": [(_misspelt(w, rng), Filters()) for w in rng.sample(longer, min(args.queries, len(longer)))],
+        "misspelt word": [(corpus.misspelt(w, rng), Filters())
+                          for w in rng.sample(longer, min(args.queries, len(longer)))],
     }
     for kind, queries in kinds.items():
         search.search(*queries[0][:1], filters=queries[0][1])  # warm the per-process caches
         times = timed(lambda query: search.search(query[0], filters=query[1]), queries)
         figures[f"search {kind} p50 / p95 ms"] = f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}"
         print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
-
-
-def _misspelt(word, rng):
-    i = rng.randrange(1, len(word))
-    return word[:i] + rng.choice([c for c in "aeinorstu" if c != word[i]]) + word[i + 1:]
 
 
 def page_addresses(pages):

@@ -233,10 +233,6 @@ def query_sets(rows, count, names, seed=7):
     def pick(items, k=count):
         return [rng.choice(items) for _ in range(k)]
 
-    def misspelt(word):
-        i = rng.randrange(1, len(word))
-        return word[:i] + rng.choice([c for c in "aeinorstu" if c != word[i]]) + word[i + 1:]
-
     from django.utils.text import slugify
     entity_names = names[:50]
     return {
@@ -246,7 +242,7 @@ def query_sets(rows, count, names, seed=7):
         "phrase": [Query(f'"{a} {b}"') for a, b in pick(phrases)],
         "stop-word phrase": [Query(f'"{p}"') for p in pick(STOP_PHRASES)],
         "prefix": [Query(f"{w[:5]}*") for w in pick(long_middle)],
-        "fuzzy (~1)": [Query(f"{misspelt(w)}~1", fuzzy=1) for w in pick(long_middle)],
+        "fuzzy (~1)": [Query(f"{corpus.misspelt(w, rng)}~1", fuzzy=1) for w in pick(long_middle)],
         "filtered: lang=en": [Query(w, {"languages": ("en",)}, fts_where=" AND meta.language = ?",
                                     fts_args=("en",)) for w in pick(common)],
         "filtered: year": [Query(w, {"date_from": dt.date(int(y), 1, 1), "date_to": dt.date(int(y), 12, 31)},
@@ -259,7 +255,7 @@ def query_sets(rows, count, names, seed=7):
                              for w, e in zip(pick(common), pick(entity_names), strict=True)],
         "sorted by date": [Query(w, sort="-date") for w in pick(common)],
         # Last, so the kinds above draw the same queries as before it was added.
-        "misspelt word": [Query(misspelt(w), suggest=True) for w in pick(long_middle)],
+        "misspelt word": [Query(corpus.misspelt(w, rng), suggest=True) for w in pick(long_middle)],
     }
 
 

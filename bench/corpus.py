@@ -51,3 +51,9 @@ def repeated(rows, names, total, seed=7):
             record["body"] += f"\n\nCopy {copy} of this report also named {picked[0]} and {picked[1]}."
             record["url"] = f"{record['url']}#copy-{copy}" if record.get("url") else None
         yield record
+
+
+def misspelt(word, rng):
+    """The word with one letter after its first changed: a "misspelt word" query of the benchmarks."""
+    i = rng.randrange(1, len(word))
+    return word[:i] + rng.choice([c for c in "aeinorstu" if c != word[i]]) + word[i + 1:]
