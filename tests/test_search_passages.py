@@ -1,11 +1,13 @@
 """The Whoosh hit's passage (archive/search/whoosh/passages.py) marks exactly the words that a plain
 reading marks: every token of the text normalised as the index normalises it."""
 
+import html
 import random
 import re
 
 import pytest
 
+from archive.search.snippets import lead
 from archive.search.whoosh import passages
 from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN
 
@@ -177,8 +179,6 @@ def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_t
 
 def _passage_piece_by_piece(text, spans):
     """The passage as escaped piece by piece: what passages._passage must give."""
-    import html
-
     best = max(range(len(spans)), key=lambda i: (len({w for s, _, w in spans[i:] if s < spans[i][0] + 240}), -i))
     start = max(0, spans[best][0] - 60)
     start = text.rfind(" ", 0, start) + 1 if start else 0
@@ -202,3 +202,17 @@ def test_the_passage_is_the_text_escaped_with_its_matches_marked(text):
     spans = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"(?i)worm", text)]
     assert passages._passage(text, spans) == _passage_piece_by_piece(text, spans)
     assert "<b>" not in passages._passage(text, spans)
+
+
+def test_the_hits_of_one_query_are_marked_as_each_alone():
+    """A query's judgement of each token is kept for its next hits (passages._verdicts): every hit, in
+    either order and in either language, is marked as a plain reading of it alone marks it."""
+    texts = [*TEXTS["de"], *TEXTS["en"], *ASCII.values(), "Ärger, Aerger und arger Ärger: argerlich."]
+    for terms in (["arg"], ["stras", "worm"], ["oeuvr", "aera"], ["die", "lie"], ["abc"], ["a"]):
+        for order in (texts, texts[::-1]):
+            for lang in ("de", "en", "de"):
+                for text in order:
+                    doc = {"language": lang, "text": text, "type": "article"}
+                    expected = plain(doc, set(terms), []) or html.escape(lead(text))  # no match: the lead
+                    assert passages.snippet(doc, [(f"body_{lang}", term) for term in terms]) == expected, \
+                        (lang, terms, text)

@@ -39,9 +39,12 @@ def snippet(doc, matched_terms):
 def _matched_spans(text, wanted, compounds, normalize):
     """(start, end, word) of the first MARKED words of the text that match: a word matches when it
     normalises to a wanted term, or reversed to a compound's (compounds are indexed reversed)."""
-    size, heads, longer, ascii_heads = _plan(tuple(sorted(wanted)) + tuple(sorted(term[::-1] for term in compounds)))
+    terms = tuple(sorted(wanted)) + tuple(sorted(term[::-1] for term in compounds))
+    size, heads, longer, ascii_heads = _plan(terms)
     digraphs = normalize.digraphs
-    verdicts = {}  # token -> its normal form when it matches, else None
+    verdicts = _verdicts(terms, normalize)
+    if len(verdicts) > VERDICTS_KEPT:
+        verdicts.clear()
     spans = []
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
     scanned = _folded_bytes(text) if ascii_heads else None
@@ -85,6 +88,18 @@ def _matched_spans(text, wanted, compounds, normalize):
             if len(spans) >= MARKED:
                 break
     return spans
+
+
+# Tokens judged per query's terms: a page's hits share most of theirs (the query's word and its inflections).
+VERDICTS_KEPT = 5000
+
+
+@functools.lru_cache(maxsize=1024)
+def _verdicts(terms, normalize):
+    """Token -> its normal form (by `normalize`) when it matches one of `terms` (a query's, as _plan gets
+    them), else None; shared by the query's hits. Whether a token matches depends on its normal form and the terms
+    alone: a word matches a compound's term when reversed it is the term, as it matches a text term."""
+    return {}
 
 
 @functools.lru_cache(maxsize=1024)
