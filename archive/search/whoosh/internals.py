@@ -170,43 +170,59 @@ def postings(reader, fieldname, text):
 
 
 def term_info(reader, fieldname, text):
-    """The segment's TermInfo of the term (.doc_frequency(), where its postings are), or None.
+    """The segment's TermInfo of the term (.doc_frequency(), where its postings are), or None: term_lookup()."""
+    return term_lookup(reader)(fieldname, text)
 
-    One lookup in the segment's term table, where asking whether the term is there, its document
-    frequency and its postings look it up three times. The table is Whoosh's on-disk hash
-    (filetables.HashReader: the key's md5 picks one of 256 tables and a slot in it, slots are probed
-    in turn until the key or an empty one), read here from the mapped bytes in place: 1.3 microseconds
-    for a word the segment lacks (most lookups: a query asks every field for its word) and 2.7 for one
-    it has, where Whoosh's nested generators take 3.5 and 4.5, and more the first time a query runs them.
+
+def term_lookup(reader):
+    """A function (fieldname, text) -> the segment's TermInfo of the term, or None: one lookup in the
+    segment's term table, where asking whether the term is there, its document frequency and its
+    postings look it up three times. Made once per open segment (ranking.SegmentView), so a lookup
+    reads none of the reader's attributes again.
+
+    The table is Whoosh's on-disk hash (filetables.HashReader: the key's md5 picks one of 256 tables and
+    a slot in it, slots are probed in turn until the key or an empty one), read here from the mapped
+    bytes in place: 1.3 microseconds for a word the segment lacks (most lookups: a query asks every
+    field for its word) and 2.7 for one it has, where Whoosh's nested generators take 3.5 and 4.5, and
+    more the first time a query runs them.
     """
-    if fieldname not in reader.schema:
-        return None
+    schema = reader.schema
     terms = reader._terms
     table = terms._tindex
     buf = getattr(table.dbfile, "_buf", None)
-    if buf is None or table.hashfn is not filetables.md5_hash \
-            or type(reader.schema[fieldname]).to_bytes is not fields.FieldType.to_bytes:  # not mapped, or not UTF-8
-        return _whooshs_term_info(reader, fieldname, text)
-    number = terms._fieldmap.get(fieldname)
-    if number is None:
-        return None
-    key = _FIELD_KEY.pack(number) + text.encode("utf-8")
-    # filetables.md5_hash: the digest's last 32 bits.
-    keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
-    start, slots = table.tables[keyhash & 255]
-    size = len(key)
-    slot = (keyhash >> 8) % slots if slots else 0
-    for _ in range(slots):
-        slothash, at = _unpack_pointer(buf, start + slot * _POINTER)
-        if not at:
+    if buf is None or table.hashfn is not filetables.md5_hash:  # not mapped
+        return lambda fieldname, text: _whooshs_term_info(reader, fieldname, text) if fieldname in schema else None
+    # The field's number in the table's keys, for the fields whose terms are UTF-8 text.
+    numbers = {name: number for name, number in terms._fieldmap.items()
+               if name in schema and type(schema[name]).to_bytes is fields.FieldType.to_bytes}
+    hash_tables, pack, unpack_pointer, unpack_lengths = table.tables, _FIELD_KEY.pack, _unpack_pointer, _unpack_lengths
+    head, from_bytes = _ENTRY_HEAD, W3TermInfo.from_bytes
+
+    def lookup(fieldname, text):
+        number = numbers.get(fieldname)
+        if number is None:
+            if fieldname in schema and fieldname in terms._fieldmap:  # a field of other terms than text
+                return _whooshs_term_info(reader, fieldname, text)
             return None
-        if slothash == keyhash:
-            keylen, datalen = _unpack_lengths(buf, at)
-            at += _ENTRY_HEAD
-            if keylen == size and buf[at:at + size] == key:
-                return W3TermInfo.from_bytes(buf[at + size:at + size + datalen].tobytes())
-        slot = slot + 1 if slot + 1 < slots else 0
-    return None
+        key = pack(number) + text.encode("utf-8")
+        # filetables.md5_hash: the digest's last 32 bits.
+        keyhash = int.from_bytes(md5(key, usedforsecurity=False).digest()[-4:], "big")
+        start, slots = hash_tables[keyhash & 255]
+        size = len(key)
+        slot = (keyhash >> 8) % slots if slots else 0
+        for _ in range(slots):
+            slothash, at = unpack_pointer(buf, start + slot * _POINTER)
+            if not at:
+                return None
+            if slothash == keyhash:
+                keylen, datalen = unpack_lengths(buf, at)
+                at += head
+                if keylen == size and buf[at:at + size] == key:
+                    return from_bytes(buf[at + size:at + size + datalen].tobytes())
+            slot = slot + 1 if slot + 1 < slots else 0
+        return None
+
+    return lookup
 
 
 def _whooshs_term_info(reader, fieldname, text):

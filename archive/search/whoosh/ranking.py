@@ -141,6 +141,7 @@ class SegmentView:
         self.tables = tables
         self.reader = reader
         self._columns = {}
+        self._term_lookup = None  # internals.term_lookup(reader), made at the first lookup
 
     def document(self, docnum):
         """The document as indexed (analysis.whoosh_fields): its record, with its text."""
@@ -179,7 +180,10 @@ class SegmentView:
             return infos[key]
         except KeyError:
             pass
-        info = internals.term_info(self.reader, fieldname, text)
+        lookup = self._term_lookup
+        if lookup is None:
+            lookup = self._term_lookup = internals.term_lookup(self.reader)
+        info = lookup(fieldname, text)
         if len(infos) >= TERM_INFOS:
             infos.clear()
         infos[key] = info
