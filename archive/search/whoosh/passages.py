@@ -200,11 +200,8 @@ def _folded_bytes(text):
     """The text as one byte a character, each Latin-1 word character folded to its first letter (Ärger ->
     arger, Straße -> stra\x01e), those beyond Latin-1 as "?": there a head's letters are bytes the regular
     expression engine looks for as a string, several times faster than for classes of letters (_starts)."""
-    try:
-        encoded = text.encode("latin-1")
-    except UnicodeEncodeError:
-        encoded = text.encode("latin-1", "replace")  # one "?" a character
-    return encoded.translate(_folding_table())
+    # One "?" a character beyond Latin-1 (most German articles hold a few: „ “ –).
+    return text.encode("latin-1", "replace").translate(_folding_table())
 
 
 @functools.cache

@@ -134,6 +134,9 @@ SCORES_KEPT = 50_000  # documents of the scores of terms read whole, per searche
 DENSE = 64
 
 
+_UNKNOWN = object()  # a term not looked up yet (SegmentView.term_info)
+
+
 class SegmentView:
     """A segment's tables, filled where needed through one open reader (one searcher's)."""
 
@@ -176,10 +179,9 @@ class SegmentView:
         terms never change (a whole generation's searchers share it: entries are only added or all dropped)."""
         infos = self.tables.infos
         key = (fieldname, text)
-        try:
-            return infos[key]
-        except KeyError:
-            pass
+        info = infos.get(key, _UNKNOWN)  # None (not in the segment) is kept too
+        if info is not _UNKNOWN:
+            return info
         lookup = self._term_lookup
         if lookup is None:
             lookup = self._term_lookup = internals.term_lookup(self.reader)
