@@ -187,3 +187,41 @@ def test_a_bulk_write_into_an_empty_index_chooses_the_pairs_and_a_later_one_keep
     monkeypatch.setattr(pairs, "PAIRED_SHARE", 0.9)
     search.get_backend().update({f"article:{pk}" for pk in keys})
     assert pairs.read(folder)["en"] == chosen
+
+
+def _update_index():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("update_index", stdout=out)
+    return out.getvalue()
+
+
+ADVICE = "pairs no common words"
+
+
+def test_update_index_says_when_an_index_grown_a_few_records_at_a_time_would_pair_words_if_rebuilt(wire, monkeypatch):
+    root = store.root_folder()
+    store.open_current(root)  # created empty, before the archive had anything to choose from
+    keys = sorted(f"{kind}:{pk}" for kind, queryset in documents.querysets().items()
+                  for pk in queryset.values_list("pk", flat=True))
+    for start in range(0, len(keys), 25):  # a few records at a time, as edits and small imports write them
+        search.get_backend().update(set(keys[start:start + 25]))
+    assert not store.pairs_chosen()
+    first = _update_index()
+    assert "Updated the search index" in first and ADVICE in first
+    again = _update_index()
+    assert "up to date" in again and ADVICE in again
+    # An archive too small to tell which words are common: nothing to advise, whether the index is (all
+    # languages together) or only each language is too small.
+    monkeypatch.setattr(pairs, "MIN_DOCUMENTS", 10**6)
+    assert ADVICE not in _update_index()
+    monkeypatch.setattr(pairs, "MIN_DOCUMENTS", search.get_backend().count())
+    assert not store.would_pair()
+    assert ADVICE not in _update_index()
+    monkeypatch.setattr(pairs, "MIN_DOCUMENTS", 40)
+    search.rebuild()
+    assert store.pairs_chosen()
+    assert ADVICE not in _update_index()

@@ -2,7 +2,8 @@
 
 An engine is a subpackage with a `backend` module whose `backend()` returns an object with
 update(keys), rebuild(progress=), reading() (a context manager: the calls inside it see
-one state of the index), generation(), fingerprints() and search(request) (a
+one state of the index), generation(), fingerprints(), advice() (sentences for whoever runs
+update_index: what would serve readers better than the index does now) and search(request) (a
 types.SearchRequest in, a types.SearchResults out). Engines are imported only when chosen, so a site on one never
 loads the other's library.
 """

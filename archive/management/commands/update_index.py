@@ -10,7 +10,8 @@ what differs is rewritten; then the index's and the database's counts must agree
 compared (search.check, with progress) on --full, on the first run with the log, when the database is
 older than the index, after a TRUNCATE, or when the counts disagree. A full rebuild happens only when
 the index is missing, from another schema version or damaged, and the command says which, with
-progress.
+progress. It ends with what the engine advises (backend.advice(): a Whoosh index grown a few records at a
+time pairs no common words until it is rebuilt).
 """
 
 import json
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         saved = _saved_stamp()
         if not full and _stamp(archive, generation) == saved:
             self.stdout.write(f"The search index is up to date ({generation}); nothing changed since the last run.")
+            self._advise()
             return
         why = "asked for (--full)" if full else _why_full(saved, archive, logged)
         try:
@@ -93,6 +95,11 @@ class Command(BaseCommand):
                           f"{len(drift.orphans)} removed, of {drift.records} records.")
         _save_stamp(archive)
         changes.forget(logged)
+        self._advise()
+
+    def _advise(self):
+        for sentence in search.get_backend().advice():
+            self.stdout.write(sentence)
 
     def _check(self, why, every):
         total = search.count_all()

@@ -23,7 +23,7 @@ from archive.search import query as q
 from archive.search.snippets import reasons
 from archive.search.text import edit_distance, fold
 from archive.search.types import FACETS, Hit, SearchResults
-from archive.search.whoosh import passages, ranking, searchers, store
+from archive.search.whoosh import pairs, passages, ranking, searchers, store
 from archive.search.whoosh.analysis import ENGLISH, GERMAN, analyze
 from archive.search.whoosh.compile import compile_tree
 
@@ -225,6 +225,15 @@ class WhooshBackend:
         with store.reading_index():
             with searchers.pool.reader() as reader:
                 return reader.searcher.doc_count()
+
+    def advice(self):
+        """An index that grew a few records at a time pairs no common words (pairs.py), so a phrase of them
+        is checked word by word, until a rebuild chooses them from the archive: said when a rebuild would."""
+        if store.pairs_chosen() or self.count() < pairs.MIN_DOCUMENTS or not store.would_pair():
+            return []
+        return ["The search index pairs no common words: it grew a few records at a time, and phrases of "
+                "common words are slower until `python manage.py rebuild_index` chooses them from the archive "
+                "(docs/production.md, \"Start-up and caching\")."]
 
     def search(self, request):
         compiled = compile_tree(request.tree)

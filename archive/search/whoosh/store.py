@@ -367,6 +367,18 @@ def _paired_words():
     return analysis.paired_words(documents.sample(pairs.SAMPLE))
 
 
+def pairs_chosen():
+    """Whether the index in use pairs any common words."""
+    root = root_folder()
+    name = current_name(root)
+    return bool(name) and pairs.any_paired(pairs.read(root / name))
+
+
+def would_pair():
+    """Whether a rebuild would pair common words: the archive has enough documents of a language to tell."""
+    return pairs.any_paired(_paired_words())
+
+
 def _write_all(ix, writer, progress):
     """Every document into the new index `ix`, on every core when there are enough; commits."""
     order = documents.order()
