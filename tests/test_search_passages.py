@@ -216,3 +216,36 @@ def test_the_hits_of_one_query_are_marked_as_each_alone():
                     expected = plain(doc, set(terms), []) or html.escape(lead(text))  # no match: the lead
                     assert passages.snippet(doc, [(f"body_{lang}", term) for term in terms]) == expected, \
                         (lang, terms, text)
+
+
+def test_hits_marked_in_several_threads_at_once_share_the_judgements_safely(monkeypatch):
+    """Threads marking hits of the same query share its judgements, which one may empty while another
+    reads them (at VERDICTS_KEPT): each hit is still marked as alone."""
+    import sys
+    import threading
+
+    monkeypatch.setattr(passages, "VERDICTS_KEPT", 0)  # every hit empties them
+    docs = [{"language": "de", "text": text, "type": "article"} for text in TEXTS["de"]]
+    terms = [("body_de", "arg"), ("body_de", "stras"), ("body_de", "oeuvr"), ("body_de", "abc")]
+    expected = [passages.snippet(doc, terms) for doc in docs]
+    failures = []
+
+    def mark():
+        try:
+            for _ in range(1500):
+                if [passages.snippet(doc, terms) for doc in docs] != expected:
+                    failures.append("a different passage")
+        except Exception as exc:  # noqa: BLE001 - what went wrong is the finding
+            failures.append(repr(exc))
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few steps
+    try:
+        threads = [threading.Thread(target=mark) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    assert not failures, failures[:3]

@@ -73,7 +73,8 @@ def _matched_spans(text, wanted, compounds, normalize):
         if token is None:
             continue
         token = token.group()
-        if token not in verdicts:
+        word = verdicts.get(token, _UNJUDGED)  # read once: another thread's search may empty the dict
+        if word is _UNJUDGED:
             head = fold(token[:3], digraphs=digraphs)
             word = None
             if (len(head) < size or head[:size] in heads) and (longer is None or _may_stem_to(
@@ -82,7 +83,6 @@ def _matched_spans(text, wanted, compounds, normalize):
                 if not (word in wanted or (compounds and word[::-1] in compounds)):
                     word = None
             verdicts[token] = word
-        word = verdicts[token]
         if word is not None:
             spans.append((start, start + len(token), word))
             if len(spans) >= MARKED:
@@ -92,6 +92,7 @@ def _matched_spans(text, wanted, compounds, normalize):
 
 # Tokens judged per query's terms: a page's hits share most of theirs (the query's word and its inflections).
 VERDICTS_KEPT = 5000
+_UNJUDGED = object()
 
 
 @functools.lru_cache(maxsize=1024)
