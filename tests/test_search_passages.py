@@ -249,3 +249,26 @@ def test_hits_marked_in_several_threads_at_once_share_the_judgements_safely(monk
     finally:
         sys.setswitchinterval(interval)
     assert not failures, failures[:3]
+
+
+def test_a_page_of_hits_is_marked_as_each_hit_alone():
+    """snippets() looks through the hits of one language and terms together (their texts joined): each
+    passage is the one snippet() gives the hit alone, whatever its neighbours; a word at a text's very
+    start or end, a text of one word, an empty one, and texts in both languages with the same terms."""
+    rng = random.Random(12)
+    texts = {lang: [*TEXTS[lang], TRICKY[lang], BEYOND[lang], ASCII[lang]] for lang in ("de", "en")}
+    texts["de"] += ["Ärger", "Strasse Ärger", "", "ärgerlich\nÄrger", "Arger–Ärger"]
+    texts["en"] += ["worm", "Worms worm", "", "secure\nsecurity", "dying—lying", "Червь worm червь", "червь"]
+    # Heads beyond ASCII (червь) are looked for in the text itself, others in its folded bytes.
+    terms = {"de": [["arg"], ["stras", "arg"], ["oeuvr"], ["abc"], ["a"]],
+             "en": [["worm"], ["die", "lie"], ["secur"], ["lodz", "aero"], ["w"], ["червь", "worm"]]}
+    for _ in range(150):
+        page = []
+        for _ in range(rng.randint(2, 12)):
+            lang = rng.choice(["de", "en"])
+            words = rng.choice(terms[lang])
+            matched = [(f"body_{lang}", word) for word in words]
+            if rng.random() < 0.3:  # a compound's part, indexed reversed
+                matched.append(("compound", rng.choice(words)[::-1]))
+            page.append(({"language": lang, "text": rng.choice(texts[lang]), "type": "article"}, matched))
+        assert passages.snippets(page) == [passages.snippet(doc, matched) for doc, matched in page]

@@ -283,12 +283,11 @@ class WhooshBackend:
 
         shown = _top(scores, start + request.per_page, request.sort, state)[start:]
         matched = found.terms_of_each(shown)
-        hits = []
-        for docnum in shown:
-            doc = state.ranker.document(docnum)
-            terms = _matched_terms(matched[docnum])
-            hits.append(Hit(doc=doc, score=float(scores[docnum]), snippet=passages.snippet(doc, terms),
-                            matched=_matched(terms)))
+        docs = [state.ranker.document(docnum) for docnum in shown]
+        terms = [_matched_terms(matched[docnum]) for docnum in shown]
+        shown_passages = passages.snippets(list(zip(docs, terms, strict=True)))  # the page's hits together
+        hits = [Hit(doc=doc, score=float(scores[docnum]), snippet=snippet, matched=_matched(doc_terms))
+                for docnum, doc, doc_terms, snippet in zip(shown, docs, terms, shown_passages, strict=True)]
 
         words = q.plain_words(request.tree)
         # Suggestions are a nicety: a query already out of time goes without them.

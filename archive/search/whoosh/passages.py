@@ -1,8 +1,10 @@
 """The passage shown under a Whoosh hit: the part of its text with the most different matched words.
 
 Cheaper than Whoosh's highlighter, which runs every token through the whole analyser chain, and
-than stemming each distinct word of the text: a regular expression (run in C) finds the words
-whose first letters could fold to the start of a matched term, and only those are stemmed.
+than stemming each distinct word of the text: searches run in C (bytes.find, regular expressions)
+find the words whose first letters could fold to the start of a matched term, and only those are
+stemmed. A page's hits are looked through together (snippets()): those of one language matching the
+same terms in their texts joined, and each word judged once for all of them.
 """
 
 import functools
@@ -23,29 +25,69 @@ _Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
 def snippet(doc, matched_terms):
     """HTML: the passage of the document's text with the most different matched words, escaped,
     matches in <mark>; its lead when none of its text words matched."""
-    lang = body_language(doc)
-    body_field = f"body_{lang}"
-    wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
-    compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
-    text = doc["text"]
-    if not (wanted or compounds):
-        return unmatched_snippet(doc)
-    spans = _matched_spans(text, wanted, compounds, NORMALIZERS[lang])
-    if not spans:
-        return html.escape(lead(text))
-    return _passage(text, spans)
+    return snippets([(doc, matched_terms)])[0]
+
+
+def snippets(hits):
+    """snippet() of each (doc, matched_terms), in order. The hits in one language matching the same
+    terms (most of a page's) are looked through together: the words that may match are found in
+    their texts joined, one pass for all of them instead of one a hit."""
+    found = [None] * len(hits)
+    groups = {}  # (language, terms) -> [(position, text, wanted, compounds)]
+    for position, (doc, matched_terms) in enumerate(hits):
+        lang = body_language(doc)
+        body_field = f"body_{lang}"
+        wanted = {term for fieldname, term in matched_terms if fieldname == body_field}
+        compounds = [term for fieldname, term in matched_terms if fieldname == "compound"]
+        if not (wanted or compounds):
+            found[position] = unmatched_snippet(doc)
+            continue
+        groups.setdefault((lang, _terms(wanted, compounds)), []).append((position, doc["text"], wanted, compounds))
+    for (lang, terms), members in groups.items():
+        normalize = NORMALIZERS[lang]
+        each = _starts_of_each([text for _, text, _, _ in members], terms, normalize.digraphs)
+        for (position, text, wanted, compounds), starts in zip(members, each, strict=True):
+            spans = _spans_at(text, starts, wanted, compounds, normalize, terms)
+            found[position] = _passage(text, spans) if spans else html.escape(lead(text))
+    return found
+
+
+def _terms(wanted, compounds):
+    """What a text's words are matched against: the wanted terms and the compounds' (indexed reversed)."""
+    return tuple(sorted(wanted)) + tuple(sorted(term[::-1] for term in compounds))
 
 
 def _matched_spans(text, wanted, compounds, normalize):
     """(start, end, word) of the first MARKED words of the text that match: a word matches when it
     normalises to a wanted term, or reversed to a compound's (compounds are indexed reversed)."""
-    terms = tuple(sorted(wanted)) + tuple(sorted(term[::-1] for term in compounds))
+    terms = _terms(wanted, compounds)
+    return _spans_at(text, _starts_of_each([text], terms, normalize.digraphs)[0], wanted, compounds, normalize, terms)
+
+
+# Between joined texts: no word character, so no word is found across it and a text's first word starts a word.
+_JOINT = "\n"
+
+
+def _starts_of_each(texts, terms, digraphs):
+    """For each text, where the words that may match `terms` begin (sorted): found in the texts joined."""
+    if len(texts) == 1:
+        return [sorted(_candidate_starts(texts[0], terms, digraphs))]
+    found = sorted(_candidate_starts(_JOINT.join(texts), terms, digraphs))
+    each, i, base = [], 0, 0
+    for text in texts:
+        end = base + len(text)
+        local = []
+        while i < len(found) and found[i] < end:
+            local.append(found[i] - base)
+            i += 1
+        each.append(local)
+        base = end + len(_JOINT)
+    return each
+
+
+def _candidate_starts(text, terms, digraphs):
+    """Where in `text` the words begin that may normalise to one of `terms`: a few too many, never too few."""
     size, heads, longer, ascii_heads = _plan(terms)
-    digraphs = normalize.digraphs
-    verdicts = _verdicts(terms, normalize)
-    if len(verdicts) > VERDICTS_KEPT:
-        verdicts.clear()
-    spans = []
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
     scanned = _folded_bytes(text) if ascii_heads else None
     if scanned is not None and longer is not None and all(head.isascii() for head in longer):
@@ -58,15 +100,26 @@ def _matched_spans(text, wanted, compounds, normalize):
             starts.update(_longer_starts(scanned, head, digraphs, marks))
         # A word beginning with a mark is let through: the marks were found already.
         starts.update(mark for mark in marks if _word_starts(scanned, mark))
+        return starts
+    if scanned is not None:  # terms of three letters or fewer
+        patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
     else:
-        if scanned is not None:  # terms of three letters or fewer
-            patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
-        else:
-            scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
-        starts = set()
-        for pattern in patterns:
-            starts.update(found.start() for found in pattern.finditer(scanned))
-    for start in sorted(starts):
+        scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
+    starts = set()
+    for pattern in patterns:
+        starts.update(found.start() for found in pattern.finditer(scanned))
+    return starts
+
+
+def _spans_at(text, starts, wanted, compounds, normalize, terms):
+    """_matched_spans() of the words beginning at `starts` (sorted; _candidate_starts())."""
+    size, heads, longer, _ = _plan(terms)
+    digraphs = normalize.digraphs
+    verdicts = _verdicts(terms, normalize)
+    if len(verdicts) > VERDICTS_KEPT:
+        verdicts.clear()
+    spans = []
+    for start in starts:
         if start and not _token_starts_at(text, start):
             continue
         token = _TOKEN.match(text, start)
