@@ -356,7 +356,7 @@ STAGES = (
     ("archive.search.whoosh.ranking", "Ranker.best", "phrase checked best first"),
     ("archive.search.whoosh.backend", "_facet_counts", "facet counts"),
     ("archive.search.whoosh.backend", "_top", "the page's numbers"),
-    ("archive.search.whoosh.backend", "passages.snippet", "snippets"),
+    ("archive.search.whoosh.backend", "passages.snippets", "snippets"),
     ("archive.search.whoosh.backend", "_suggest", "suggestions"),
     ("archive.search.reading", "_facets", "facet names"),
     ("archive.search.reading", "_result", "results"),
