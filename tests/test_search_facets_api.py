@@ -158,3 +158,18 @@ def test_an_index_from_another_version_asks_for_a_rebuild(corpus, client, settin
     assert "rebuild_index" in response.json()["error"]
     search.rebuild()
     assert client.get("/api/search", {"q": "worm"}).status_code == 200
+
+
+@given(st.dictionaries(st.text(min_size=1, max_size=6), st.integers(min_value=1, max_value=5), max_size=80),
+       st.sampled_from([None, 1, 10, 15]))
+def test_a_facet_lists_its_values_by_count_then_by_value(counts, limit):
+    """reading._by_count: the first `limit` values by count, ties in the values' order, as a heap keyed by
+    (-count, value) picks them."""
+    import heapq
+    from collections import Counter
+
+    from archive.search.reading import _by_count
+
+    counter = Counter(counts)
+    expected = heapq.nsmallest(limit or len(counter), counter.items(), key=lambda kv: (-kv[1], kv[0]))
+    assert _by_count(counter, limit) == expected
