@@ -143,12 +143,14 @@ def _spans_at(text, starts, wanted, compounds, normalize, terms):
     return spans
 
 
-# Tokens judged per query's terms: a page's hits share most of theirs (the query's word and its inflections).
-VERDICTS_KEPT = 5000
+# Tokens judged per query's terms: a page's hits share most of theirs (the query's word and its inflections),
+# and the next page of the same query more. Kept for the last 64 queries' terms, up to 2,000 tokens each (a
+# common word's pages judge a few hundred): a few megabytes at most, a few kilobytes for rare words.
+VERDICTS_KEPT = 2000
 _UNJUDGED = object()
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=64)
 def _verdicts(terms, normalize):
     """Token -> its normal form (by `normalize`) when it matches one of `terms` (a query's, as _plan gets
     them), else None; shared by the query's hits. Whether a token matches depends on its normal form and the terms
