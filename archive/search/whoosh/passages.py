@@ -44,10 +44,11 @@ def snippets(hits):
             continue
         groups.setdefault((lang, _terms(wanted, compounds)), []).append((position, doc["text"], wanted, compounds))
     for (lang, terms), members in groups.items():
-        normalize = NORMALIZERS[lang]
-        each = _starts_of_each([text for _, text, _, _ in members], terms, normalize.digraphs)
+        normalize, plan = NORMALIZERS[lang], _plan(terms)
+        verdicts = _judgements(terms, normalize)
+        each = _starts_of_each([text for _, text, _, _ in members], plan, normalize.digraphs)
         for (position, text, wanted, compounds), starts in zip(members, each, strict=True):
-            spans = _spans_at(text, starts, wanted, compounds, normalize, terms)
+            spans = _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts)
             found[position] = _passage(text, spans) if spans else html.escape(lead(text))
     return found
 
@@ -61,18 +62,20 @@ def _matched_spans(text, wanted, compounds, normalize):
     """(start, end, word) of the first MARKED words of the text that match: a word matches when it
     normalises to a wanted term, or reversed to a compound's (compounds are indexed reversed)."""
     terms = _terms(wanted, compounds)
-    return _spans_at(text, _starts_of_each([text], terms, normalize.digraphs)[0], wanted, compounds, normalize, terms)
+    plan = _plan(terms)
+    starts = _starts_of_each([text], plan, normalize.digraphs)[0]
+    return _spans_at(text, starts, wanted, compounds, normalize, plan, _judgements(terms, normalize))
 
 
 # Between joined texts: no word character, so no word is found across it and a text's first word starts a word.
 _JOINT = "\n"
 
 
-def _starts_of_each(texts, terms, digraphs):
-    """For each text, where the words that may match `terms` begin (sorted): found in the texts joined."""
+def _starts_of_each(texts, plan, digraphs):
+    """For each text, where the words that may match the terms of `plan` begin (sorted): found in the texts joined."""
     if len(texts) == 1:
-        return [sorted(_candidate_starts(texts[0], terms, digraphs))]
-    found = sorted(_candidate_starts(_JOINT.join(texts), terms, digraphs))
+        return [sorted(_candidate_starts(texts[0], plan, digraphs))]
+    found = sorted(_candidate_starts(_JOINT.join(texts), plan, digraphs))
     each, i, base = [], 0, 0
     for text in texts:
         end = base + len(text)
@@ -85,9 +88,10 @@ def _starts_of_each(texts, terms, digraphs):
     return each
 
 
-def _candidate_starts(text, terms, digraphs):
-    """Where in `text` the words begin that may normalise to one of `terms`: a few too many, never too few."""
-    size, heads, longer, ascii_heads = _plan(terms)
+def _candidate_starts(text, plan, digraphs):
+    """Where in `text` the words begin that may normalise to one of the plan's terms (_plan()): a few too
+    many, never too few."""
+    size, heads, longer, ascii_heads = plan
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
     scanned = _folded_bytes(text) if ascii_heads else None
     if scanned is not None and longer is not None and all(head.isascii() for head in longer):
@@ -111,13 +115,11 @@ def _candidate_starts(text, terms, digraphs):
     return starts
 
 
-def _spans_at(text, starts, wanted, compounds, normalize, terms):
-    """_matched_spans() of the words beginning at `starts` (sorted; _candidate_starts())."""
-    size, heads, longer, _ = _plan(terms)
+def _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts):
+    """_matched_spans() of the words beginning at `starts` (sorted; _candidate_starts()), by the terms'
+    plan (_plan()) and judgements (_judgements())."""
+    size, heads, longer, _ = plan
     digraphs = normalize.digraphs
-    verdicts = _verdicts(terms, normalize)
-    if len(verdicts) > VERDICTS_KEPT:
-        verdicts.clear()
     spans = []
     for start in starts:
         if start and not _token_starts_at(text, start):
@@ -156,6 +158,14 @@ def _verdicts(terms, normalize):
     them), else None; shared by the query's hits. Whether a token matches depends on its normal form and the terms
     alone: a word matches a compound's term when reversed it is the term, as it matches a text term."""
     return {}
+
+
+def _judgements(terms, normalize):
+    """_verdicts(), emptied when past VERDICTS_KEPT."""
+    verdicts = _verdicts(terms, normalize)
+    if len(verdicts) > VERDICTS_KEPT:
+        verdicts.clear()
+    return verdicts
 
 
 @functools.lru_cache(maxsize=1024)
