@@ -9,9 +9,15 @@ import html
 
 
 def lead(text, size=200):
-    """The text's first `size` characters, cut at a word."""
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size].rsplit(" ", 1)[0] + " …"
+    """The text's first `size` characters, its runs of white space read as one, cut at a word."""
+    # Only as much of the text as the lead needs is read: a long text's whole takes tens of microseconds.
+    read = 2 * size + 2
+    while True:
+        shown = " ".join(text[:read].split())
+        if len(shown) > size or read >= len(text):
+            break
+        read *= 4
+    return shown if len(shown) <= size else shown[:size].rsplit(" ", 1)[0] + " …"
 
 
 def unmatched_snippet(doc):
