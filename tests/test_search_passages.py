@@ -62,6 +62,34 @@ def test_compound_parts_are_marked():
     assert "<mark>Routersicherheitslücke</mark>" in passages.snippet(doc, [("compound", reversed_)])
 
 
+# German compounds, their last part spelt as the text may spell it: umlauts or their digraphs, ß (a letter
+# folding to two, maybe where the part begins: Großstadt, stadt), letters beyond Latin-1, a number before.
+FIRSTS = ["Schul", "Verf", "Welt", "Zweck", "Haupt", "Groß", "Ober", "Œko", "Łód", "3.14", "2001", "Kuh", "Blau",
+          "Neu", "Straß", "über", "Aeußer", "x_"]
+LASTS = ["fremden", "fremd", "Fremde", "straße", "strasse", "Straßen", "stadt", "Städte", "staedte", "übel",
+         "uebel", "Ärger", "aerger", "ßig", "sicherheitslücke", "Sicherheitsluecken", "œuvre", "texte", "Text"]
+
+
+def test_the_words_of_german_compounds_are_marked_as_a_plain_reading_marks():
+    """A German query's compounds (indexed reversed, found by their last part): every word of the text a
+    plain reading marks is marked, however the text spells the compound's parts."""
+    rng = random.Random(4)
+    normalize = NORMALIZERS["de"]
+    for _ in range(120):
+        words = [rng.choice(FIRSTS) + rng.choice(LASTS) if rng.random() < 0.6 else rng.choice(LASTS + FIRSTS)
+                 for _ in range(rng.randint(1, 40))]
+        text = rng.choice([" ", ", ", "\n", " – ", " „"]).join(words)
+        doc = {"language": "de", "text": text, "type": "article"}
+        last = normalize(rng.choice(LASTS))
+        # What the query finds: its word in the text field, and the compounds ending in it.
+        compounds = sorted({word[::-1] for word in map(normalize, _TOKEN.findall(text))
+                            if len(word) >= 7 and word.endswith(last)})
+        for wanted in ({last}, set()):  # a hit may hold only the compounds
+            matched = [("body_de", term) for term in wanted] + [("compound", term) for term in compounds]
+            expected = plain(doc, wanted, compounds) or html.escape(lead(text))
+            assert passages.snippet(doc, matched) == expected, (text, wanted, compounds)
+
+
 def test_it_marks_the_same_as_a_plain_reading_on_long_texts():
     # Longer than the 24 marked words, with the matches far into the text.
     text = " ".join(["Vorwort ohne Treffer."] * 300 + ["Ärger, Aerger und ärgerlich."] * 40)
@@ -139,7 +167,7 @@ def test_every_word_that_stems_to_a_term_is_marked(texts, lang):
 
 
 def _head_pattern(head, digraphs):
-    """The words a head's first three or four letters may begin, as one regular expression (how passages
+    """The words a head's first two to four letters may begin, as one regular expression (how passages
     found them before: one compiled per head), looked for at every position."""
     def letter(c):
         return "[iy]" if c == "i" else re.escape(c)
@@ -162,14 +190,15 @@ def test_the_words_a_head_may_begin_are_found_where_a_regular_expression_finds_t
     texts = [passages._folded_bytes(text) for lang in TEXTS for text in TEXTS[lang]]
     texts += [passages._folded_bytes(ASCII[lang]) for lang in ASCII]
     texts += ["".join(rng.choice(alphabet) for _ in range(400)).encode("latin-1") for _ in range(30)]
-    heads = {"arg", "aus", "ueb", "oel", "thr", "ins", "sec", "tie", "yin", "iii", "eyi", "qua", "the",
+    heads = {"ar", "ue", "th", "ti", "yi", "ii", "qu", "ai",
+             "arg", "aus", "ueb", "oel", "thr", "ins", "sec", "tie", "yin", "iii", "eyi", "qua", "the",
              "argh", "auss", "uebe", "thre", "secu", "aoui", "iiii"}
-    heads |= {"".join(rng.choice("aeiouyqthsnr") for _ in range(size)) for _ in range(80) for size in (3, 4)}
+    heads |= {"".join(rng.choice("aeiouyqthsnr") for _ in range(size)) for _ in range(80) for size in (2, 3, 4)}
     for head in sorted(heads):
         pattern = _head_pattern(head, digraphs)
         for scanned in texts:
             expected = {found.start() for found in pattern.finditer(scanned)}
-            found = passages._longer_starts(scanned, head, digraphs, passages._marks(scanned))
+            found = passages._head_starts(scanned, head, digraphs, passages._marks(scanned))
             assert set(found) == expected, (head, scanned)
     for scanned in texts:  # words beginning with a mark, let through: the marks at a word's start
         expected = {found.start() for mark in (passages._MANY, passages._BEYOND)
@@ -202,6 +231,27 @@ def test_the_passage_is_the_text_escaped_with_its_matches_marked(text):
     spans = [(m.start(), m.end(), m.group().lower()) for m in re.finditer(r"(?i)worm", text)]
     assert passages._passage(text, spans) == _passage_piece_by_piece(text, spans)
     assert "<b>" not in passages._passage(text, spans)
+
+
+def test_the_passage_is_the_window_with_the_most_different_matched_words():
+    rng = random.Random(3)
+    for _ in range(300):
+        words = [rng.choice(["worm", "wurm", "virus", "patch", "filler", "x" * rng.randrange(1, 60)])
+                 for _ in range(rng.randrange(1, 200))]
+        text = " ".join(words)
+        spans, at = [], 0
+        for word in words:
+            if word != "filler" and len(spans) < passages.MARKED:
+                spans.append((at, at + len(word), word))
+            at += len(word) + 1
+        if spans:
+            assert passages._passage(text, spans) == _passage_piece_by_piece(text, spans), text
+    # A word 239 characters after another is in its window, one 240 after is not.
+    for gap in (238, 239, 240):
+        text = "worm " + "x" * (gap - 5) + " virus patch and then " + "y" * 300 + " worm virus"
+        spans = [(0, 4, "worm"), (gap, gap + 5, "virus"), (len(text) - 10, len(text) - 6, "worm"),
+                 (len(text) - 5, len(text), "virus")]
+        assert passages._passage(text, spans) == _passage_piece_by_piece(text, spans), gap
 
 
 def test_the_hits_of_one_query_are_marked_as_each_alone():

@@ -10,6 +10,7 @@ same terms in their texts joined, and each word judged once for all of them.
 import functools
 import html
 import re
+from bisect import bisect_left
 
 from archive.search.snippets import lead, unmatched_snippet
 from archive.search.text import fold
@@ -94,19 +95,23 @@ def _candidate_starts(text, plan, digraphs):
     size, heads, longer, ascii_heads = plan
     # Patterns per head: they repeat from query to query, while a query's set of heads seldom does.
     scanned = _folded_bytes(text) if ascii_heads else None
-    if scanned is not None and longer is not None and all(head.isascii() for head in longer):
+    if scanned is not None:
         # The first three or four letters, which the words to stem must begin with: "th" stands at the
         # start of a tenth of English words, "thre" seldom; "fre" at some ten words of a German article
-        # (frei, Freitag, Freund ...), "frem" at one or two.
-        starts = set()
-        marks = _word_marks(scanned, text)
-        for head in longer:
-            starts.update(_longer_starts(scanned, head, digraphs, marks))
-        # A word beginning with a mark is let through: the marks were found already.
-        starts.update(mark for mark in marks if _word_starts(scanned, mark))
-        return starts
-    if scanned is not None:  # terms of three letters or fewer
-        patterns = {found for head in heads for found in _folded_starts(head, size, digraphs)}
+        # (frei, Freitag, Freund ...), "frem" at one or two. For terms of two or three letters, their
+        # first two.
+        spelt = longer if longer is not None and all(head.isascii() for head in longer) else (
+            heads if size == 2 else None)
+        if spelt is not None:
+            starts = set()
+            marks = _word_marks(scanned, text)
+            for head in spelt:
+                starts.update(_head_starts(scanned, head, digraphs, marks))
+            # A word beginning with a mark is let through: the marks were found already.
+            starts.update(mark for mark in marks if _word_starts(scanned, mark))
+            return starts
+        # A one-letter term: its letter at a word's start.
+        patterns = {found for head in heads for found in _folded_starts(head[:1])}
     else:
         scanned, patterns = text, {_starts(head, size, digraphs) for head in heads}
     starts = set()
@@ -130,10 +135,9 @@ def _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts):
         token = token.group()
         word = verdicts.get(token, _UNJUDGED)  # read once: another thread's search may empty the dict
         if word is _UNJUDGED:
-            head = fold(token[:3], digraphs=digraphs)
+            folded = fold(token, digraphs=digraphs)
             word = None
-            if (len(head) < size or head[:size] in heads) and (longer is None or _may_stem_to(
-                    fold(token, digraphs=digraphs), longer)):
+            if (len(folded) < size or folded[:size] in heads) and (longer is None or _may_stem_to(folded, longer)):
                 word = normalize(token)
                 if not (word in wanted or (compounds and word[::-1] in compounds)):
                     word = None
@@ -220,8 +224,9 @@ def _token_starts_at(text, start):
 
 def _passage(text, spans):
     best, best_score = 0, -1
-    for i, (start, _, _) in enumerate(spans):
-        window = {word for s, _, word in spans[i:] if s < start + SNIPPET_CHARS}
+    starts = [start for start, _, _ in spans]
+    for i, start in enumerate(starts):
+        window = {word for _, _, word in spans[i:bisect_left(starts, start + SNIPPET_CHARS, i)]}
         if len(window) > best_score:
             best, best_score = i, len(window)
     start = max(0, spans[best][0] - 60)
@@ -281,26 +286,17 @@ def _folding_table():
     return bytes(table)
 
 
-@functools.lru_cache(maxsize=4000)
-def _folded_starts(head, size, digraphs):
-    """Patterns finding, in _folded_bytes() of a text, every word whose first `size` letters could fold
-    to `head` (ASCII): a few too many, never too few. Each begins with the head's first letter as it
-    stands; the word's start is checked behind the letters. With them, for every head, the words
-    beginning with a character folding to several letters or beyond Latin-1."""
-    anything = tuple(_let_through(found) for found in (_MANY, _BEYOND))
-    if size == 1 or len(head) < 2:
-        return (re.compile(re.escape(head[:1].encode()) + _WORD_START.encode()),) + anything
-    # A second letter folding to several letters or beyond Latin-1 lets the word through.
-    seconds = {head[1], _MANY.decode(), _BEYOND.decode()}
-    if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
-        seconds.add("e")
-    second = "(?:" + "|".join(re.escape(letter) for letter in sorted(seconds)) + ")"
-    return (re.compile((re.escape(head[0]) + second + _TWO_LETTERS_START).encode()),) + anything
+@functools.lru_cache(maxsize=64)
+def _folded_starts(letter):
+    """Patterns finding, in _folded_bytes() of a text, every word beginning with `letter` (ASCII), and
+    every word beginning with a character folding to several letters or beyond Latin-1."""
+    return (re.compile(re.escape(letter.encode()) + _WORD_START.encode()),) + tuple(
+        _let_through(found) for found in (_MANY, _BEYOND))
 
 
-def _longer_starts(scanned, head, digraphs, marks):
+def _head_starts(scanned, head, digraphs, marks):
     """Where, in _folded_bytes() of a text, the words begin whose first letters fold to `head`
-    (_longer_heads: three or four letters, y read as i): where a spelling of it stands (i as i or y;
+    (two letters, or three or four of _longer_heads; y read as i): where a spelling of it stands (i as i or y;
     after a, o or u with digraphs an e may stand, as ae folds to a), and where a character folding to
     several letters or beyond Latin-1 (at `marks`, _word_marks()) stands after a spelling of its first
     letters, which lets the word through.
@@ -406,7 +402,6 @@ def _starts(head, size, digraphs):
 
 
 _WORD_START = r"(?<![^\W\d].)"  # behind the first character: no letter (a digit may end a number: 3.14abc)
-_TWO_LETTERS_START = r"(?<![^\W\d]..)"  # the same, behind the second
 
 
 # Characters from U+0100 on (beyond Latin-1) are all let through: they seldom begin a word of these
