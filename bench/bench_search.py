@@ -9,7 +9,9 @@
 Loads the corpora into a SQLite database (bulk_create; no import command needed),
 repeated with varied dates beyond the corpus's 22,195 articles (bench/corpus.py),
 tags each article with up to three of the corpus's 200 commonest proper nouns (as entities),
-builds our index with rebuild() and an FTS5 table over the same articles and tags.
+builds our index with rebuild() and an FTS5 table over the same articles and tags, and the general
+dictionary as `make run` does (build_dictionary: Debian's trans-de-en cut to these articles' words), so
+a query is translated as on a site; --no-dictionary leaves it out (a site without trans-de-en).
 Ours is timed as a reader pays for it: the archive's own search() (parse, entity names,
 matching, facets, top 10, snippets, "did you mean"), not a bare Whoosh call. FTS5 answers
 the same question: top 10 by bm25 with snippet(), the total, entity and year counts, and,
@@ -287,6 +289,27 @@ def build_fts_once(rows, folder, names, result):
     return path
 
 
+def dictionary_in_use(wanted):
+    """Build the general dictionary as `make run` does (nothing when it is up to date), or set its file aside;
+    returns its pairs (0 without it)."""
+    from django.core.management import call_command
+
+    from archive.glossary import dictionary, lookup
+
+    path = dictionary.path()
+    aside = path.with_name(path.name + ".aside")
+    if wanted:
+        if aside.exists() and not path.exists():
+            aside.rename(path)
+        if not dictionary.DING.is_file():
+            sys.exit(f"{dictionary.DING} is missing (apt-get install trans-de-en), or run with --no-dictionary")
+        call_command("build_dictionary", stdout=sys.stderr)
+    elif path.exists():
+        path.replace(aside)
+    lookup.forget()
+    return sum(1 for _ in dictionary.read(path)) if wanted else 0
+
+
 def _progress(total):
     def report(done):
         if done % 5000 == 0 or done == total:
@@ -410,6 +433,8 @@ def main():
     parser.add_argument("--profile", metavar="KIND", help="profile our search() on this kind's queries instead")
     parser.add_argument("--stages", metavar="KIND", help="time each stage of our search() on this kind's queries "
                         "instead")
+    parser.add_argument("--no-dictionary", action="store_true",
+                        help="search without the general dictionary (its file is set aside, not deleted)")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall: time waited (default); cpu: this process's CPU time, steadier on a busy machine")
     args = parser.parse_args()
@@ -430,6 +455,7 @@ def main():
         names = _entity_names(rows)
         fts_path = build_fts_once(rows, folder, names, result)
         built.write_text(json.dumps(result))
+        dictionary_pairs = dictionary_in_use(not args.no_dictionary)
         sets = query_sets(rows, args.queries, names)
         sets = chosen_kinds(sets, args.kinds)
         warm(query_sets(rows, 1, names, seed=8), fts_path)
@@ -445,7 +471,8 @@ def main():
             return
         table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time)
     print(f"\n{result['size']:,} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets; "
-          f"{args.queries} queries per kind; {args.clock} clock\n")
+          f"{args.queries} queries per kind; {args.clock} clock; "
+          + (f"general dictionary of {dictionary_pairs:,} pairs\n" if dictionary_pairs else "no general dictionary\n"))
     print("| | ours (Whoosh) | SQLite FTS5 | ours / FTS5 | ours stopped at the deadline |")
     print("|---|---|---|---|---|")
     print(f"| indexing docs/s | {result['whoosh_rate']:.0f} | {result['fts_rate']:.0f} | | |")

@@ -5,14 +5,11 @@ stemmed by Snowball. A phrase is keyed word by word.
 """
 
 import functools
-import re
 
 from archive.search import stems
-from archive.search.text import fold
+from archive.search.text import TOKEN, fold
 
 LANGUAGES = ("de", "en")
-# The index's tokens: numbers with separators kept whole, otherwise runs of word characters.
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+")
 _STEMMERS = {lang: stems.stemmer(lang) for lang in LANGUAGES}
 
 
@@ -21,7 +18,7 @@ def other(lang):
 
 
 def tokens(text):
-    return _TOKEN.findall(text)
+    return TOKEN.findall(text)
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -8,6 +8,8 @@ import re
 import unicodedata
 
 _SHARP = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "þ": "th"})
+# The index's tokens: numbers with separators kept whole, otherwise runs of word characters.
+TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+")
 # ae/oe/ue as typed for ä/ö/ü, but not inside diphthongs and "qu" (neue, Feuer, Bauer, Quelle).
 _DIGRAPH = re.compile(r"(?<![aeiouq])([aou])e")
 
@@ -21,6 +23,57 @@ def fold(word, *, digraphs=True):
     if digraphs:
         text = _DIGRAPH.sub(r"\1", text)
     return text
+
+
+def token_starts_at(text, start):
+    """Whether the tokeniser (TOKEN) starts a token at `start` (0 < start < len(text)): after a non-word
+    character always, after a digit only where a number such as 3.14 ended (3.14abc reads 3.14 and abc)."""
+    before = text[start - 1]
+    if not (before.isalnum() or before == "_"):
+        return True
+    begin = start
+    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "._,"):
+        begin -= 1
+    # From a character no token spans, the tokeniser reads this run as it reads the whole text.
+    for token in TOKEN.finditer(text, begin, start + 1):
+        if token.start() >= start:
+            return token.start() == start
+    return False
+
+
+# Characters from U+0100 on (beyond Latin-1) are all let through by the classes below: they seldom begin a
+# word of these texts, and a character class holding any of them takes a millisecond or more to compile.
+LATIN_END = 0x100
+
+
+@functools.cache
+def latin_folds():
+    """Each word character of Latin-1 -> its fold, without digraphs (Ä -> a, ß -> ss, æ -> ae)."""
+    unfolded = fold.__wrapped__  # not through fold's cache: these would push out the words it keeps
+    word = re.compile(r"\w")
+    return {c: unfolded(c, digraphs=False) for c in map(chr, range(LATIN_END)) if word.match(c)}
+
+
+@functools.cache
+def folding_to(letter):
+    """The Latin-1 word characters whose fold begins with `letter`."""
+    return frozenset(c for c, folded in latin_folds().items() if folded[:1] == letter)
+
+
+def with_beyond_latin(chars):
+    """A regular expression class of `chars` (Latin-1) and every character from U+0100 on, written as the
+    ranges of Latin-1 characters it leaves out (quick to compile)."""
+    out, last = [], -1
+    for code in sorted({ord(c) for c in chars}) + [LATIN_END]:
+        if code > last + 1:
+            out.append(_escape(last + 1) + (f"-{_escape(code - 1)}" if code - 1 > last + 1 else ""))
+        last = code
+    return f"[^{''.join(out)}]"
+
+
+def _escape(code):
+    return f"\\x{code:02x}"
+
 
 def edit_distance(a, b):
     """Edit distance counting a swap of two neighbours as one edit (Hotmial -> Hotmail)."""

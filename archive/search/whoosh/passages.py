@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 
 from archive.search.snippets import lead, unmatched_snippet
-from archive.search.text import fold
+from archive.search.text import fold, folding_to, latin_folds, token_starts_at, with_beyond_latin
 from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN, body_language
 
 SNIPPET_CHARS = 240
@@ -127,7 +127,7 @@ def _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts):
     digraphs = normalize.digraphs
     spans = []
     for start in starts:
-        if start and not _token_starts_at(text, start):
+        if start and not token_starts_at(text, start):
             continue
         token = _TOKEN.match(text, start)
         if token is None:
@@ -206,22 +206,6 @@ def _may_stem_to(folded, heads):
     return head in heads or head[:3] in heads
 
 
-def _token_starts_at(text, start):
-    """Whether the tokeniser starts a token at `start`: after a non-word character always, after a
-    digit only where a number such as 3.14 ended (3.14abc reads 3.14 and abc)."""
-    before = text[start - 1]
-    if not (before.isalnum() or before == "_"):
-        return True
-    begin = start
-    while begin and (text[begin - 1].isalnum() or text[begin - 1] in "._,"):
-        begin -= 1
-    # From a character no token spans, the tokeniser reads this run as it reads the whole text.
-    for token in _TOKEN.finditer(text, begin, start + 1):
-        if token.start() >= start:
-            return token.start() == start
-    return False
-
-
 def _passage(text, spans):
     best, best_score = 0, -1
     starts = [start for start, _, _ in spans]
@@ -278,7 +262,7 @@ def _folded_bytes(text):
 @functools.cache
 def _folding_table():
     table = bytearray(range(256))
-    for c, folded in _latin().items():
+    for c, folded in latin_folds().items():
         if len(folded) != 1:
             table[ord(c)] = _MANY[0]
         else:
@@ -387,62 +371,28 @@ def _starts(head, size, digraphs):
     It begins with one character class, which the regular expression engine scans for in C; the
     word's start and its second letter are checked behind and after that character.
     """
-    nothing = _folding_to("")  # characters folding to nothing: the next ones give the head
-    first = _folding_to(head[0])
+    nothing = folding_to("")  # characters folding to nothing: the next ones give the head
+    first = folding_to(head[0])
     if size == 1 or len(head) < 2:
-        return re.compile(_all_but(first | nothing) + _WORD_START)
-    follow = _folding_to(head[1])
+        return re.compile(with_beyond_latin(first | nothing) + _WORD_START)
+    follow = folding_to(head[1])
     if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
-        follow |= _folding_to("e")
+        follow |= folding_to("e")
     # A letter folding to two (ß -> ss, æ -> ae) may give the whole head, or with digraphs fold further
     # (æ -> ae -> a): it is let through with whatever follows, as are those folding to nothing.
     singles = _doubles(head[0]) | nothing
-    return re.compile(_all_but(first | singles) + _WORD_START
-                      + f"(?:(?<={_latin_class(first)}){_all_but(follow | nothing)}|(?<={_all_but(singles)}))")
+    return re.compile(with_beyond_latin(first | singles) + _WORD_START + f"(?:(?<={_latin_class(first)})"
+                      + f"{with_beyond_latin(follow | nothing)}|(?<={with_beyond_latin(singles)}))")
 
 
 _WORD_START = r"(?<![^\W\d].)"  # behind the first character: no letter (a digit may end a number: 3.14abc)
 
 
-# Characters from U+0100 on (beyond Latin-1) are all let through: they seldom begin a word of these
-# texts, and a character class holding any of them takes a millisecond or more to compile.
-_LATIN_END = 0x100
-
-
-@functools.cache
-def _latin():
-    """Each word character of Latin-1 -> its fold, without digraphs."""
-    unfolded = fold.__wrapped__  # not through fold's cache: these would push out the words it keeps
-    word = re.compile(r"\w")
-    return {c: unfolded(c, digraphs=False) for c in map(chr, range(_LATIN_END)) if word.match(c)}
-
-
-@functools.cache
-def _folding_to(letter):
-    """The Latin characters whose fold begins with `letter`."""
-    return frozenset(c for c, folded in _latin().items() if folded[:1] == letter)
-
-
 @functools.cache
 def _doubles(letter):
     """The Latin characters folding to two letters or more, the first `letter` (ß, æ, œ)."""
-    return frozenset(c for c, folded in _latin().items() if len(folded) > 1 and folded[0] == letter)
+    return frozenset(c for c, folded in latin_folds().items() if len(folded) > 1 and folded[0] == letter)
 
 
 def _latin_class(chars):
     return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]" if chars else "[^\\s\\S]"
-
-
-def _all_but(chars):
-    """A class of `chars` and every character from U+0100 on, written as the ranges of Latin-1 characters
-    it leaves out."""
-    out, last = [], -1
-    for code in sorted({ord(c) for c in chars}) + [_LATIN_END]:
-        if code > last + 1:
-            out.append(_escape(last + 1) + (f"-{_escape(code - 1)}" if code - 1 > last + 1 else ""))
-        last = code
-    return f"[^{''.join(out)}]"
-
-
-def _escape(code):
-    return f"\\x{code:02x}"
