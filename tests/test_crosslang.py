@@ -191,3 +191,34 @@ def test_the_query_language_ranks_first_when_both_match_equally_whatever_the_lan
         assert found[:2] == [first, second]
     finally:
         lookup.forget()
+
+
+# Dictionary glosses that begin with or are only stop words, and a compound one of whose parts is a pronoun.
+STOP_WORD_GLOSSES = [("heutig", "of the present day", 1.0, 1.0), ("einander", "each other", 1.0, 1.0),
+                     ("Forst", "forest", 1.0, 1.0), ("wir", "we", 1.0, 1.0)]
+
+
+@pytest.fixture
+def glosses(db):
+    bilingual_corpus.build([], [("heute-en", "en", "Days", "Computers of the present day are fast.")],
+                           STOP_WORD_GLOSSES)
+    yield
+    lookup.forget()
+
+
+def test_a_counterpart_is_searched_without_the_stop_words_it_begins_with(glosses):
+    _, found = crosslang.translate(q.parse("heutige"))
+    assert [t.parts for node in found for t in node.translations] == [(("present day",),)]
+    assert [r["slug"] for r in search.search("heutige").results] == ["heute-en"]
+
+
+def test_a_counterpart_of_stop_words_alone_is_left_out(glosses):
+    _, found = crosslang.translate(q.parse("einander"))
+    assert found == []
+
+
+def test_a_compound_part_whose_counterparts_are_stop_words_leaves_the_others_to_stand_for_it(glosses):
+    _, found = crosslang.translate(q.parse("Forstwir"))
+    [translation] = [t for node in found for t in node.translations]
+    assert translation.parts == (("forest",),)
+    assert translation.weight == round(crosslang.WEIGHT * crosslang.HEAD_ONLY, 4)  # the head alone, a guess

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from archive.glossary import dictionary, files, lookup
+from archive.glossary import dictionary, files, lookup, words
 from archive.glossary.models import GlossaryEntry
 from archive.management.commands import build_dictionary
 from archive.models import Article
@@ -279,6 +279,13 @@ def test_the_dictionary_is_read_from_its_tables_file_with_the_answers_of_the_row
         [("Sicherheitslücken", "de"), ("Geldautomaten", "de"), ("Routersicherheitslücke", "de"), ("nothing", "en")]
     for text, lang in asked:
         assert from_file.counterparts(text, lang) == in_memory.counterparts(text, lang), text
+    # Every ending of every word, as a compound's split asks (most are answered by the keys' first letters alone).
+    for de, en, _, _ in dictionary.read(dictionary.path()):
+        for word, lang in ((words.folded(de, "de"), "de"), (words.folded(en, "en"), "en")):
+            for start in range(len(word)):
+                ending = word[start:]
+                assert from_file.dictionary[lang].knows_word(ending, lang) == \
+                    in_memory.dictionary[lang].knows_word(ending, lang), ending
 
 
 def test_a_tables_file_older_than_its_word_list_is_built_again(vocabularies, tmp_path):

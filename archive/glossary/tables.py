@@ -19,8 +19,10 @@ from pathlib import Path
 
 from archive.glossary import dictionary, words
 
-FORMAT = "2"  # raise when the tables' layout or keys change: files of another format are built anew
+FORMAT = "3"  # raise when the tables' layout or keys change: files of another format are built anew
 CACHE_KIB = 1024  # SQLite's page cache per connection
+MMAP_BYTES = 1 << 30  # the file read where it lies in the system's cache, not a read() a page
+HEAD = 4  # a key's first letters, kept apart: most words a compound's split asks about are no key's start
 BATCH = 20_000
 
 
@@ -79,6 +81,7 @@ def build(word_list, target, made_from):
                 CREATE TABLE entry (side TEXT, lang TEXT, key TEXT, term TEXT, weight REAL,
                                     PRIMARY KEY (side, lang, key, term)) WITHOUT ROWID;
                 CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+                CREATE TABLE head (side TEXT, lang TEXT, head TEXT, PRIMARY KEY (side, lang, head)) WITHOUT ROWID;
             """)
             entries = _entries(word_list)
             while batch := [row for _, row in zip(range(BATCH), entries, strict=False)]:
@@ -86,6 +89,7 @@ def build(word_list, target, made_from):
             # A counterpart reached by several lines keeps its best weight, as the tables in memory did.
             connection.execute("INSERT INTO entry SELECT side, lang, key, term, MAX(weight) FROM raw "
                                "WHERE key != '' GROUP BY side, lang, key, term")
+            connection.execute(f"INSERT INTO head SELECT DISTINCT side, lang, substr(key, 1, {HEAD}) FROM entry")
             connection.execute("INSERT INTO meta VALUES ('made_from', ?)", (made_from,))
             connection.commit()
         os.chmod(partial, 0o644)
@@ -101,6 +105,7 @@ class Tables:
     def __init__(self, path):
         self.path = Path(path)
         self._local = threading.local()
+        self._heads = None
 
     def _connection(self):
         connection = getattr(self._local, "connection", None)
@@ -108,15 +113,31 @@ class Tables:
             # immutable: the file is never written in place (a new one replaces it), so no locking is needed.
             connection = sqlite3.connect(f"file:{self.path}?mode=ro&immutable=1", uri=True)
             connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+            connection.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
             self._local.connection = connection
         return connection
 
+    def _may_hold(self, side, lang, key):
+        """Whether a key of the side and language begins as `key` does: most of the words a compound's
+        split asks about (every ending of it) begin as no key does, and are answered without a query."""
+        heads = self._heads
+        if heads is None:
+            heads = {}
+            for found_side, found_lang, head in self._connection().execute("SELECT side, lang, head FROM head"):
+                heads.setdefault((found_side, found_lang), set()).add(head)
+            self._heads = heads  # some megabytes; two threads reading them at once read the same
+        return key[:HEAD] in heads.get((side, lang), ())
+
     def get(self, side, lang, key):
         """{counterpart: weight} under one key."""
+        if not self._may_hold(side, lang, key):
+            return {}
         return dict(self._connection().execute(
             "SELECT term, weight FROM entry WHERE side = ? AND lang = ? AND key = ?", (side, lang, key)))
 
     def has(self, side, lang, key):
+        if not self._may_hold(side, lang, key):
+            return False
         return self._connection().execute(
             "SELECT 1 FROM entry WHERE side = ? AND lang = ? AND key = ? LIMIT 1", (side, lang, key)).fetchone() \
             is not None

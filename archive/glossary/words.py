@@ -6,6 +6,8 @@ stemmed by Snowball. A phrase is keyed word by word.
 
 import functools
 
+from whoosh.lang import stopwords_for_language
+
 from archive.search import stems
 from archive.search.text import TOKEN, fold
 
@@ -38,3 +40,9 @@ def folded_key(text, lang):
 
 def stem_key(text, lang):
     return " ".join(stem(word, lang) for word in tokens(text))
+
+
+@functools.cache
+def stop_words(lang):
+    """The language's stop words (Snowball's lists, as Whoosh has them), folded."""
+    return frozenset(folded(word, lang) for word in stopwords_for_language(lang) or ())

@@ -81,14 +81,24 @@ class _Translator:
         if found[0].part:   # a compound: every part's counterparts together, as one translation
             parts = {}
             for counterpart in found:
-                parts.setdefault(counterpart.part, []).append(counterpart)
-            alternatives = tuple(tuple(c.term for c in group[:PART_ALTERNATIVES]) for group in parts.values())
-            weight = WEIGHT * min(group[0].weight for group in parts.values())
+                searched = _searched_as(counterpart.term, counterpart.lang)
+                if searched is not None:
+                    group = parts.setdefault(counterpart.part, {})
+                    group.setdefault(searched, counterpart.weight)
+            # A part whose counterparts are all stop words (man: one, we) leaves the others to stand for it.
+            parts = {part: group for part, group in parts.items() if group}
+            if not parts:
+                return []
+            alternatives = tuple(tuple(group)[:PART_ALTERNATIVES] for group in parts.values())
+            weight = WEIGHT * min(next(iter(group.values())) for group in parts.values())
             if len(parts) == 1:
                 weight *= HEAD_ONLY
             self.left -= 1
             return [q.Translation(parts=alternatives, lang=found[0].lang, weight=round(weight, 4))]
-        alike = [c for c in found if vocabulary.folded_key(c.term, c.lang) == written]
+        # Folding every counterpart of a common word (klein: dozens) took most of a query's translation:
+        # only those beginning with the word's first letter, folded, can be written as it is.
+        alike = [c for c in found if _initial(c.term, c.lang) == written[:1]
+                 and vocabulary.folded_key(c.term, c.lang) == written]
         if any(c.origin == "dictionary" for c in alike):
             # Written alike in both languages (Hacker, Virus): the word as written finds both already, and the
             # general dictionary's other counterparts (Hacker -> hack) would only lift the other language's
@@ -101,7 +111,10 @@ class _Translator:
                 continue
             if len(out) >= min(PER_WORD, self.left) or counterpart.weight < best * RELATIVE_FLOOR:
                 break
-            out.append(q.Translation(parts=((counterpart.term,),), lang=counterpart.lang,
+            searched = _searched_as(counterpart.term, counterpart.lang)
+            if searched is None or any(made.parts == ((searched,),) for made in out):
+                continue
+            out.append(q.Translation(parts=((searched,),), lang=counterpart.lang,
                                      weight=round(WEIGHT * counterpart.weight, 4)))
         self.left -= len(out)
         return out
@@ -161,6 +174,23 @@ class _Translator:
             if whole:
                 return self.translated(node, text, lead) or node
         return node
+
+
+def _initial(term, lang):
+    """The first letter of the term's first word, folded (as vocabulary.folded_key begins)."""
+    first = TOKEN.search(term)
+    return vocabulary.folded(first.group()[0], lang)[:1] if first else ""
+
+
+def _searched_as(term, lang):
+    """A counterpart as it is searched for: without the stop words it begins with (of the present day:
+    present day; a/the song's lyrics: song's lyrics), or None when it is nothing but stop words (each other,
+    one): they stand in nearly every record of the language and tell nothing about it."""
+    stop = vocabulary.stop_words(lang)
+    for token in TOKEN.finditer(term):
+        if vocabulary.folded(token.group(), lang) not in stop:
+            return term[token.start():]
+    return None
 
 
 def _other(lang):

@@ -16,12 +16,9 @@ words and "word / counterpart" pairs it shares. docs/search.md, "Related article
 """
 
 import dataclasses
-import functools
 import importlib
 import time
 from collections import Counter
-
-from whoosh.lang import stopwords_for_language
 
 from archive.glossary import words as vocabulary
 from archive.models import Article
@@ -47,18 +44,13 @@ LATE_SECONDS = 0.02    # an engine that answers nothing by the deadline is asked
 TRANSLATION_BOOST = 0.5 / crosslang.WEIGHT
 
 
-@functools.cache
-def _stop_words(lang):
-    return frozenset(vocabulary.folded(word, lang) for word in stopwords_for_language(lang) or ())
-
-
 def key_words(article, skip=(), count=KEY_WORDS):
     """The article's `count` most telling words of title and lead, in the text's order, as written.
 
     `skip`: folded words to leave out (the names of its entities, which count as entities).
     """
     lang = article.language if article.language in vocabulary.LANGUAGES else "en"
-    stop = _stop_words(lang)
+    stop = vocabulary.stop_words(lang)
     lead = vocabulary.tokens(" ".join(part for part in (article.teaser, article.body) if part))[:LEAD_WORDS]
     scores, written, order = Counter(), {}, {}
     for weight, words in ((TITLE_WEIGHT, vocabulary.tokens(article.title)), (1, lead)):

@@ -4,6 +4,7 @@
 """
 
 import functools
+import operator
 import re
 import unicodedata
 
@@ -12,6 +13,8 @@ _SHARP = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "œ": "oe", "ø": "
 TOKEN = re.compile(r"\d+(?:[.,]\d+)+|\w+")
 # ae/oe/ue as typed for ä/ö/ü, but not inside diphthongs and "qu" (neue, Feuer, Bauer, Quelle).
 _DIGRAPH = re.compile(r"(?<![aeiouq])([aou])e")
+# The replacement as a function in C: a template ("\\1") is read by a Python function on every call.
+_FIRST_GROUP = operator.itemgetter(1)
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -21,7 +24,7 @@ def fold(word, *, digraphs=True):
     if not text.isascii():
         text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
     if digraphs:
-        text = _DIGRAPH.sub(r"\1", text)
+        text = _DIGRAPH.sub(_FIRST_GROUP, text)
     return text
 
 
