@@ -1,5 +1,7 @@
 """A query tree (archive.search.query) -> a Whoosh query over the fields of analysis.py."""
 
+import contextvars
+
 from whoosh import query as wq
 
 from archive.search import query as q
@@ -14,6 +16,14 @@ TITLE_FIELDS = (("title_de", GERMAN), ("title_en", ENGLISH))
 
 
 _ANALYSED = {}  # (analyser's id, text) -> words; the analysers are the module's own, never freed
+# The fields a part of the query is compiled for (None: all): a counterpart's in its own language only, where
+# analysing it for the other language's fields (German stems and compounds of an English word) was thrown away.
+_FIELDS = contextvars.ContextVar("fields", default=None)
+
+
+def _wanted(field_list):
+    fields = _FIELDS.get()
+    return field_list if fields is None else [(name, analyzer) for name, analyzer in field_list if name in fields]
 
 
 def analyze(analyzer, text):
@@ -55,7 +65,8 @@ def _german_stems(text):
 
 
 def _term(node):
-    field_list = TITLE_FIELDS if node.field == "title" else TEXT_FIELDS
+    field_list = _wanted(TITLE_FIELDS if node.field == "title" else TEXT_FIELDS)
+    fields = _FIELDS.get()
     parts = []
     for fieldname, analyzer in field_list:
         if node.prefix:
@@ -70,7 +81,8 @@ def _term(node):
             parts.extend(wq.Term(fieldname, stem) for stem in _german_stems(node.text))
         else:
             parts.append(_words_query(fieldname, words))
-    if node.field is None and not node.prefix and not node.fuzzy and len(analyze(GERMAN, node.text)) == 1:
+    if node.field is None and not node.prefix and not node.fuzzy and (fields is None or "compound" in fields) \
+            and len(analyze(GERMAN, node.text)) == 1:
         for stem in _german_stems(node.text):
             if len(stem) >= analysis.COMPOUND_PART_MIN:
                 parts.append(wq.Prefix("compound", stem[::-1]))
@@ -85,7 +97,7 @@ def _written_as(query, text):
 
 def _phrase(node, field_list=None):
     text = " ".join(node.words)
-    field_list = field_list or (TITLE_FIELDS if node.field == "title" else TEXT_FIELDS)
+    field_list = _wanted(field_list or (TITLE_FIELDS if node.field == "title" else TEXT_FIELDS))
     parts = []
     for fieldname, analyzer in field_list:
         words = analyze(analyzer, text)
@@ -129,10 +141,19 @@ def _translated(node):
     # The words as written, and each counterpart in the other language weighed below them, in the text of
     # its own language only: a record in the query's language scores as without them (search/crosslang.py),
     # one in the other language by that language's figures on the query language's scale (counterparts.py).
-    counterparts = [wq.Or([Counterpart(_in_fields(compile_tree(t.node()), _LANGUAGE_FIELDS[t.lang]), t.lang)],
-                          boost=t.weight)
+    counterparts = [wq.Or([Counterpart(_in_fields(_compiled_in(t.node(), _LANGUAGE_FIELDS[t.lang]),
+                                                  _LANGUAGE_FIELDS[t.lang]), t.lang)], boost=t.weight)
                     for t in node.translations]
     return _any([compile_tree(node.original)] + counterparts)
+
+
+def _compiled_in(node, fields):
+    """compile_tree(node) for those fields only (what _in_fields then keeps of the whole)."""
+    token = _FIELDS.set(fields)
+    try:
+        return compile_tree(node)
+    finally:
+        _FIELDS.reset(token)
 
 
 def _in_fields(query, fields):
