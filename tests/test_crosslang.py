@@ -195,7 +195,7 @@ def test_the_query_language_ranks_first_when_both_match_equally_whatever_the_lan
 
 # Dictionary glosses that begin with or are only stop words, and a compound one of whose parts is a pronoun.
 STOP_WORD_GLOSSES = [("heutig", "of the present day", 1.0, 1.0), ("einander", "each other", 1.0, 1.0),
-                     ("Forst", "forest", 1.0, 1.0), ("wir", "we", 1.0, 1.0)]
+                     ("Forst", "forest", 1.0, 1.0), ("wir", "we", 1.0, 1.0), ("heuer", "this year", 1.0, 1.0)]
 
 
 @pytest.fixture
@@ -210,6 +210,12 @@ def test_a_counterpart_is_searched_without_the_stop_words_it_begins_with(glosses
     _, found = crosslang.translate(q.parse("heutige"))
     assert [t.parts for node in found for t in node.translations] == [(("present day",),)]
     assert [r["slug"] for r in search.search("heutige").results] == ["heute-en"]
+
+
+def test_a_counterpart_left_with_one_word_after_its_stop_words_stays_whole(glosses):
+    # "year" alone is any year.
+    _, found = crosslang.translate(q.parse("heuer"))
+    assert [t.parts for node in found for t in node.translations] == [(("this year",),)]
 
 
 def test_a_counterpart_of_stop_words_alone_is_left_out(glosses):

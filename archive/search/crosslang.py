@@ -183,14 +183,16 @@ def _initial(term, lang):
 
 
 def _searched_as(term, lang):
-    """A counterpart as it is searched for: without the stop words it begins with (of the present day:
-    present day; a/the song's lyrics: song's lyrics), or None when it is nothing but stop words (each other,
-    one): they stand in nearly every record of the language and tell nothing about it."""
+    """A counterpart as it is searched for: without the stop words it begins with where two words or more
+    that are none remain (of the present day: present day; a/the song's lyrics: song's lyrics; but dieses
+    Jahr stays whole, as Jahr alone is any year), or None when it is nothing but stop words (each other):
+    they stand in nearly every record of the language and tell nothing about it."""
     stop = vocabulary.stop_words(lang)
-    for token in TOKEN.finditer(term):
-        if vocabulary.folded(token.group(), lang) not in stop:
-            return term[token.start():]
-    return None
+    tokens = list(TOKEN.finditer(term))
+    telling = [token for token in tokens if vocabulary.folded(token.group(), lang) not in stop]
+    if not telling:
+        return None
+    return term[telling[0].start():] if len(telling) >= 2 else term
 
 
 def _other(lang):
