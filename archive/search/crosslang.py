@@ -81,15 +81,16 @@ class _Translator:
         if found[0].part:   # a compound: every part's counterparts together, as one translation
             parts = {}
             for counterpart in found:
-                searched = _searched_as(counterpart.term, counterpart.lang)
-                if searched is not None:
-                    group = parts.setdefault(counterpart.part, {})
-                    group.setdefault(searched, counterpart.weight)
+                group = parts.setdefault(counterpart.part, {})
+                if len(group) < PART_ALTERNATIVES:
+                    searched = _searched_as(counterpart.term, counterpart.lang)
+                    if searched is not None:
+                        group.setdefault(searched, counterpart.weight)
             # A part whose counterparts are all stop words (man: one, we) leaves the others to stand for it.
             parts = {part: group for part, group in parts.items() if group}
             if not parts:
                 return []
-            alternatives = tuple(tuple(group)[:PART_ALTERNATIVES] for group in parts.values())
+            alternatives = tuple(tuple(group) for group in parts.values())
             weight = WEIGHT * min(next(iter(group.values())) for group in parts.values())
             if len(parts) == 1:
                 weight *= HEAD_ONLY
