@@ -6,8 +6,10 @@
 Loads the corpora (bench/corpus.py, repeated with varied dates beyond the corpus's 22,195
 articles) with bench/bench_search.py's loader, rebuilds the postgres search table, then
 times api-level search() (top 10 + total + facets + snippets + suggestions) per kind of
-query, using bench/bench_search.py's query lists where it has them. With --folder and a
-DATABASE_URL of a kept database, a second run on the same size only measures again.
+query, using bench/bench_search.py's query lists where it has them. The general dictionary is
+built as `make run` builds it, so queries are translated as on a site (--no-dictionary: not).
+With --folder and a DATABASE_URL of a kept database, a second run on the same size only
+measures again.
 """
 
 import argparse
@@ -163,6 +165,8 @@ def main():
     parser.add_argument("--rebuild", action="store_true", help="on a rerun, rewrite the search table first "
                                                                "(after a migration changed how it is stored)")
     parser.add_argument("--kinds", help="only these kinds of query, comma-separated")
+    parser.add_argument("--no-dictionary", action="store_true",
+                        help="search without the general dictionary (its file is set aside, not deleted)")
     parser.add_argument("--explain", metavar="KIND", help="instead of timing: each SQL statement of the first "
                                                           "--queries searches of KIND, timed and EXPLAIN ANALYZEd")
     args = parser.parse_args()
@@ -195,6 +199,7 @@ def main():
             result = load(rows)
             built.write_text(json.dumps(result))
         slugs = sorted(set(Mention.objects.values_list("entity__slug", flat=True)))
+        pairs = bench_search.dictionary_in_use(not args.no_dictionary)
         if args.explain:
             kinds = query_kinds(rows, max(args.queries, 10), slugs)
             if args.explain not in kinds:
@@ -205,7 +210,8 @@ def main():
         index = index_kind()
     print(f"\n{result['size']:,} articles (+200 entities) on PostgreSQL, {index} index on the vectors, "
           f"rebuild {result['rebuild_rate']:,.0f} docs/s; search() p50 / p95 in ms "
-          "(top 10 + total + facets + snippets); CPU: this process's and its database server process's\n")
+          "(top 10 + total + facets + snippets); CPU: this process's and its database server process's; "
+          + (f"general dictionary of {pairs:,} pairs\n" if pairs else "no general dictionary\n"))
     print("| query | p50 / p95 ms | CPU p50 / p95 ms | mean matches | stopped at the time limit |")
     print("|---|---|---|---|---|")
     for kind, p50, p95, cpu50, cpu95, matches, partial, count in table:
