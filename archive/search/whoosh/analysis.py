@@ -18,10 +18,10 @@ from whoosh.columns import VarBytesColumn
 from whoosh.system import pack_uint
 
 from archive.search import stems
-from archive.search.text import fold
+from archive.search.text import TOKEN, fold
 from archive.search.whoosh import pairs
 
-TOKEN_PATTERN = r"\d+(?:[.,]\d+)+|\w+"
+TOKEN_PATTERN = TOKEN.pattern  # the index's tokens (search/text.py), as the vocabularies and passages read them
 COMPOUND_MIN = 7      # only words this long are indexed as possible compounds
 COMPOUND_PART_MIN = 4  # a query word must be this long to find compounds ending in it
 

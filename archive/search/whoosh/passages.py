@@ -13,12 +13,11 @@ import re
 from bisect import bisect_left
 
 from archive.search.snippets import lead, unmatched_snippet
-from archive.search.text import fold, folding_to, latin_folds, token_starts_at, with_beyond_latin
-from archive.search.whoosh.analysis import NORMALIZERS, TOKEN_PATTERN, body_language
+from archive.search.text import TOKEN, fold, folding_to, latin_folds, token_starts_at, with_beyond_latin
+from archive.search.whoosh.analysis import NORMALIZERS, body_language
 
 SNIPPET_CHARS = 240
 MARKED = 24  # the passage is chosen among the first this many matched words
-_TOKEN = re.compile(TOKEN_PATTERN)
 # English stems dying, lying and tying to die, lie and tie: such a word starts otherwise than its stem.
 _Y_HEADS = {"di": "dy", "li": "ly", "ti": "ty"}
 
@@ -129,7 +128,7 @@ def _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts):
     for start in starts:
         if start and not token_starts_at(text, start):
             continue
-        token = _TOKEN.match(text, start)
+        token = TOKEN.match(text, start)
         if token is None:
             continue
         token = token.group()
