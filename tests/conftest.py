@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,14 @@ def _data_dir(tmp_path, settings):
     # Tests change records between requests faster than a site's readers would see them change.
     settings.ARCHIVE_STAMP_SECONDS = 0
     settings.CONTENT_DIR = CONTENT
+
+
+def clear_of_a_window_edge(seconds, margin=5.0):
+    """The API's rate windows are aligned to the clock (ratelimit.hit): wait, when the current one has less than
+    `margin` seconds left, for the next, so that a test's few requests are counted in one window."""
+    left = seconds - time.time() % seconds
+    if left < margin:
+        time.sleep(left + 0.05)
 
 
 @pytest.fixture

@@ -7,11 +7,13 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from archive import env, ratelimit
+from tests.conftest import clear_of_a_window_edge
 
 
 @pytest.fixture
 def limit(settings):
     settings.ARCHIVE_API_RATE = (3, 60)
+    clear_of_a_window_edge(60)
 
 
 def get(client, url, address="10.0.0.1", **headers):

@@ -6,6 +6,7 @@ from archive import search
 from archive.search import reading
 from archive.search.whoosh import backend as whoosh_backend
 from tests import search_corpus
+from tests.conftest import clear_of_a_window_edge
 
 pytestmark = [pytest.mark.django_db, pytest.mark.whoosh_only]
 
@@ -66,6 +67,7 @@ def test_a_query_within_its_deadline_is_complete(client, corpus):
 
 def test_the_search_page_is_rate_limited_with_a_page_in_the_readers_language(client, corpus, settings):
     settings.ARCHIVE_API_RATE = (3, 60)
+    clear_of_a_window_edge(60)
     for _ in range(3):
         assert client.get("/search/", {"q": "worm"}).status_code == 200
     refused = client.get("/search/", {"q": "worm"}, HTTP_ACCEPT_LANGUAGE="de")
