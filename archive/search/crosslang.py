@@ -30,7 +30,7 @@ import re
 from archive.glossary import lookup
 from archive.glossary import words as vocabulary
 from archive.search import query as q
-from archive.search.text import TOKEN, folding_to, token_starts_at, with_beyond_latin
+from archive.search.text import TOKEN, WORD_START, folding_to, token_starts_at, with_beyond_latin
 
 WEIGHT = 0.5
 HEAD_ONLY = 0.5         # a compound known only by its last part: its translation is a guess, weighed less
@@ -261,19 +261,20 @@ class _Document:
         those words stemmed (stemming every word of a long text took a millisecond a hit)."""
         pattern = _first_letters(wanted)
         if pattern is None:
-            found = self.words(lang)
-            return any(found[i:i + len(wanted)] == list(wanted) for i in range(len(found) - len(wanted) + 1))
-        return _stands_in_text(self.text, pattern, wanted, lang)
+            found, wanted = self.words(lang), list(wanted)
+            return any(found[i:i + len(wanted)] == wanted for i in range(len(found) - len(wanted) + 1))
+        return _stands_in_text(self.text, pattern, list(wanted), lang)
 
 
 def _stands_in_text(text, pattern, wanted, lang):
+    """_Document.holds() where `pattern` (_first_letters()) finds the places to stem; `wanted` a list."""
     at = 0
     while (begins := pattern.search(text, at)) is not None:
         at = begins.start()
-        if not at or token_starts_at(text, at):
+        if token_starts_at(text, at):
             stems = [vocabulary.stem(token.group(), lang) for token, _ in zip(TOKEN.finditer(text, at), wanted,
                                                                                strict=False)]
-            if stems == list(wanted):
+            if stems == wanted:
                 return True
         at += 1
     return False
@@ -292,8 +293,7 @@ def _first_letters(wanted):
 def _two_words(first, second):
     """The pattern of _first_letters, by two letters: compiling one takes some 0.1 ms, a phrase's own
     more each new query (its counterparts are seldom those of the one before)."""
-    # Behind the first word's first character, no letter (a number may end there: 3.14abc), as passages look.
-    return re.compile(with_beyond_latin(folding_to(first)) + r"(?<![^\W\d].)\w*\W+"
+    return re.compile(with_beyond_latin(folding_to(first)) + WORD_START + r"\w*\W+"
                       + with_beyond_latin(folding_to(second)))
 
 

@@ -28,9 +28,16 @@ def fold(word, *, digraphs=True):
     return text
 
 
+# Behind a word's first character: no letter (a digit may end a number: 3.14abc), as a pattern's part.
+WORD_START = r"(?<![^\W\d].)"
+
+
 def token_starts_at(text, start):
-    """Whether the tokeniser (TOKEN) starts a token at `start` (0 < start < len(text)): after a non-word
-    character always, after a digit only where a number such as 3.14 ended (3.14abc reads 3.14 and abc)."""
+    """Whether the tokeniser (TOKEN) starts a token at `start` (< len(text)): at the text's start and
+    after a non-word character always, after a digit only where a number such as 3.14 ended (3.14abc
+    reads 3.14 and abc)."""
+    if not start:
+        return True
     before = text[start - 1]
     if not (before.isalnum() or before == "_"):
         return True

@@ -21,9 +21,13 @@ _ANALYSED = {}  # (analyser's id, text) -> words; the analysers are the module's
 _FIELDS = contextvars.ContextVar("fields", default=None)
 
 
-def _wanted(field_list):
+def _compiled_for(fieldname):
     fields = _FIELDS.get()
-    return field_list if fields is None else [(name, analyzer) for name, analyzer in field_list if name in fields]
+    return fields is None or fieldname in fields
+
+
+def _wanted(field_list):
+    return [(name, analyzer) for name, analyzer in field_list if _compiled_for(name)]
 
 
 def analyze(analyzer, text):
@@ -66,7 +70,6 @@ def _german_stems(text):
 
 def _term(node):
     field_list = _wanted(TITLE_FIELDS if node.field == "title" else TEXT_FIELDS)
-    fields = _FIELDS.get()
     parts = []
     for fieldname, analyzer in field_list:
         if node.prefix:
@@ -81,7 +84,7 @@ def _term(node):
             parts.extend(wq.Term(fieldname, stem) for stem in _german_stems(node.text))
         else:
             parts.append(_words_query(fieldname, words))
-    if node.field is None and not node.prefix and not node.fuzzy and (fields is None or "compound" in fields) \
+    if node.field is None and not node.prefix and not node.fuzzy and _compiled_for("compound") \
             and len(analyze(GERMAN, node.text)) == 1:
         for stem in _german_stems(node.text):
             if len(stem) >= analysis.COMPOUND_PART_MIN:

@@ -13,7 +13,7 @@ import re
 from bisect import bisect_left
 
 from archive.search.snippets import lead, unmatched_snippet
-from archive.search.text import TOKEN, fold, folding_to, latin_folds, token_starts_at, with_beyond_latin
+from archive.search.text import TOKEN, WORD_START, fold, folding_to, latin_folds, token_starts_at, with_beyond_latin
 from archive.search.whoosh.analysis import NORMALIZERS, body_language
 
 SNIPPET_CHARS = 240
@@ -126,7 +126,7 @@ def _spans_at(text, starts, wanted, compounds, normalize, plan, verdicts):
     digraphs = normalize.digraphs
     spans = []
     for start in starts:
-        if start and not token_starts_at(text, start):
+        if not token_starts_at(text, start):
             continue
         token = TOKEN.match(text, start)
         if token is None:
@@ -273,7 +273,7 @@ def _folding_table():
 def _folded_starts(letter):
     """Patterns finding, in _folded_bytes() of a text, every word beginning with `letter` (ASCII), and
     every word beginning with a character folding to several letters or beyond Latin-1."""
-    return (re.compile(re.escape(letter.encode()) + _WORD_START.encode()),) + tuple(
+    return (re.compile(re.escape(letter.encode()) + WORD_START.encode()),) + tuple(
         _let_through(found) for found in (_MANY, _BEYOND))
 
 
@@ -328,12 +328,12 @@ def _word_marks(scanned, text):
     return [mark for mark in _marks(scanned) if text[mark].isalnum()]
 
 
-# Before a word's first letter: no letter or underscore (a digit may end a number: 3.14abc), as _WORD_START.
+# Before a word's first letter: no letter or underscore (a digit may end a number: 3.14abc), as WORD_START.
 _WORD_BYTES = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ_")
 
 
 def _word_starts(scanned, at):
-    """Whether a word may start at `at` in _folded_bytes() of a text, as _WORD_START says."""
+    """Whether a word may start at `at` in _folded_bytes() of a text, as WORD_START says."""
     return not at or scanned[at - 1] not in _WORD_BYTES
 
 
@@ -359,7 +359,7 @@ def _spellings(head, digraphs):
 
 @functools.cache
 def _let_through(mark):
-    return re.compile(re.escape(mark) + _WORD_START.encode())
+    return re.compile(re.escape(mark) + WORD_START.encode())
 
 
 @functools.lru_cache(maxsize=4000)
@@ -373,18 +373,17 @@ def _starts(head, size, digraphs):
     nothing = folding_to("")  # characters folding to nothing: the next ones give the head
     first = folding_to(head[0])
     if size == 1 or len(head) < 2:
-        return re.compile(with_beyond_latin(first | nothing) + _WORD_START)
+        return re.compile(with_beyond_latin(first | nothing) + WORD_START)
     follow = folding_to(head[1])
     if digraphs and head[0] in "aou":  # ae, oe and ue fold to a, o and u: the head's second letter is later
         follow |= folding_to("e")
     # A letter folding to two (ß -> ss, æ -> ae) may give the whole head, or with digraphs fold further
     # (æ -> ae -> a): it is let through with whatever follows, as are those folding to nothing.
     singles = _doubles(head[0]) | nothing
-    return re.compile(with_beyond_latin(first | singles) + _WORD_START + f"(?:(?<={_latin_class(first)})"
+    return re.compile(with_beyond_latin(first | singles) + WORD_START + f"(?:(?<={_latin_class(first)})"
                       + f"{with_beyond_latin(follow | nothing)}|(?<={with_beyond_latin(singles)}))")
 
 
-_WORD_START = r"(?<![^\W\d].)"  # behind the first character: no letter (a digit may end a number: 3.14abc)
 
 
 @functools.cache
