@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_search.py [--data ../shared/data] [--size 10000] [--queries 100]
     .venv/bin/python bench/bench_search.py --size 100000 --folder DIR100K   # kept for reruns
     .venv/bin/python bench/bench_search.py --folder DIR10K --clock cpu --kinds "phrase,fuzzy (~1)"
+    .venv/bin/python bench/bench_search.py --folder DIR10K --clock cpu --words-alone   # nothing translated
     .venv/bin/python bench/bench_search.py --folder DIR10K --profile "rare word"   # cProfile, top lines
     .venv/bin/python bench/bench_search.py --folder DIR10K --stages "rare word"    # ms per query per stage
 
@@ -25,7 +26,9 @@ entity, sorted by date, and a misspelt word (one letter changed after the first:
 as fuzzy words are). Ours translates a query as a site does (crosslang: a word or any of its
 counterparts in the other language), so FTS5 is asked twice: the words alone, right after ours, and
 the question as ours translates it (each word or phrase, or any of its counterparts; where ours
-translates nothing the first answer stands for both). Each query runs on all, one after the other,
+translates nothing the first answer stands for both). With --words-alone, ours is asked the words as written
+only (query_language_only, as a reader may ask), the same question as FTS5's words alone, in a run of its own
+(a process whose caches no translated question warmed). Each query runs on all, one after the other,
 so they see the same load; a Markdown table gives p50 / p95 per kind and the ratios ours / FTS5.
 With --folder, a second run on the same folder and size reuses the database and both indexes.
 """
@@ -357,29 +360,32 @@ def _progress(total):
     return report
 
 
-def ours(query):
-    """What a reader's search costs: the archive's own search(), parsing to snippets and suggestions."""
+def ours(query, words_alone=False):
+    """What a reader's search costs: the archive's own search(), parsing to snippets and suggestions; with
+    `words_alone`, the words as written only (query_language_only, which readers can ask for too)."""
     from archive import search
     from archive.search import Filters
 
-    return search.search(query.text, filters=Filters(**query.filters), sort=query.sort)
+    return search.search(query.text, filters=Filters(**query.filters), sort=query.sort,
+                         query_language_only=words_alone)
 
 
-def measure(sets, fts_path, clock=time.perf_counter):
+def measure(sets, fts_path, clock=time.perf_counter, only_words=False):
     """Per kind: (kind, ours, FTS5 asked the question as ours translates it, FTS5 asked the words alone,
-    queries ours stopped at its deadline); each query on all three, one after the other."""
+    queries ours stopped at its deadline); each query on all three, one after the other. With
+    `only_words`, ours is asked the words alone too, and FTS5 once."""
     db = sqlite3.connect(fts_path)
     table = []
     for kind, items in sets.items():
         mine, theirs, words_alone, partial = [], [], [], 0
         for query in items:  # one after the other, so both see the same load
             started = clock()
-            partial += ours(query).partial
+            partial += ours(query, only_words).partial
             mine.append(clock() - started)
             started = clock()  # the words alone first, right after ours, as before translations were asked
             query.run_fts(db)
             words_alone.append(clock() - started)
-            translated = query.translated_match()  # after ours: its lookups are ours's, not timed twice
+            translated = None if only_words else query.translated_match()  # after ours: its lookups are ours's
             if translated is None:  # the same question: not asked again of a cache it has just warmed
                 theirs.append(words_alone[-1])
                 continue
@@ -484,6 +490,8 @@ def main():
                         "instead")
     parser.add_argument("--no-dictionary", action="store_true",
                         help="search without the general dictionary (its file is set aside, not deleted)")
+    parser.add_argument("--words-alone", action="store_true",
+                        help="ask ours for the words as written only (query_language_only), as FTS5 is asked")
     parser.add_argument("--clock", choices=("wall", "cpu"), default="wall",
                         help="wall: time waited (default); cpu: this process's CPU time, steadier on a busy machine")
     args = parser.parse_args()
@@ -518,10 +526,12 @@ def main():
                 sys.exit(f"--stages: the kinds are {list(sets)}")
             stages(sets[args.stages])
             return
-        table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time)
+        table = measure(sets, fts_path, time.perf_counter if args.clock == "wall" else time.process_time,
+                        args.words_alone)
     print(f"\n{result['size']:,} articles (+200 entities); p50 / p95 in ms; top 10 + total + facets + snippets; "
           f"{args.queries} queries per kind; {args.clock} clock; "
-          + (f"general dictionary of {dictionary_pairs:,} pairs\n" if dictionary_pairs else "no general dictionary\n"))
+          + (f"general dictionary of {dictionary_pairs:,} pairs" if dictionary_pairs else "no general dictionary")
+          + ("; ours asked the words alone (query_language_only)\n" if args.words_alone else "\n"))
     print("| | ours (Whoosh) | SQLite FTS5, the question translated | ours / FTS5 | FTS5, the words alone "
           "| ours / FTS5 | ours stopped at the deadline |")
     print("|---|---|---|---|---|---|---|")
