@@ -186,11 +186,59 @@ def _import_and_search(args, workdir, figures):
         "misspelt word": [(corpus.misspelt(w, rng), Filters())
                           for w in rng.sample(longer, min(args.queries, len(longer)))],
     }
+    fts = _fts_table(workdir)
     for kind, queries in kinds.items():
         search.search(*queries[0][:1], filters=queries[0][1])  # warm the per-process caches
         times = timed(lambda query: search.search(query[0], filters=query[1]), queries)
         figures[f"search {kind} p50 / p95 ms"] = f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}"
-        print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}", file=sys.stderr, flush=True)
+        asked = [_fts_query(kind, text, filters) for text, filters in queries]
+        if all(asked):
+            theirs = timed(lambda query: query.run_fts(fts, query.translated_match()), asked)
+            figures[f"search {kind}, FTS5 p50 / p95 ms"] = \
+                f"{statistics.median(theirs):.1f} / {percentile(theirs, 0.95):.1f}"
+            figures[f"search {kind}, ours / FTS5 at p95"] = \
+                f"{percentile(times, 0.95) / max(0.01, percentile(theirs, 0.95)):.1f}"
+        print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}"
+              + (f", FTS5 {figures[f'search {kind}, FTS5 p50 / p95 ms']}" if all(asked) else ""),
+              file=sys.stderr, flush=True)
+    fts.close()
+
+
+def _fts_table(workdir):
+    """SQLite FTS5 over the imported articles, as bench_search.py builds it (titles, bodies, language and year,
+    the same tags), beside each stack: the engine both are compared with."""
+    import sqlite3
+
+    import bench_search
+
+    from archive.models import Article, Entity
+
+    path = workdir / "fts5.sqlite3"
+    path.unlink(missing_ok=True)
+    rows = [{"title": title, "body": body, "language": language, "date": date.isoformat() if date else ""}
+            for title, body, language, date in Article.objects.order_by("pk").values_list(
+                "title", "body", "language", "date").iterator(chunk_size=5000)]
+    db, _seconds = bench_search.build_fts(path, rows, list(Entity.objects.values_list("name", flat=True)))
+    db.close()
+    return sqlite3.connect(path)
+
+
+def _fts_query(kind, text, filters):
+    """The same question for FTS5 (bench_search.Query: top 10, total, entity and year counts; asked as ours
+    translates it), or None where it has no words (everything of an entity: no full-text question)."""
+    import bench_search
+
+    words = text.split("~")[0]
+    if not words:
+        return None
+    where, args = "", ()
+    if filters.languages:
+        where, args = where + " AND meta.language = ?", args + (filters.languages[0],)
+    if filters.date_from:
+        where, args = where + " AND meta.year = ?", args + (str(filters.date_from.year),)
+    if text.endswith("~"):
+        return bench_search.Query(f"{words}~1", fts_where=where, fts_args=args, fuzzy=1)
+    return bench_search.Query(text, fts_where=where, fts_args=args, suggest=kind == "misspelt word")
 
 
 def page_addresses(pages):
