@@ -214,6 +214,8 @@ class Query:
     def fts_match(self, db):
         if self.fuzzy:
             return fts_fuzzy(db, self.text.split("~")[0].lower(), self.fuzzy)
+        if self.text.startswith('"') and self.text.endswith('"') and len(self.text) > 1:
+            return '"' + self.text[1:-1].replace('"', '""') + '"'  # a quote inside, as a reader may write
         if self.text.startswith('"') or self.text.endswith("*"):
             return self.text
         return self.text_match()
