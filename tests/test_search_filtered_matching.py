@@ -54,8 +54,8 @@ def _overlaps(record, low, high):
     return record.date <= (high or dt.date.max) and end >= (low or dt.date.min)
 
 
-def _scores(query, filters=Filters()):
-    page = search.search(query, filters=filters, per_page=400)
+def _scores(query, filters=None):
+    page = search.search(query, filters=filters or Filters(), per_page=400)
     return {result["slug"]: result["score"] for result in page.results}, page.total
 
 
