@@ -44,6 +44,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_search
 import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -191,6 +192,7 @@ def _import_and_search(args, workdir, figures):
         search.search(*queries[0][:1], filters=queries[0][1])  # warm the per-process caches
         times = timed(lambda query: search.search(query[0], filters=query[1]), queries)
         figures[f"search {kind} p50 / p95 ms"] = f"{statistics.median(times):.1f} / {percentile(times, 0.95):.1f}"
+        said = figures[f"search {kind} p50 / p95 ms"]
         asked = [_fts_query(kind, text, filters) for text, filters in queries]
         if all(asked):
             # Translated before timing: the translation is ours's work, not FTS5's.
@@ -200,9 +202,8 @@ def _import_and_search(args, workdir, figures):
                 f"{statistics.median(theirs):.1f} / {percentile(theirs, 0.95):.1f}"
             figures[f"search {kind}, ours / FTS5 at p95"] = \
                 f"{percentile(times, 0.95) / max(0.01, percentile(theirs, 0.95)):.1f}"
-        print(f"[{args.stack}] {kind}: {figures[f'search {kind} p50 / p95 ms']}"
-              + (f", FTS5 {figures[f'search {kind}, FTS5 p50 / p95 ms']}" if all(asked) else ""),
-              file=sys.stderr, flush=True)
+            said += f", FTS5 {figures[f'search {kind}, FTS5 p50 / p95 ms']}"
+        print(f"[{args.stack}] {kind}: {said}", file=sys.stderr, flush=True)
     fts.close()
 
 
@@ -210,8 +211,6 @@ def _fts_table(workdir):
     """SQLite FTS5 over the imported articles, as bench_search.py builds it (titles, bodies, language and year,
     the same tags), beside each stack: the engine both are compared with."""
     import sqlite3
-
-    import bench_search
 
     from archive.models import Article, Entity
 
@@ -228,8 +227,6 @@ def _fts_table(workdir):
 def _fts_query(kind, text, filters):
     """The same question for FTS5 (bench_search.Query: top 10, total, entity and year counts; asked as ours
     translates it), or None where it has no words (everything of an entity: no full-text question)."""
-    import bench_search
-
     words = text.split("~")[0]
     if not words:
         return None

@@ -372,29 +372,29 @@ def ours(query, words_alone=False):
                          query_language_only=words_alone)
 
 
-def measure(sets, fts_path, clock=time.perf_counter, only_words=False):
+def measure(sets, fts_path, clock=time.perf_counter, words_alone=False):
     """Per kind: (kind, ours, FTS5 asked the question as ours translates it, FTS5 asked the words alone,
     queries ours stopped at its deadline); each query on all three, one after the other. With
-    `only_words`, ours is asked the words alone too, and FTS5 once."""
+    `words_alone`, ours is asked the words alone too, and FTS5 once."""
     db = sqlite3.connect(fts_path)
     table = []
     for kind, items in sets.items():
-        mine, theirs, words_alone, partial = [], [], [], 0
+        mine, theirs, theirs_alone, partial = [], [], [], 0
         for query in items:  # one after the other, so both see the same load
             started = clock()
-            partial += ours(query, only_words).partial
+            partial += ours(query, words_alone).partial
             mine.append(clock() - started)
             started = clock()  # the words alone first, right after ours, as before translations were asked
             query.run_fts(db)
-            words_alone.append(clock() - started)
-            translated = None if only_words else query.translated_match()  # after ours: its lookups are ours's
+            theirs_alone.append(clock() - started)
+            translated = None if words_alone else query.translated_match()  # after ours: its lookups are ours's
             if translated is None:  # the same question: not asked again of a cache it has just warmed
-                theirs.append(words_alone[-1])
+                theirs.append(theirs_alone[-1])
                 continue
             started = clock()
             query.run_fts(db, translated)
             theirs.append(clock() - started)
-        table.append((kind, percentiles(mine), percentiles(theirs), percentiles(words_alone), partial))
+        table.append((kind, percentiles(mine), percentiles(theirs), percentiles(theirs_alone), partial))
     db.close()
     return table
 

@@ -82,18 +82,16 @@ def _overlapping(state, low, high):
     bounded filter sets: sorting it again costs more than the test of every record it replaces, 15 ms at
     100,000 records, which the first search of each period paid). Records of one day (most: an article's)
     are a slice of that order; those spanning days (an incident's) are tested one by one."""
+    days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
     columns = state.columns
     by_day = columns.get("by day")
     if by_day is None:
-        days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
         single = sorted((n for n in range(len(days)) if days[n] and ends[n] == days[n]), key=days.__getitem__)
         spanning = array("i", (n for n in range(len(days)) if days[n] and ends[n] != days[n]))
         by_day = columns["by day"] = (array("q", map(days.__getitem__, single)), array("i", single), spanning)
     starts, single, spanning = by_day
     found = set(single[bisect_left(starts, low):bisect_right(starts, high)])
-    if spanning:
-        days, ends = searchers.date_column(state), searchers.per_document(state, "date_end", int)
-        found.update(n for n in spanning if days[n] <= high and ends[n] >= low)
+    found.update(n for n in spanning if days[n] <= high and ends[n] >= low)
     return found
 
 
